@@ -1,0 +1,133 @@
+"""The `dateline` command: a thin shell over the library.
+
+Each command parses its options, calls the library, and turns the library's errors into
+``click.ClickException`` (exit 1 with a one-line message) or a usage error (exit 2).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from dateline import dataset as dataset_module
+from dateline import diagnostics as diagnostics_module
+from dateline.diagnostics import Diagnostic
+from dateline.scaffold import ScaffoldError, new_event
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def events_option(command: F) -> F:
+    return click.option(
+        "--events",
+        "events",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path("events"),
+        show_default=True,
+        help="The folder that holds the events, actors.yaml and places.yaml.",
+    )(command)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="dateline")
+def main() -> None:
+    """Dateline: a timeline of real-world events, kept as YAML files."""
+
+
+def _selected(diagnostics: list[Diagnostic], paths: tuple[Path, ...]) -> list[Diagnostic]:
+    """Only the diagnostics in ``paths`` (files, or folders holding them)."""
+    if not paths:
+        return diagnostics
+    wanted = [os.path.abspath(p) for p in paths]
+
+    def inside(file: str) -> bool:
+        absolute = os.path.abspath(file)
+        return any(absolute == w or absolute.startswith(w.rstrip(os.sep) + os.sep) for w in wanted)
+
+    return [d for d in diagnostics if inside(d.file)]
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@events_option
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(sorted(diagnostics_module.RENDERERS)),
+    default="text",
+    show_default=True,
+    help="text for people, github for pull-request annotations, json for tools.",
+)
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+def check(paths: tuple[Path, ...], events: Path, output_format: str, strict: bool) -> None:
+    """Check every event file and every reference between them.
+
+    Prints each problem as file:line:col: severity: message and exits 1 if there is an
+    error (or, with --strict, a warning). With PATHS, reports only on those files or
+    folders, while still resolving references against the whole dataset.
+    """
+    loaded = dataset_module.load(events)
+    shown = [
+        Diagnostic(
+            file=diagnostics_module.display_path(d.file),
+            line=d.line,
+            column=d.column,
+            message=d.message,
+            severity=d.severity,
+        )
+        for d in _selected(loaded.diagnostics, paths)
+    ]
+    click.echo(diagnostics_module.RENDERERS[output_format](shown), nl=False)
+    errors = sum(d.severity == "error" for d in shown)
+    warnings = len(shown) - errors
+    if output_format == "text":
+        summary = (
+            f"{len(loaded.events)} events, {len(loaded.actors)} actors, "
+            f"{len(loaded.places)} places checked: "
+            f"{errors} error{'s' if errors != 1 else ''}, "
+            f"{warnings} warning{'s' if warnings != 1 else ''}"
+        )
+        click.echo(summary, err=True)
+    if errors or (strict and warnings):
+        sys.exit(1)
+
+
+@main.command()
+@click.option(
+    "--title",
+    required=True,
+    help='The event in a few words, e.g. "Syrian army enters Al-Hawl camp".',
+)
+@click.option(
+    "--date",
+    "date",
+    required=True,
+    help='When: "20 January 2026", "Aug 2017", "2021", or any EDTF date.',
+)
+@click.option("--tag", "tags", multiple=True, help="A topic slug (repeatable).")
+@click.option("--actor", "actors", multiple=True, help="An actor id from actors.yaml (repeatable).")
+@click.option("--place", "places", multiple=True, help="A place id from places.yaml (repeatable).")
+@events_option
+def new(
+    title: str,
+    date: str,
+    tags: tuple[str, ...],
+    actors: tuple[str, ...],
+    places: tuple[str, ...],
+    events: Path,
+) -> None:
+    """Write a new event file at the right path, with the right id.
+
+    The file passes `dateline check`; fill in its summary and source (marked TODO) before
+    you open a pull request.
+    """
+    try:
+        path = new_event(events, title, date, tags=tags, actors=actors, places=places)
+    except ScaffoldError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(diagnostics_module.display_path(path))

@@ -1,0 +1,78 @@
+"""Problems found in a dataset, and the three ways `dateline check` prints them.
+
+A :class:`Diagnostic` always names a file, a 1-based line and column, and a message that
+says what would be right. Every stage (reading, YAML, types, references) produces them, so a
+contributor sees every problem of every file in one run.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Literal
+
+import msgspec
+
+Severity = Literal["error", "warning"]
+
+
+class Diagnostic(msgspec.Struct, frozen=True, kw_only=True):
+    """One problem at one place in one file."""
+
+    file: str
+    line: int
+    column: int
+    message: str
+    severity: Severity = "error"
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.file, self.line, self.column, self.message)
+
+
+def display_path(file: str | Path, cwd: str | Path | None = None) -> str:
+    """The path as a person at ``cwd`` would type it: relative where that is shorter."""
+    absolute = os.path.abspath(file)
+    try:
+        relative = os.path.relpath(absolute, cwd or os.getcwd())
+    except ValueError:  # another drive on Windows
+        return absolute
+    return absolute if relative.startswith(".." + os.sep + "..") else relative
+
+
+def render_text(diagnostics: Iterable[Diagnostic]) -> str:
+    """``file:line:col: severity: message``, the form editors and terminals link."""
+    return "".join(
+        f"{d.file}:{d.line}:{d.column}: {d.severity}: {d.message}\n" for d in diagnostics
+    )
+
+
+def _github_escape(text: str, *, property_value: bool = False) -> str:
+    # GitHub workflow commands treat %, CR and LF (and in properties also : and ,) specially.
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if property_value:
+        text = text.replace(":", "%3A").replace(",", "%2C")
+    return text
+
+
+def render_github(diagnostics: Iterable[Diagnostic]) -> str:
+    """GitHub Actions workflow commands, which show as annotations on a pull request."""
+    return "".join(
+        f"::{d.severity} file={_github_escape(d.file, property_value=True)},"
+        f"line={d.line},col={d.column}::{_github_escape(d.message)}\n"
+        for d in diagnostics
+    )
+
+
+def render_json(diagnostics: Iterable[Diagnostic]) -> str:
+    """One JSON document: ``{"errors": n, "warnings": n, "diagnostics": [...]}``."""
+    items = list(diagnostics)
+    document = {
+        "errors": sum(d.severity == "error" for d in items),
+        "warnings": sum(d.severity == "warning" for d in items),
+        "diagnostics": items,
+    }
+    return msgspec.json.format(msgspec.json.encode(document).decode(), indent=2) + "\n"
+
+
+RENDERERS = {"text": render_text, "github": render_github, "json": render_json}

@@ -1,0 +1,435 @@
+"""Read one YAML file safely into typed records, with the line and column of every problem.
+
+YAML is read from PyYAML's C parser as a stream of events (each with its position), and a
+small walker builds plain data from them. Walking events rather than letting PyYAML construct
+objects is what makes the file format safe and predictable:
+
+* anchors and aliases are refused the moment one appears, so a "billion laughs" file costs
+  nothing;
+* explicit tags (``!!python/object``, ``!foo``) are refused, so nothing is ever constructed
+  or executed;
+* duplicate keys are refused (PyYAML would silently keep the last one);
+* scalars stay as the text the contributor wrote: ``2021``, ``no`` and ``2026-01-20`` are not
+  retyped as int, bool and date — the typed model decides what each field means;
+* size, depth and node count are bounded.
+
+The plain data is then converted into :mod:`dateline.model` Structs with ``msgspec``. A file
+that converts at once costs one ``msgspec.convert``; only a broken file is walked again,
+field by field against the types, so that *every* problem in it is reported, each at its own
+line and column with a message that says what would be right.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import types
+import typing
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, TypeVar
+
+import msgspec
+import yaml
+
+from dateline import dates, model
+
+MAX_BYTES = 1024 * 1024
+MAX_DEPTH = 16
+MAX_NODES = 50_000
+
+Key = str | int
+DataPath = tuple[Key, ...]
+Position = tuple[int, int]  # 1-based line and column
+
+T = TypeVar("T")
+
+
+class LoadError(Exception):
+    """A problem that stops one file from being read at all."""
+
+    def __init__(self, line: int, column: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.column = column
+        self.message = message
+
+
+@dataclass
+class Problem:
+    """A problem inside a file that was read: where it is (a data path) and what it is."""
+
+    path: DataPath
+    message: str
+    at_key: bool = False  # point at the key itself rather than at its value
+
+
+@dataclass
+class Document:
+    """Plain data from one YAML file, with the position of every value and every key."""
+
+    data: Any
+    values: dict[DataPath, Position] = field(default_factory=dict)
+    keys: dict[DataPath, Position] = field(default_factory=dict)
+
+    def position(self, path: DataPath, *, at_key: bool = False) -> Position:
+        """The nearest known position: the path itself, else its closest ancestor."""
+        table = self.keys if at_key else self.values
+        if path in table:
+            return table[path]
+        while path:
+            path = path[:-1]
+            if path in self.values:
+                return self.values[path]
+        return (1, 1)
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+def read_text(path: Path) -> str:
+    """The file as text: bounded in size, strictly UTF-8 (a leading BOM is allowed)."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise LoadError(
+                1,
+                1,
+                f"file is too large: {size:,} bytes; an event file may be at most "
+                f"{MAX_BYTES:,} bytes (1 MiB)",
+            )
+        raw = path.read_bytes()
+    except OSError as error:
+        raise LoadError(1, 1, f"cannot read file: {error.strerror or error}") from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        raise LoadError(
+            line,
+            column,
+            f"file is not valid UTF-8 (byte 0x{raw[error.start]:02x}); save it as UTF-8",
+        ) from None
+
+
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+_KIND_NAMES = {
+    yaml.MappingStartEvent: "a mapping",
+    yaml.SequenceStartEvent: "a list",
+    yaml.ScalarEvent: "text",
+}
+
+
+def _position(event: yaml.Event) -> Position:
+    mark = event.start_mark
+    return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+
+
+def parse_yaml(text: str) -> Document:
+    """Build plain data from YAML text; raise :class:`LoadError` for anything unsafe."""
+    document = Document(data=None)
+    try:
+        _walk(yaml.parse(text, Loader=yaml.CSafeLoader), document)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = error.problem or error.context or "malformed YAML"
+        raise LoadError(line, column, f"malformed YAML: {problem}") from None
+    except yaml.YAMLError as error:
+        raise LoadError(1, 1, f"malformed YAML: {error}") from None
+    return document
+
+
+def _walk(events: Iterator[yaml.Event], document: Document) -> None:
+    """Consume the event stream, building containers on an explicit stack (no recursion)."""
+    # Each frame: (container, its data path, pending mapping key or None).
+    stack: list[list[Any]] = []
+    nodes = 0
+    documents = 0
+    root_set = False
+
+    def attach(value: Any, event: yaml.Event) -> DataPath | None:
+        nonlocal root_set
+        if not stack:
+            document.data = value
+            root_set = True
+            document.values[()] = _position(event)
+            return ()
+        frame = stack[-1]
+        container, path = frame[0], frame[1]
+        if isinstance(container, list):
+            item_path = (*path, len(container))
+            container.append(value)
+            document.values[item_path] = _position(event)
+            return item_path
+        if frame[2] is None:  # this scalar is a key
+            if not isinstance(value, str):
+                raise LoadError(*_position(event), "a mapping key must be plain text")
+            key_path = (*path, value)
+            if value in container:
+                first = document.keys[key_path]
+                raise LoadError(
+                    *_position(event),
+                    f"duplicate key '{value}' (first at line {first[0]}); "
+                    "each field may appear once",
+                )
+            document.keys[key_path] = _position(event)
+            frame[2] = value
+            return None
+        key_path = (*path, frame[2])
+        container[frame[2]] = value
+        document.values[key_path] = _position(event)
+        frame[2] = None
+        return key_path
+
+    for event in events:
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise LoadError(
+                *_position(event),
+                "anchors and aliases (&name, *name) are not allowed; write the value out",
+            )
+        tag = getattr(event, "tag", None)
+        if tag is not None and tag != "!":
+            raise LoadError(
+                *_position(event),
+                f"explicit tags such as '{tag}' are not allowed; write a plain value",
+            )
+        if isinstance(event, yaml.DocumentStartEvent):
+            documents += 1
+            if documents > 1:
+                raise LoadError(
+                    *_position(event), "a file holds one YAML document; remove the second '---'"
+                )
+            continue
+        if isinstance(event, (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            nodes += 1
+            if nodes > MAX_NODES:
+                raise LoadError(*_position(event), f"file has more than {MAX_NODES:,} values")
+        if isinstance(event, yaml.ScalarEvent):
+            if stack and isinstance(stack[-1][0], dict) and stack[-1][2] is None:
+                attach(event.value, event)  # keys stay text even when they look empty
+            else:
+                plain = event.implicit[0]
+                attach(None if plain and event.value in _NULLS else event.value, event)
+        elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            if stack and isinstance(stack[-1][0], dict) and stack[-1][2] is None:
+                kind = _KIND_NAMES[type(event)]
+                raise LoadError(*_position(event), f"a mapping key must be plain text, not {kind}")
+            if len(stack) >= MAX_DEPTH:
+                raise LoadError(*_position(event), f"nesting is deeper than {MAX_DEPTH} levels")
+            container: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
+            path = attach(container, event)
+            stack.append([container, path, None])
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            stack.pop()
+    if not root_set:
+        document.data = None
+
+
+def read_document(path: Path) -> Document:
+    """Read and parse one file; raise :class:`LoadError` where it cannot be read."""
+    return parse_yaml(read_text(path))
+
+
+# --- typed conversion ----------------------------------------------------------------------
+
+
+def convert(document: Document, target: type[T]) -> tuple[T | None, list[Problem]]:
+    """Convert a document's data into ``target``; on failure, find every problem in it."""
+    try:
+        return msgspec.convert(document.data, target, strict=False), []
+    except msgspec.ValidationError:
+        pass
+    problems: list[Problem] = []
+    collect(document.data, target, (), problems)
+    if not problems:  # a rule the walk does not see; report msgspec's own words
+        try:
+            msgspec.convert(document.data, target, strict=False)
+        except msgspec.ValidationError as error:
+            problems.append(_from_msgspec(error, ()))
+        else:  # pragma: no cover - the two conversions disagree only on a msgspec bug
+            return msgspec.convert(document.data, target, strict=False), []
+    return None, problems
+
+
+_AT = re.compile(r"^(?P<message>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.DOTALL)
+_PATH_PART = re.compile(r"\.([^.\[]+)|\[(\d+)\]")
+
+
+def _from_msgspec(error: msgspec.ValidationError, base: DataPath) -> Problem:
+    match = _AT.match(str(error))
+    assert match is not None  # the pattern matches any text
+    suffix: list[Key] = []
+    for name, index in _PATH_PART.findall(match["path"] or ""):
+        suffix.append(int(index) if index else name)
+    message = match["message"]
+    return Problem((*base, *suffix), message[:1].lower() + message[1:])
+
+
+def _unwrap(annotation: Any) -> tuple[Any, msgspec.Meta | None, bool]:
+    """(bare type, its Meta, whether None is allowed) for ``Annotated[X, Meta] | None``."""
+    optional = False
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        members = [a for a in typing.get_args(annotation) if a is not type(None)]
+        optional = len(members) < len(typing.get_args(annotation))
+        if len(members) == 1:
+            annotation = members[0]
+    meta = None
+    if typing.get_origin(annotation) is typing.Annotated:
+        annotation, *extras = typing.get_args(annotation)
+        meta = next((m for m in extras if isinstance(m, msgspec.Meta)), None)
+    return annotation, meta, optional
+
+
+def collect(value: Any, annotation: Any, path: DataPath, problems: list[Problem]) -> None:
+    """Append a :class:`Problem` for everything wrong with ``value`` as ``annotation``."""
+    bare, meta, optional = _unwrap(annotation)
+    if value is None:
+        if not optional:
+            problems.append(Problem(path, f"{_expected(bare, meta)}, found nothing"))
+        return
+    before = len(problems)
+    if isinstance(bare, type) and issubclass(bare, msgspec.Struct) and isinstance(value, dict):
+        _collect_struct(value, bare, path, problems)
+    elif typing.get_origin(bare) is list and isinstance(value, list):
+        (item,) = typing.get_args(bare)
+        for index, element in enumerate(value):
+            collect(element, item, (*path, index), problems)
+    elif typing.get_origin(bare) is dict and isinstance(value, dict):
+        key_type, value_type = typing.get_args(bare)
+        for key, element in value.items():
+            key_problems: list[Problem] = []
+            collect(key, key_type, (*path, key), key_problems)
+            problems.extend(Problem(p.path, p.message, at_key=True) for p in key_problems)
+            collect(element, value_type, (*path, key), problems)
+    if len(problems) > before:
+        return
+    try:
+        msgspec.convert(value, annotation, strict=False)
+    except msgspec.ValidationError as error:
+        problems.append(_describe(value, bare, meta, path, error))
+        return
+    if meta is not None and (meta.extra or {}).get("edtf") and isinstance(value, str):
+        try:
+            dates.parse(value)
+        except dates.DateError as error:
+            problems.append(Problem(path, str(error)))
+
+
+def _collect_struct(
+    value: dict[str, Any], struct: type[msgspec.Struct], path: DataPath, problems: list[Problem]
+) -> None:
+    fields = {f.name: f for f in msgspec.structs.fields(struct)}
+    for key in value:
+        if key not in fields:
+            problems.append(Problem((*path, key), _unknown_field(key, fields), at_key=True))
+    for name, info in fields.items():
+        if name in value:
+            collect(value[name], info.type, (*path, name), problems)
+        elif info.required:
+            problems.append(Problem(path, f"missing required field '{name}'"))
+
+
+def did_you_mean(value: str, candidates: Iterable[str]) -> str | None:
+    """The closest candidate, if one is close enough to be the intended word."""
+    close = difflib.get_close_matches(value, list(candidates), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def unknown_message(kind: str, value: str, known: Iterable[str], where: str) -> str:
+    """ "unknown actor 'sdff' — did you mean 'sdf'?", or where to add it."""
+    close = did_you_mean(value, known)
+    if close:
+        return f"unknown {kind} '{value}' — did you mean '{close}'?"
+    return f"unknown {kind} '{value}'; add it to {where} or fix the id"
+
+
+def _unknown_field(key: str, fields: dict[str, Any]) -> str:
+    close = did_you_mean(key, fields)
+    if close:
+        return f"unknown field '{key}' — did you mean '{close}'?"
+    return f"unknown field '{key}'; expected one of {', '.join(fields)}"
+
+
+_PATTERN_WORDS = {
+    model.SLUG_PATTERN: "a slug: lower-case a–z, digits and single hyphens, like 'al-hawl-camp'",
+    model.URL_PATTERN: "an http:// or https:// URL",
+    model.LINE_PATTERN: "one line of plain text with no leading or trailing spaces",
+}
+
+
+def _expected(bare: Any, meta: msgspec.Meta | None) -> str:
+    """What a value of this type looks like, in words."""
+    if meta is not None and meta.pattern in _PATTERN_WORDS:
+        return "expected " + _PATTERN_WORDS[meta.pattern]
+    if typing.get_origin(bare) is Literal:
+        return "expected one of " + ", ".join(str(a) for a in typing.get_args(bare))
+    if bare is int:
+        return "expected a whole number"
+    if bare in (float, int | float):
+        return "expected a number"
+    if typing.get_origin(bare) is list:
+        return "expected a list"
+    if typing.get_origin(bare) is dict or (
+        isinstance(bare, type) and issubclass(bare, msgspec.Struct)
+    ):
+        return "expected a mapping of fields"
+    return "expected text"
+
+
+def _found(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    shown = value if len(value) <= 60 else value[:57] + "..."
+    return f"'{shown}'"
+
+
+def _describe(
+    value: Any,
+    bare: Any,
+    meta: msgspec.Meta | None,
+    path: DataPath,
+    error: msgspec.ValidationError,
+) -> Problem:
+    """A message for a value that is the wrong shape or breaks a constraint."""
+    detail = _from_msgspec(error, path)
+    if detail.path != path:  # deeper than this value: msgspec's words, at its place
+        return detail
+    limit = _limit_broken(value, bare, meta) if meta is not None else None
+    if limit is not None:
+        return Problem(path, limit)
+    message = f"{_expected(bare, meta)}, found {_found(value)}"
+    if typing.get_origin(bare) is Literal and isinstance(value, str):
+        close = did_you_mean(value, (str(a) for a in typing.get_args(bare)))
+        if close:
+            message += f" — did you mean '{close}'?"
+    return Problem(path, message)
+
+
+_NUMBERS = (int, float, int | float)
+
+
+def _limit_broken(value: Any, bare: Any, meta: msgspec.Meta) -> str | None:
+    """The message for a length or range limit the value breaks, if that is what is wrong."""
+    is_list = typing.get_origin(bare) is list
+    if (is_list and isinstance(value, list)) or (bare is str and isinstance(value, str)):
+        unit = "items" if is_list else "characters"
+        if meta.max_length is not None and len(value) > meta.max_length:
+            return f"is too long: {len(value):,} {unit}; at most {meta.max_length:,} allowed"
+        if meta.min_length is not None and len(value) < meta.min_length:
+            return f"needs at least {meta.min_length} {unit[:-1] if meta.min_length == 1 else unit}"
+    if bare in _NUMBERS and isinstance(value, str):
+        try:
+            number = float(value)
+        except ValueError:
+            return None
+        if meta.ge is not None and number < meta.ge:
+            return f"must be at least {meta.ge:g}, found {value}"
+        if meta.le is not None and number > meta.le:
+            return f"must be at most {meta.le:g}, found {value}"
+    return None

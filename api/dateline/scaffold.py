@@ -1,0 +1,144 @@
+"""Write a new, valid event file from what a person types: a title and a human date.
+
+The file it writes passes `dateline check` as it stands, but its summary and source are
+placeholders beginning with ``TODO``, which `check` reports as warnings (errors under
+``--strict``) until a contributor fills them in.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Sequence
+from pathlib import Path
+
+from dateline import dates, loading
+from dateline.dataset import ACTORS_FILE, MAX_ID_LENGTH, PLACEHOLDER, PLACES_FILE
+from dateline.model import Event, Slug, Title
+
+
+class ScaffoldError(Exception):
+    """Why the file could not be written, in words for the person who asked."""
+
+
+def slugify(text: str) -> str:
+    """ASCII, lower case, words joined by single hyphens ("Al-Hawl camp" → "al-hawl-camp")."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def id_prefix(when: dates.EdtfDate) -> str:
+    """The start of the span, as precise as the date is: 2026-01-20, 2017-08 or 2021."""
+    year = dates.earliest_year(when)
+    start = when.start
+    if start is None or year is None or start.year != year:
+        return f"{year or 0:04d}"
+    if when.precision in ("day", "minute", "second"):
+        return f"{start.year:04d}-{start.month:02d}-{start.day:02d}"
+    if when.precision == "month":
+        return f"{start.year:04d}-{start.month:02d}"
+    return f"{start.year:04d}"
+
+
+def make_id(title: str, when: dates.EdtfDate) -> str:
+    prefix = id_prefix(when)
+    words = slugify(title) or "event"
+    return f"{prefix}-{words}"[:MAX_ID_LENGTH].rstrip("-")
+
+
+def _yaml_text(value: str) -> str:
+    # A JSON string is a valid YAML double-quoted scalar, and quoting every value keeps
+    # YAML from reading a title such as "No" or "12:30" as anything but text.
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _flow_list(values: Sequence[str]) -> str:
+    return "[" + ", ".join(values) + "]"
+
+
+def render(
+    title: str, edtf: str, tags: Sequence[str], actors: Sequence[str], places: Sequence[str]
+) -> str:
+    """The text of a new event file."""
+    lines = [
+        f"title: {_yaml_text(title)}",
+        f"date: {edtf}",
+        "summary: |",
+        f"  {PLACEHOLDER}: say what happened, who reports it, and what is contested.",
+        "status: reported",
+    ]
+    for name, values in (("tags", tags), ("actors", actors), ("places", places)):
+        if values:
+            lines.append(f"{name}: {_flow_list(values)}")
+    lines += [
+        "sources:",
+        f'  - title: "{PLACEHOLDER}: the source\'s title, as printed"',
+        f'    publisher: "{PLACEHOLDER}: who published it"',
+        "    # url: https://...  (leave it out where the source has no address; never guess one)",
+        "    # published: 2026-01-21",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _known_ids(root: Path, file: str) -> set[str]:
+    path = root / file
+    if not path.exists():
+        return set()
+    try:
+        data = loading.read_document(path).data
+    except loading.LoadError as error:
+        raise ScaffoldError(
+            f"{path}:{error.line}:{error.column}: {error.message} (fix it, then try again)"
+        ) from None
+    return set(data) if isinstance(data, dict) else set()
+
+
+def _check_references(root: Path, kind: str, file: str, wanted: Sequence[str]) -> None:
+    known = _known_ids(root, file)
+    for value in wanted:
+        if value not in known:
+            raise ScaffoldError(loading.unknown_message(kind, value, known, f"{root / file}"))
+
+
+def _check_value(value: object, annotation: object, what: str) -> None:
+    problems: list[loading.Problem] = []
+    loading.collect(value, annotation, (), problems)
+    if problems:
+        raise ScaffoldError(f"{what}: {problems[0].message}")
+
+
+def new_event(
+    root: Path,
+    title: str,
+    date: str,
+    *,
+    tags: Sequence[str] = (),
+    actors: Sequence[str] = (),
+    places: Sequence[str] = (),
+) -> Path:
+    """Write ``root/<YYYY>/<id>.yaml`` and return its path; never overwrite a file."""
+    try:
+        edtf = dates.parse_human(date)
+        when = dates.parse(edtf)
+    except dates.DateError as error:
+        raise ScaffoldError(f"--date: {error}") from None
+    _check_value(title, Title, "--title")
+    for tag in tags:
+        _check_value(tag, Slug, f"--tag '{tag}'")
+    _check_references(root, "actor", ACTORS_FILE, actors)
+    _check_references(root, "place", PLACES_FILE, places)
+    event_id = make_id(title, when)
+    year = f"{dates.earliest_year(when) or 0:04d}"
+    path = root / year / f"{event_id}.yaml"
+    taken = sorted(root.glob(f"*/{event_id}.yaml"))
+    if taken:
+        raise ScaffoldError(f"{taken[0]} already exists; choose another title, or edit that file")
+    text = render(title, edtf, tags, actors, places)
+    event, problems = loading.convert(loading.parse_yaml(text), Event)
+    if event is None:  # pragma: no cover - render() and the model would disagree
+        raise ScaffoldError(f"internal error: the new file would be invalid: {problems}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("x", encoding="utf-8") as handle:
+        handle.write(text)
+    return path
