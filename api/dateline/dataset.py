@@ -34,8 +34,59 @@ PARALLEL_THRESHOLD = 200
 
 # Positions a worker sends back: only those the cross-file checks point at.
 _KEPT_PATHS = frozenset(
-    {"date", "summary", "status", "actors", "places", "related", "claims", "sources", "updates"}
+    {
+        "date",
+        "summary",
+        "status",
+        "tags",
+        "actors",
+        "places",
+        "related",
+        "claims",
+        "sources",
+        "updates",
+    }
 )
+
+
+@dataclass
+class References:
+    """The ids an event file points at, read from its plain data.
+
+    They are read before typing, so that a file with a type error still has its references
+    checked in the same run.
+    """
+
+    lists: dict[str, list[tuple[int, str]]] = field(default_factory=dict)  # field -> (i, id)
+    claim_actors: list[tuple[int, str]] = field(default_factory=list)
+    claim_sources: list[tuple[int, int]] = field(default_factory=list)
+    source_count: int = 0
+
+    @classmethod
+    def read(cls, data: dict[str, Any]) -> References:
+        def strings(value: Any) -> list[tuple[int, str]]:
+            items = value if isinstance(value, list) else []
+            return [(i, item) for i, item in enumerate(items) if isinstance(item, str)]
+
+        claims = data.get("claims")
+        claims = (
+            [c if isinstance(c, dict) else {} for c in claims] if isinstance(claims, list) else []
+        )
+        sources = data.get("sources")
+        return cls(
+            lists={
+                name: strings(data.get(name)) for name in ("tags", "actors", "places", "related")
+            },
+            claim_actors=[
+                (i, c["by"]) for i, c in enumerate(claims) if isinstance(c.get("by"), str)
+            ],
+            claim_sources=[
+                (i, int(c["source"]))
+                for i, c in enumerate(claims)
+                if isinstance(c.get("source"), str) and c["source"].isdigit()
+            ],
+            source_count=len(sources) if isinstance(sources, list) else 0,
+        )
 
 
 @dataclass
@@ -47,6 +98,7 @@ class EventFile:
     event: Event | None
     positions: dict[DataPath, Position]
     diagnostics: list[Diagnostic]
+    references: References = field(default_factory=References)
 
     def at(self, path: DataPath, message: str, severity: Severity = "error") -> Diagnostic:
         line, column = _nearest(self.positions, path)
@@ -127,6 +179,7 @@ def load_event_file(file: str) -> EventFile:
             )
         )
         return result
+    result.references = References.read(document.data)
     event, problems = loading.convert(document, Event)
     result.diagnostics += [_diagnostic(file, document, p) for p in problems]
     result.event = event
@@ -283,10 +336,12 @@ def load(root: Path | str, *, jobs: int | None = None) -> Dataset:
     for result in loaded:
         dataset.diagnostics += result.diagnostics
     _index_events(dataset, loaded)
-    by_id = {r.id: r for r in loaded if r.event is not None and r.id in dataset.events}
-    for result in by_id.values():
-        dataset.diagnostics += _reference_problems(dataset, result)
-        dataset.diagnostics += _event_warnings(result)
+    every_id = {Path(file).stem for file in files}
+    for result in loaded:
+        dataset.diagnostics += _reference_problems(dataset, result, every_id)
+        if result.event is not None and dataset.files.get(result.id) == result.path:
+            dataset.diagnostics += _update_problems(result, result.event)
+            dataset.diagnostics += _event_warnings(result)
     dataset.diagnostics += _place_problems(dataset, places_document)
     dataset.diagnostics += _unused_warnings(dataset, actors_document, places_document)
     dataset.diagnostics.sort(key=Diagnostic.sort_key)
@@ -309,50 +364,47 @@ def _index_events(dataset: Dataset, loaded: list[EventFile]) -> None:
         dataset.files[result.id] = result.path
 
 
-def _reference_problems(dataset: Dataset, result: EventFile) -> list[Diagnostic]:
-    event = result.event
-    assert event is not None
-    actors_where = f"{ACTORS_FILE}" if dataset.actors else f"{ACTORS_FILE} (which is empty)"
-    places_where = f"{PLACES_FILE}" if dataset.places else f"{PLACES_FILE} (which is empty)"
+def _reference_problems(
+    dataset: Dataset, result: EventFile, every_id: set[str]
+) -> list[Diagnostic]:
+    """Every id the file points at must exist (events are known by file, even if broken)."""
+    references = result.references
+    actors_where = ACTORS_FILE if dataset.actors else f"{ACTORS_FILE} (which is empty)"
+    places_where = PLACES_FILE if dataset.places else f"{PLACES_FILE} (which is empty)"
+    targets: dict[str, tuple[str, Iterable[str], str]] = {
+        "actors": ("actor", dataset.actors, actors_where),
+        "places": ("place", dataset.places, places_where),
+        "related": ("event", every_id, "the events folder"),
+    }
     problems: list[Diagnostic] = []
-    lists: list[tuple[str, list[str], str, Iterable[str], str]] = [
-        ("tags", event.tags, "tag", (), ""),
-        ("actors", event.actors, "actor", dataset.actors, actors_where),
-        ("places", event.places, "place", dataset.places, places_where),
-        ("related", event.related, "event", dataset.events, "the events folder"),
-    ]
-    for name, values, kind, known, where in lists:
+    for name, values in references.lists.items():
+        kind, known, where = targets.get(name, ("tag", (), ""))
         seen: set[str] = set()
-        for index, value in enumerate(values):
+        for index, value in values:
             if value in seen:
                 problems.append(result.at((name, index), f"{kind} '{value}' is listed twice"))
             seen.add(value)
             if name == "related" and value == result.id:
                 problems.append(result.at((name, index), "an event cannot be related to itself"))
-            elif name != "tags" and value not in known:
-                problems.append(
-                    result.at((name, index), loading.unknown_message(kind, value, known, where))
-                )
-    for index, claim in enumerate(event.claims):
-        if claim.by not in dataset.actors:
-            problems.append(
-                result.at(
-                    ("claims", index, "by"),
-                    loading.unknown_message("actor", claim.by, dataset.actors, actors_where),
-                )
-            )
-        if claim.source is not None and claim.source > len(event.sources):
-            count = len(event.sources)
+            elif name in targets and value not in known:
+                message = loading.unknown_message(kind, value, known, where)
+                problems.append(result.at((name, index), message))
+    for index, actor in references.claim_actors:
+        if actor not in dataset.actors:
+            message = loading.unknown_message("actor", actor, dataset.actors, actors_where)
+            problems.append(result.at(("claims", index, "by"), message))
+    count = references.source_count
+    for index, source in references.claim_sources:
+        if source > count:
             problems.append(
                 result.at(
                     ("claims", index, "source"),
                     (
-                        f"source {claim.source} does not exist: this event lists {count} "
+                        f"source {source} does not exist: this event lists {count} "
                         f"source{'s' if count != 1 else ''}, numbered from 1"
                     ),
                 )
             )
-    problems += _update_problems(result, event)
     return problems
 
 

@@ -22,6 +22,8 @@ line and column with a message that says what would be right.
 from __future__ import annotations
 
 import difflib
+import functools
+import operator
 import re
 import types
 import typing
@@ -135,8 +137,15 @@ def parse_yaml(text: str) -> Document:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = error.problem or error.context or "malformed YAML"
-        raise LoadError(line, column, f"malformed YAML: {problem}") from None
+        message = f"malformed YAML: {error.problem or error.context or 'cannot parse'}"
+        if error.problem and error.context and error.context_mark:
+            # e.g. "(while parsing a flow sequence that starts at line 1, column 8)"
+            start = error.context_mark
+            message += (
+                f" ({error.context} that starts at line {start.line + 1}, "
+                f"column {start.column + 1})"
+            )
+        raise LoadError(line, column, message) from None
     except yaml.YAMLError as error:
         raise LoadError(1, 1, f"malformed YAML: {error}") from None
     return document
@@ -275,8 +284,7 @@ def _unwrap(annotation: Any) -> tuple[Any, msgspec.Meta | None, bool]:
     if origin in (typing.Union, types.UnionType):
         members = [a for a in typing.get_args(annotation) if a is not type(None)]
         optional = len(members) < len(typing.get_args(annotation))
-        if len(members) == 1:
-            annotation = members[0]
+        annotation = functools.reduce(operator.or_, members)
     meta = None
     if typing.get_origin(annotation) is typing.Annotated:
         annotation, *extras = typing.get_args(annotation)
@@ -289,9 +297,10 @@ def collect(value: Any, annotation: Any, path: DataPath, problems: list[Problem]
     bare, meta, optional = _unwrap(annotation)
     if value is None:
         if not optional:
-            problems.append(Problem(path, f"{_expected(bare, meta)}, found nothing"))
+            problems.append(Problem(path, _named(path, f"{_expected(bare, meta)}, found nothing")))
         return
     before = len(problems)
+    container = True
     if isinstance(bare, type) and issubclass(bare, msgspec.Struct) and isinstance(value, dict):
         _collect_struct(value, bare, path, problems)
     elif typing.get_origin(bare) is list and isinstance(value, list):
@@ -302,21 +311,38 @@ def collect(value: Any, annotation: Any, path: DataPath, problems: list[Problem]
         key_type, value_type = typing.get_args(bare)
         for key, element in value.items():
             key_problems: list[Problem] = []
-            collect(key, key_type, (*path, key), key_problems)
-            problems.extend(Problem(p.path, p.message, at_key=True) for p in key_problems)
+            collect(key, key_type, path, key_problems)
+            problems.extend(
+                Problem((*path, key), f"id {p.message}", at_key=True) for p in key_problems
+            )
             collect(element, value_type, (*path, key), problems)
+    else:
+        container = False
     if len(problems) > before:
         return
     try:
         msgspec.convert(value, annotation, strict=False)
     except msgspec.ValidationError as error:
-        problems.append(_describe(value, bare, meta, path, error))
+        limit = _limit_broken(value, bare, meta) if meta is not None else None
+        if limit is not None:
+            problems.append(Problem(path, _named(path, limit)))
+        elif container:  # the parts are fine, so a rule across them is broken (__post_init__)
+            problem = _from_msgspec(error, path)
+            problems.append(Problem(problem.path, _named(problem.path, problem.message)))
+        else:
+            problems.append(_describe(value, bare, meta, path, error))
         return
     if meta is not None and (meta.extra or {}).get("edtf") and isinstance(value, str):
         try:
             dates.parse(value)
         except dates.DateError as error:
-            problems.append(Problem(path, str(error)))
+            problems.append(Problem(path, _named(path, str(error))))
+
+
+def _named(path: DataPath, message: str) -> str:
+    """Prefix the message with the field it is about: "title: is too long ..."."""
+    name = next((key for key in reversed(path) if isinstance(key, str)), None)
+    return f"{name}: {message}" if name is not None else message
 
 
 def _collect_struct(
@@ -399,16 +425,13 @@ def _describe(
     """A message for a value that is the wrong shape or breaks a constraint."""
     detail = _from_msgspec(error, path)
     if detail.path != path:  # deeper than this value: msgspec's words, at its place
-        return detail
-    limit = _limit_broken(value, bare, meta) if meta is not None else None
-    if limit is not None:
-        return Problem(path, limit)
+        return Problem(detail.path, _named(detail.path, detail.message))
     message = f"{_expected(bare, meta)}, found {_found(value)}"
     if typing.get_origin(bare) is Literal and isinstance(value, str):
         close = did_you_mean(value, (str(a) for a in typing.get_args(bare)))
         if close:
             message += f" — did you mean '{close}'?"
-    return Problem(path, message)
+    return Problem(path, _named(path, message))
 
 
 _NUMBERS = (int, float, int | float)

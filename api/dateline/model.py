@@ -39,7 +39,16 @@ Name = Annotated[str, msgspec.Meta(pattern=LINE_PATTERN, max_length=200)]
 Unit = Annotated[str, msgspec.Meta(pattern=LINE_PATTERN, max_length=50)]
 Text = Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
 Markdown = Annotated[str, msgspec.Meta(min_length=1, max_length=20000)]
-Edtf = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
+# `extra` marks EDTF text, so the loader can point a bad date at its own line and column.
+Edtf = Annotated[
+    str,
+    msgspec.Meta(
+        min_length=1,
+        max_length=100,
+        extra={"edtf": True},
+        description="An EDTF level 0/1 date, e.g. 2026-01-20, 2017-08, 2021, 2026-01-17~",
+    ),
+]
 SourceIndex = Annotated[int, msgspec.Meta(ge=1)]
 Number = int | float  # int first, so that 1500 stays 1500 in JSON
 Latitude = Annotated[float, msgspec.Meta(ge=-90, le=90)]
