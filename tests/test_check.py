@@ -6,10 +6,20 @@ import json
 import time
 from pathlib import Path
 
+import msgspec
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from conftest import EVENT, EVENT_PATH, REPO, Events
-from dateline import dataset
+from dateline import dataset, model
+
+FIELDS = (
+    {f.name for f in msgspec.structs.fields(model.Event)}
+    | {f.name for f in msgspec.structs.fields(model.Claim)}
+    | {f.name for f in msgspec.structs.fields(model.Figure)}
+    | {"bogus"}
+)
 
 SOURCES = "sources: [{title: t, publisher: p, url: 'https://example.org/a', archived: 'https://web.archive.org/a'}]\n"
 
@@ -81,6 +91,11 @@ CASES: list[tuple[str, str | bytes, list[str]]] = [
         "2026/2026-not-utf8.yaml",
         b"title: caf\xe9\ndate: 2026\n",
         ["1:11: error: file is not valid UTF-8 (byte 0xe9); save it as UTF-8"],
+    ),
+    (
+        "2026/2026-control-character.yaml",
+        "title: |\n  a\x00b\n",
+        ["2:4: error: the control character U+0000 is not allowed in YAML; remove it"],
     ),
     (
         "2026/2026-empty.yaml",
@@ -468,6 +483,38 @@ def test_original_event_fixture_round_trips(events: Events) -> None:
     assert loaded.diagnostics == []
     assert loaded.events["2026-01-20-syrian-army-enters-al-hawl-camp"].claims[0].figure is not None
     assert EVENT.startswith("title:")
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(content=st.binary(max_size=300) | st.text(max_size=300).map(str.encode))
+def test_no_input_raises(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "2026" / "2026-fuzz.yaml"
+    path.parent.mkdir(exist_ok=True)
+    path.write_bytes(content)
+    result = dataset.load_event_file(str(path))
+    assert not any("internal error" in d.message for d in result.diagnostics)
+
+
+YAMLISH = st.recursive(
+    st.sampled_from(["", "2026", "x", "~", "'q'", "[]", "{}", "1e999", "-1", "no", "&a x", "*a"]),
+    lambda inner: (
+        st.lists(inner, max_size=3).map(lambda xs: "[" + ", ".join(xs) + "]")
+        | st.dictionaries(st.sampled_from(list(FIELDS)), inner, max_size=4).map(
+            lambda d: "{" + ", ".join(f"{k}: {v}" for k, v in d.items()) + "}"
+        )
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(fields=st.dictionaries(st.sampled_from(list(FIELDS)), YAMLISH, max_size=8))
+def test_no_event_shaped_input_raises(tmp_path: Path, fields: dict[str, str]) -> None:
+    path = tmp_path / "2026" / "2026-fuzz.yaml"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text("".join(f"{k}: {v}\n" for k, v in fields.items()))
+    result = dataset.load_event_file(str(path))
+    assert not any("internal error" in d.message for d in result.diagnostics)
 
 
 def test_parallel_loading_matches_serial(events: Events) -> None:

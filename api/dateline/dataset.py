@@ -156,7 +156,28 @@ def _kept(path: DataPath) -> bool:
 
 
 def load_event_file(file: str) -> EventFile:
-    """Read, type and self-check one ``events/<YYYY>/<id>.yaml`` file."""
+    """Read, type and self-check one ``events/<YYYY>/<id>.yaml`` file; never raise."""
+    try:
+        return _load_event_file(file)
+    except Exception as error:  # a bug of ours must not hide every other file's problems
+        return EventFile(
+            path=file,
+            id=Path(file).stem,
+            event=None,
+            positions={},
+            diagnostics=[
+                Diagnostic(
+                    file=file,
+                    line=1,
+                    column=1,
+                    message=f"internal error while checking this file ({type(error).__name__}: "
+                    f"{error}); please report it",
+                )
+            ],
+        )
+
+
+def _load_event_file(file: str) -> EventFile:
     path = Path(file)
     result = EventFile(path=file, id=path.stem, event=None, positions={}, diagnostics=[])
     document, result.diagnostics = _read(file)

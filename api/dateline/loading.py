@@ -146,6 +146,14 @@ def parse_yaml(text: str) -> Document:
                 f"column {start.column + 1})"
             )
         raise LoadError(line, column, message) from None
+    except yaml.reader.ReaderError as error:
+        line = text.count("\n", 0, error.position) + 1
+        column = error.position - (text.rfind("\n", 0, error.position) + 1) + 1
+        # The C reader gives the code point as an int, the Python one as a str.
+        code = error.character if isinstance(error.character, int) else ord(error.character)
+        raise LoadError(
+            line, column, f"the control character U+{code:04X} is not allowed in YAML; remove it"
+        ) from None
     except yaml.YAMLError as error:
         raise LoadError(1, 1, f"malformed YAML: {error}") from None
     return document
