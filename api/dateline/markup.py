@@ -1,0 +1,67 @@
+"""Contributor Markdown made safe to show: rendered without raw HTML, then sanitised.
+
+Summaries come from pull requests, so they are untrusted. Two independent layers stand
+between them and a reader's browser:
+
+1. markdown-it-py in CommonMark mode with ``html`` off, so raw HTML in the source (``<script>``,
+   ``<img onerror=...>``) comes out as escaped text, never as markup. (Python-Markdown would
+   pass it through: DESIGN.md, "Dependencies".)
+2. nh3 (the Rust ammonia sanitiser) over the result, with an allow-list of tags and attributes
+   and of URL schemes, so that even a bug in the renderer cannot let an event handler, a
+   ``javascript:`` link or an iframe through.
+
+Images are not on the allow-list: a remote image in a summary would make every reader's browser
+call a server the contributor chose, and the site promises to work with no network.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import nh3
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+TAGS = frozenset(
+    {
+        "a",
+        "abbr",
+        "blockquote",
+        "br",
+        "code",
+        "em",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hr",
+        "li",
+        "ol",
+        "p",
+        "pre",
+        "strong",
+        "ul",
+    }
+)
+ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "ol": {"start"}}
+URL_SCHEMES = frozenset({"http", "https", "mailto"})
+LINK_REL = "nofollow noopener"
+
+
+@functools.cache
+def _renderer() -> MarkdownIt:
+    return MarkdownIt("commonmark", {"html": False})
+
+
+def render(markdown: str) -> Markup:
+    """Sanitised HTML for untrusted Markdown, marked safe for Jinja's autoescape."""
+    html = _renderer().render(markdown)
+    return Markup(
+        nh3.clean(
+            html,
+            tags=set(TAGS),
+            attributes={tag: set(names) for tag, names in ATTRIBUTES.items()},
+            url_schemes=set(URL_SCHEMES),
+            link_rel=LINK_REL,
+        )
+    )
