@@ -1,0 +1,486 @@
+"""The read-only JSON API, ``/api/v1``: ``create_app(store) -> Litestar``.
+
+=============================  ====================================================================
+``GET /api/v1/events``         events, filtered and paged (see below)
+``GET /api/v1/events/{id}``    one event, complete
+``GET /api/v1/actors``         every actor, with its number of events
+``GET /api/v1/actors/{id}``    one actor and the first page of its events
+``GET /api/v1/places``         every place, with its number of events (its own and those within)
+``GET /api/v1/places/{id}``    one place, the places directly within it, the first page of events
+``GET /api/v1/tags``           every tag with its number of events, most used first
+``GET /api/v1/claims``         attributed claims across events: ``by``, ``event``, ``tag``
+``GET /api/v1/timeline``       counts per ``interval`` (year, month, day) under the event filters
+``GET /api/v1/schema/event``   the JSON Schema of the event file format
+``GET /api/v1/health``         the dataset revision, counts, and problems of a failed reload
+``GET /api/v1/docs``           interactive API docs; ``/api/v1/docs/openapi.json`` the document
+=============================  ====================================================================
+
+Filters of ``/events`` (and ``/timeline``): ``from`` and ``to`` take partial dates and select the
+events whose span overlaps ``[from's start, to's end)`` — an event in ``2017-08`` matches
+``from=2017-08-15``; ``tag``, ``actor`` and ``place`` repeat, alternatives within one (OR) and
+all of them across (AND); an actor matches the events that list it or carry its claims, a place
+matches the events at it or at any place within it; ``status`` repeats too; ``q`` is
+full-text, every word must match (``"a phrase"``, ``prefix*``); ``near=lat,lon,km`` keeps
+events at a place within that radius. ``sort`` is ``date`` (the default), ``-date`` or
+``relevance`` (the default with ``q``, and only with ``q``); ``limit`` is 1-500 (50); each page
+gives ``total`` and a ``next`` URL carrying an opaque ``cursor``.
+
+Every 4xx is ``application/problem+json`` (see :mod:`dateline.problems`); every successful
+read has a strong ``ETag``, answers ``If-None-Match`` with a 304, and says
+``Cache-Control: public, max-age=60``; responses of 500 bytes or more are gzipped when the
+client accepts it, and any origin may read (CORS).
+"""
+
+from __future__ import annotations
+
+import urllib.parse
+from collections.abc import Callable, Sequence
+from contextlib import AbstractAsyncContextManager
+from functools import cache
+from pathlib import Path
+from typing import Annotated, Any, Final, Literal
+
+import msgspec
+from litestar import Litestar, MediaType, Request, Router, get
+from litestar.config.compression import CompressionConfig
+from litestar.config.cors import CORSConfig
+from litestar.di import Provide
+from litestar.exceptions import NotFoundException
+from litestar.handlers import HTTPRouteHandler
+from litestar.openapi import OpenAPIConfig, ResponseSpec
+from litestar.openapi.plugins import JsonRenderPlugin, SwaggerRenderPlugin
+from litestar.params import Parameter, ParameterKwarg
+from litestar.static_files import create_static_files_router
+from litestar.types import Scope
+
+from dateline import model, query, resources
+from dateline.diagnostics import Diagnostic
+from dateline.etags import ConditionalGetMiddleware
+from dateline.loading import did_you_mean
+from dateline.problems import MEDIA_TYPE, Problem, exception_handlers
+from dateline.query import InvalidParam, InvalidParameters
+from dateline.store import EventFilter, Key, Page, Sort, Store, unique
+
+API: Final = "/api/v1"
+DOCS: Final = f"{API}/docs"
+
+
+class Served:
+    """The store being served, swapped whole by a reload, and the last reload's problems."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.problems: list[Diagnostic] = []
+
+    def swap(self, store: Store) -> None:
+        self.store = store
+        self.problems = []
+
+
+def served(app: Litestar) -> Served:
+    """The :class:`Served` of an app made by :func:`create_app`."""
+    value: Served = app.state["served"]
+    return value
+
+
+def _raw(encoded: bytes) -> Any:
+    """JSON the store encoded once, served as it is (typed as the Struct it encodes)."""
+    return msgspec.Raw(encoded)
+
+
+# --- parameters ------------------------------------------------------------------------------
+
+From = Annotated[
+    str | None,
+    Parameter(
+        query="from",
+        description="Events that end after the start of this (partial) EDTF date: 2017-08.",
+    ),
+]
+To = Annotated[
+    str | None,
+    Parameter(description="Events that start before the end of this (partial) EDTF date: 2021."),
+]
+Tags = Annotated[list[str] | None, Parameter(query="tag", description="Tag slug; repeatable (OR).")]
+Actors = Annotated[
+    list[str] | None, Parameter(query="actor", description="Actor id; repeatable (OR).")
+]
+Places = Annotated[
+    list[str] | None,
+    Parameter(query="place", description="Place id, also matching places within it; repeatable."),
+]
+Statuses = Annotated[
+    list[model.Status] | None, Parameter(query="status", description="Status; repeatable (OR).")
+]
+Text = Annotated[
+    str | None,
+    Parameter(
+        max_length=200,
+        description='Full-text search; every word must match. "a phrase", prefix*.',
+    ),
+]
+NearText = Annotated[
+    str | None,
+    Parameter(query="near", description="lat,lon,km: events at a place within km of the point."),
+]
+SortParam = Annotated[
+    Literal["date", "-date", "relevance"] | None,
+    Parameter(description="date (default), -date, or relevance (default with q; needs q)."),
+]
+Limit = Annotated[int, Parameter(ge=1, le=500, description="Items per page, 1-500.")]
+Cursor = Annotated[
+    str | None,
+    Parameter(max_length=2000, description="From the `next` link of the previous page."),
+]
+IntervalParam = Annotated[
+    Literal["year", "month", "day"], Parameter(description="Bucket size: year, month or day.")
+]
+
+PROBLEM_400: Final = ResponseSpec(
+    data_container=Problem,
+    media_type=MEDIA_TYPE,
+    description="A parameter is wrong: `invalid_params` names each and says why.",
+    generate_examples=False,
+)
+PROBLEM_404: Final = ResponseSpec(
+    data_container=Problem,
+    media_type=MEDIA_TYPE,
+    description="There is no such record.",
+    generate_examples=False,
+)
+ERRORS: Final = {400: PROBLEM_400}
+ERRORS_404: Final = {400: PROBLEM_400, 404: PROBLEM_404}
+
+
+@cache
+def _declared(handler: HTTPRouteHandler) -> dict[str, bool]:
+    """The query parameters a handler declares, each with whether it may repeat."""
+    declared: dict[str, bool] = {}
+    for name, field in handler.parsed_fn_signature.parameters.items():
+        kwarg = field.kwarg_definition
+        if isinstance(kwarg, ParameterKwarg) and kwarg.header is None and kwarg.cookie is None:
+            declared[kwarg.query or name] = field.is_non_string_sequence
+    return declared
+
+
+def _check_parameters(request: Request[Any, Any, Any]) -> None:
+    """Refuse unknown and repeated parameters: a typo must not silently widen a query."""
+    declared = _declared(request.route_handler)
+    wrong: list[InvalidParam] = []
+    for name in dict.fromkeys(request.query_params.keys()):
+        if name not in declared:
+            close = did_you_mean(name, declared)
+            hint = f"did you mean '{close}'?" if close else f"expected {_listing(declared)}"
+            wrong.append(InvalidParam(name, f"unknown parameter; {hint}"))
+        elif not declared[name] and len(request.query_params.getall(name)) > 1:
+            wrong.append(InvalidParam(name, "give this parameter once"))
+    if wrong:
+        raise InvalidParameters(wrong)
+
+
+def _listing(names: dict[str, bool]) -> str:
+    return ", ".join(names) if names else "no parameters"
+
+
+def _store(scope: Scope) -> Store:
+    store: Store = scope["state"]["store"]
+    return store
+
+
+# --- helpers -----------------------------------------------------------------------------------
+
+
+def _next_link(request: Request[Any, Any, Any], sort: str, key: Key | None) -> str | None:
+    if key is None:
+        return None
+    pairs = [(k, v) for k, v in request.query_params.multi_items() if k != "cursor"]
+    pairs.append(("cursor", query.encode_cursor(sort, key)))
+    return f"{request.url.path}?{urllib.parse.urlencode(pairs)}"
+
+
+def _link(path: str, params: list[tuple[str, str]], sort: str, key: Key | None) -> str | None:
+    if key is None:
+        return None
+    pairs = [*params, ("cursor", query.encode_cursor(sort, key))]
+    return f"{path}?{urllib.parse.urlencode(pairs)}"
+
+
+def _page(page: Page, next_link: str | None) -> resources.EventPage:
+    return resources.EventPage(
+        items=[_raw(i) for i in page.items], total=page.total, next=next_link
+    )
+
+
+def _sort(requested: str | None, text: str | None) -> Sort:
+    if requested == "relevance" and text is None:
+        raise InvalidParameters(
+            [InvalidParam("sort", "sort=relevance needs q, the words to rank by")]
+        )
+    if requested is None:
+        return "relevance" if text is not None else "date"
+    return requested  # type: ignore[return-value]  # a Literal checked by Litestar
+
+
+# --- handlers ----------------------------------------------------------------------------------
+
+
+@get("/events", sync_to_thread=True, responses=ERRORS)
+def list_events(
+    request: Request[Any, Any, Any],
+    store: Store,
+    from_: From = None,
+    to: To = None,
+    tag: Tags = None,
+    actor: Actors = None,
+    place: Places = None,
+    status: Statuses = None,
+    q: Text = None,
+    near: NearText = None,
+    sort: SortParam = None,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> resources.EventPage:
+    """Events that match every filter given, one page at a time."""
+    errors = query.Errors()
+    after: Key | None = None
+    chosen = _sort(sort, q)
+    if cursor is not None:
+        try:
+            after = query.decode_cursor(cursor, chosen)
+        except InvalidParameters as error:
+            errors.found.extend(error.params)
+    selected = query.event_filter(
+        start=from_,
+        end=to,
+        tags=tag,
+        actors=actor,
+        places=place,
+        statuses=status,
+        q=q,
+        near_text=near,
+        errors=errors,
+    )
+    errors.raise_any()
+    page = store.events(selected, sort=chosen, limit=limit, after=after)
+    return _page(page, _next_link(request, chosen, page.next_key))
+
+
+@get("/events/{event_id:str}", sync_to_thread=True, responses=ERRORS_404)
+def get_event(event_id: str, store: Store) -> resources.EventResource:
+    """One event, with its claims, sources, updates and relations both ways."""
+    found = store.event(event_id)
+    if found is None:
+        raise NotFoundException(detail=f"there is no event '{event_id}'")
+    return _raw(found)  # type: ignore[no-any-return]
+
+
+@get("/actors", sync_to_thread=True, responses=ERRORS)
+def list_actors(store: Store) -> list[resources.ActorResource]:
+    """Every actor, by id."""
+    return _raw(store.listing("actors"))  # type: ignore[no-any-return]
+
+
+@get("/actors/{actor_id:str}", sync_to_thread=True, responses=ERRORS_404)
+def get_actor(actor_id: str, store: Store) -> resources.ActorDetail:
+    """One actor and the first page of its events (the `next` link pages on)."""
+    found = store.actor(actor_id)
+    if found is None:
+        raise NotFoundException(detail=f"there is no actor '{actor_id}'")
+    page = store.events(EventFilter(actors=(actor_id,)), sort="date", limit=50)
+    link = _link(f"{API}/events", [("actor", actor_id)], "date", page.next_key)
+    return resources.ActorDetail(actor=_raw(found), events=_page(page, link))
+
+
+@get("/places", sync_to_thread=True, responses=ERRORS)
+def list_places(store: Store) -> list[resources.PlaceResource]:
+    """Every place, by id."""
+    return _raw(store.listing("places"))  # type: ignore[no-any-return]
+
+
+@get("/places/{place_id:str}", sync_to_thread=True, responses=ERRORS_404)
+def get_place(place_id: str, store: Store) -> resources.PlaceDetail:
+    """One place, the places directly within it, and the first page of its events."""
+    found = store.place(place_id)
+    if found is None:
+        raise NotFoundException(detail=f"there is no place '{place_id}'")
+    page = store.events(EventFilter(places=(place_id,)), sort="date", limit=50)
+    link = _link(f"{API}/events", [("place", place_id)], "date", page.next_key)
+    return resources.PlaceDetail(
+        place=_raw(found),
+        children=[_raw(child) for child in store.children(place_id)],
+        events=_page(page, link),
+    )
+
+
+@get("/tags", sync_to_thread=True, responses=ERRORS)
+def list_tags(store: Store) -> list[resources.TagResource]:
+    """Every tag with its number of events, most used first."""
+    return _raw(store.listing("tags"))  # type: ignore[no-any-return]
+
+
+@get("/claims", sync_to_thread=True, responses=ERRORS)
+def list_claims(
+    request: Request[Any, Any, Any],
+    store: Store,
+    by: Annotated[list[str] | None, Parameter(description="Actor id; repeatable (OR).")] = None,
+    event: Annotated[list[str] | None, Parameter(description="Event id; repeatable (OR).")] = None,
+    tag: Tags = None,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> resources.ClaimPage:
+    """Attributed claims across events, in the order of their events' dates."""
+    after = query.decode_cursor(cursor, "claims") if cursor is not None else None
+    page = store.claims(
+        by=unique(by or ()),
+        events=unique(event or ()),
+        tags=unique(tag or ()),
+        limit=limit,
+        after=after,
+    )
+    return resources.ClaimPage(
+        items=[_raw(i) for i in page.items],
+        total=page.total,
+        next=_next_link(request, "claims", page.next_key),
+    )
+
+
+@get("/timeline", sync_to_thread=True, responses=ERRORS)
+def timeline(
+    store: Store,
+    interval: IntervalParam = "year",
+    from_: From = None,
+    to: To = None,
+    tag: Tags = None,
+    actor: Actors = None,
+    place: Places = None,
+    status: Statuses = None,
+    q: Text = None,
+    near: NearText = None,
+) -> resources.Timeline:
+    """How many matching events start in each year, month or day (UTC)."""
+    selected = query.event_filter(
+        start=from_,
+        end=to,
+        tags=tag,
+        actors=actor,
+        places=place,
+        statuses=status,
+        q=q,
+        near_text=near,
+    )
+    return store.timeline(selected, interval)
+
+
+_EVENT_SCHEMA: Final = msgspec.json.encode(msgspec.json.schema(model.Event))
+
+
+@get("/schema/event", media_type="application/schema+json", responses=ERRORS)
+async def event_schema() -> dict[str, Any]:
+    """The JSON Schema of an event file (events/<YYYY>/<id>.yaml), from the model."""
+    return _raw(_EVENT_SCHEMA)  # type: ignore[no-any-return]
+
+
+@get("/health", responses=ERRORS)
+async def health(request: Request[Any, Any, Any], store: Store) -> resources.Health:
+    """The revision served, its counts, and the problems of a reload that failed."""
+    problems = served(request.app).problems
+    return resources.Health(
+        status="degraded" if problems else "ok",
+        revision=store.revision,
+        counts=store.counts,
+        warnings=store.warnings,
+        problems=problems,
+    )
+
+
+DESCRIPTION: Final = """\
+Read-only JSON API over a timeline of real-world events kept as YAML files.
+
+* Every date is `{edtf, start, end, precision, approximate, uncertain, label}`; a span is
+  `[start, end)`, and a null end is open or unknown.
+* `/events` filters: `from`/`to` (partial EDTF dates; an event matches when its span overlaps),
+  `tag`, `actor`, `place` (repeatable; OR within one, AND across), `status`, `q` (full-text,
+  with `<mark>` snippets), `near=lat,lon,km`; `sort=date|-date|relevance`; `limit` 1-500;
+  follow `next` for the next page.
+* Errors are `application/problem+json` (RFC 9457) with `invalid_params`.
+* Reads carry a strong `ETag` (send `If-None-Match` for a 304) and `Cache-Control`.
+"""
+
+INDEX: Final = f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Dateline</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"></head>
+<body style="font-family: system-ui, sans-serif; max-width: 40em; margin: 3em auto">
+<h1>Dateline</h1>
+<p>A timeline of real-world events, kept as YAML files and served read-only.</p>
+<ul>
+<li><a href="{DOCS}">API documentation</a> (interactive; its scripts come from a CDN)</li>
+<li><a href="{DOCS}/openapi.json">OpenAPI document</a></li>
+<li><a href="{API}/events">Events</a>, <a href="{API}/tags">tags</a>,
+<a href="{API}/actors">actors</a>, <a href="{API}/places">places</a>,
+<a href="{API}/timeline">timeline</a>, <a href="{API}/health">health</a></li>
+</ul></body></html>
+"""
+
+
+@get("/", media_type=MediaType.HTML, include_in_schema=False)
+async def index() -> str:
+    return INDEX
+
+
+API_HANDLERS: Final = [
+    list_events,
+    get_event,
+    list_actors,
+    get_actor,
+    list_places,
+    get_place,
+    list_tags,
+    list_claims,
+    timeline,
+    event_schema,
+    health,
+]
+
+
+def create_app(
+    store: Store,
+    *,
+    site: Path | None = None,
+    lifespan: Sequence[Callable[[Litestar], AbstractAsyncContextManager[None]]] = (),
+) -> Litestar:
+    """The API at ``/api/v1``, and at ``/`` the built site (``site``) or a page of links.
+
+    ``lifespan`` runs alongside the app (``dateline serve --reload`` watches the events there).
+    """
+    state = Served(store)
+    api = Router(
+        API,
+        route_handlers=API_HANDLERS,
+        dependencies={"store": Provide(_store, sync_to_thread=False)},
+        middleware=[ConditionalGetMiddleware(lambda: state.store)],
+        before_request=_check_parameters,
+    )
+    root: Any = (
+        create_static_files_router("/", directories=[site], html_mode=True)
+        if site is not None
+        else index
+    )
+    app = Litestar(
+        route_handlers=[api, root],
+        exception_handlers=exception_handlers(),
+        compression_config=CompressionConfig(
+            backend="gzip", gzip_compress_level=6, minimum_size=500
+        ),
+        cors_config=CORSConfig(allow_origins=["*"], allow_methods=["GET", "HEAD", "OPTIONS"]),
+        openapi_config=OpenAPIConfig(
+            title="Dateline API",
+            version="1",
+            description=DESCRIPTION,
+            path=DOCS,
+            render_plugins=[SwaggerRenderPlugin(path="/"), JsonRenderPlugin()],
+        ),
+        lifespan=list(lifespan),
+        debug=False,
+    )
+    app.state["served"] = state
+    return app

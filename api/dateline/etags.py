@@ -1,0 +1,105 @@
+"""Conditional GET for a read-only API: strong ETags, ``If-None-Match`` → 304, Cache-Control.
+
+Every response of the API is a function of the dataset revision and the URL, so its ETag is a
+hash of the two — computed before the handler runs, which lets a matching ``If-None-Match``
+be answered with a 304 at once, without a query. The tag also names the content coding
+(identity or gzip), because a strong validator promises identical bytes, and a gzipped body
+differs from the plain one.
+
+The middleware also pins the store for the request (``scope["state"]["store"]``): a reload
+may swap in a new store at any moment, and the tag and the body must come from the same one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from typing import Final
+
+from litestar.datastructures import MutableScopeHeaders
+from litestar.enums import ScopeType
+from litestar.middleware import ASGIMiddleware
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+from dateline.store import Store
+
+CACHE_CONTROL: Final = "public, max-age=60"
+
+
+def etag(revision: str, target: bytes, coding: str) -> str:
+    """A strong ETag: a hash of the revision, the path and query, and the content coding."""
+    digest = hashlib.blake2b(digest_size=12)
+    digest.update(f"{revision}\0{coding}\0".encode())
+    digest.update(target)
+    return f'"{digest.hexdigest()}"'
+
+
+def _matches(header: str, tag: str) -> bool:
+    """RFC 9110 If-None-Match: ``*`` or a list of tags; weak comparison (W/ is ignored)."""
+    if header.strip() == "*":
+        return True
+    candidates = (part.strip().removeprefix("W/") for part in header.split(","))
+    return tag in candidates
+
+
+def _accepts_gzip(value: str) -> bool:
+    for part in value.lower().split(","):
+        coding, _, params = part.strip().partition(";")
+        if coding.strip() in ("gzip", "*"):
+            q = params.strip()
+            return not (q.startswith("q=") and q[2:].strip().rstrip("0.") == "")
+    return False
+
+
+class ConditionalGetMiddleware(ASGIMiddleware):
+    """ETag, 304 and Cache-Control for GET and HEAD; other methods pass through untouched."""
+
+    scopes = (ScopeType.HTTP,)
+
+    def __init__(self, current: Callable[[], Store]) -> None:
+        self.current = current
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        store = self.current()
+        scope.setdefault("state", {})["store"] = store
+        if scope.get("method") not in ("GET", "HEAD"):
+            await next_app(scope, receive, send)
+            return
+        target = scope["raw_path"] + b"?" + scope["query_string"]
+        headers = MutableScopeHeaders(scope)
+        tags = {"": etag(store.revision, target, "")}
+        if _accepts_gzip(headers.get("accept-encoding", "")):
+            tags["gzip"] = etag(store.revision, target, "gzip")
+        wanted = headers.get("if-none-match")
+        if wanted is not None:
+            for tag in tags.values():
+                if _matches(wanted, tag):
+                    await _not_modified(send, tag)
+                    return
+
+        async def send_with_tag(message: Message) -> None:
+            if message["type"] == "http.response.start" and message["status"] == 200:
+                out = MutableScopeHeaders.from_message(message)
+                coding = out.get("content-encoding", "")
+                out["ETag"] = tags.get(coding) or etag(store.revision, target, coding)
+                out["Cache-Control"] = CACHE_CONTROL
+                if "vary" not in out:
+                    out["Vary"] = "Accept-Encoding"
+            await send(message)
+
+        await next_app(scope, receive, send_with_tag)
+
+
+async def _not_modified(send: Send, tag: str) -> None:
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 304,
+            "headers": [
+                (b"etag", tag.encode()),
+                (b"cache-control", CACHE_CONTROL.encode()),
+                (b"vary", b"Accept-Encoding"),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": b"", "more_body": False})

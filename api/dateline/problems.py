@@ -1,0 +1,136 @@
+"""Every error response is one shape: RFC 9457 problem details, ``application/problem+json``.
+
+``type`` is ``about:blank`` (the HTTP status says what kind of problem it is), so ``title`` is
+the status phrase; ``detail`` says, for a person, what exactly is wrong; and a 400 lists every
+wrong parameter in ``invalid_params`` as ``{name, reason}``::
+
+    HTTP/1.1 400 Bad Request
+    Content-Type: application/problem+json
+
+    {"type": "about:blank", "title": "Bad Request", "status": 400,
+     "detail": "limit: must be a whole number from 1 to 500, found '0'",
+     "invalid_params": [{"name": "limit",
+                         "reason": "must be a whole number from 1 to 500, found '0'"}]}
+
+Litestar's own checks (a parameter that is not a number, a value outside an enum) are turned
+into the same shape with Dateline's words; anything unexpected is logged with its traceback
+and answered with a 500 problem that gives nothing away (the tests make sure none happens).
+"""
+
+from __future__ import annotations
+
+import http
+import logging
+from collections.abc import Mapping
+from typing import Any, Final
+
+import msgspec
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.types import ExceptionHandlersMap
+
+from dateline.model import STATUSES
+from dateline.query import InvalidParam, InvalidParameters
+
+MEDIA_TYPE: Final = "application/problem+json"
+
+logger = logging.getLogger("dateline.api")
+
+
+class InvalidParamDetail(msgspec.Struct, frozen=True, kw_only=True):
+    name: str
+    reason: str
+
+
+class Problem(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
+    """An RFC 9457 problem; ``invalid_params`` is set for a 400 about parameters."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    invalid_params: list[InvalidParamDetail] = []
+
+
+# What each parameter Litestar checks before a handler runs must look like, in our words.
+EXPECTED: Final[Mapping[str, str]] = {
+    "limit": "must be a whole number from 1 to 500",
+    "status": f"expected one of {', '.join(STATUSES)}",
+    "sort": "expected one of date, -date, relevance",
+    "interval": "expected one of year, month, day",
+}
+
+
+def problem_response(
+    status: int, detail: str, params: list[InvalidParam] | None = None
+) -> Response[Problem]:
+    return Response(
+        Problem(
+            type="about:blank",
+            title=http.HTTPStatus(status).phrase,
+            status=status,
+            detail=detail,
+            invalid_params=[InvalidParamDetail(name=p.name, reason=p.reason) for p in params or []],
+        ),
+        status_code=status,
+        media_type=MEDIA_TYPE,
+    )
+
+
+def _invalid(_: Request[Any, Any, Any], error: InvalidParameters) -> Response[Problem]:
+    return problem_response(400, str(error), error.params)
+
+
+def _validation(request: Request[Any, Any, Any], error: ValidationException) -> Response[Problem]:
+    """Litestar's parameter checks, reworded: which parameter, what was found, what is right."""
+    params: list[InvalidParam] = []
+    for entry in error.extra if isinstance(error.extra, list) else []:
+        name = str(entry.get("key", "")) if isinstance(entry, dict) else ""
+        message = str(entry.get("message", "")) if isinstance(entry, dict) else str(entry)
+        if not name:
+            continue
+        values = request.query_params.getall(name, [])
+        reason = EXPECTED.get(name, message[:1].lower() + message[1:])
+        wrong = [v for v in values if name != "status" or v not in STATUSES]
+        if wrong:
+            reason += ", found " + ", ".join(_quote(v) for v in wrong)
+        params.append(InvalidParam(name, reason))
+    if not params:
+        return problem_response(400, error.detail or "the request is not valid")
+    return problem_response(400, "; ".join(f"{p.name}: {p.reason}" for p in params), params)
+
+
+def _quote(value: str) -> str:
+    return f"'{value}'" if len(value) <= 60 else f"'{value[:57]}...'"
+
+
+def _http(_: Request[Any, Any, Any], error: HTTPException) -> Response[Problem]:
+    status = error.status_code
+    phrase = http.HTTPStatus(status).phrase
+    detail = (
+        error.detail if error.detail and error.detail != phrase else _DEFAULT.get(status, phrase)
+    )
+    response = problem_response(status, detail)
+    if error.headers:
+        response.headers.update(error.headers)
+    return response
+
+
+_DEFAULT: Final = {
+    404: "there is nothing at this address; the API is described at /api/v1/docs",
+    405: "this API is read-only: use GET (or HEAD)",
+}
+
+
+def _unexpected(request: Request[Any, Any, Any], error: Exception) -> Response[Problem]:
+    logger.exception("unexpected error answering %s %s", request.method, request.url)
+    return problem_response(500, "the server failed to answer this request; it has been logged")
+
+
+def exception_handlers() -> ExceptionHandlersMap:
+    return {
+        InvalidParameters: _invalid,
+        ValidationException: _validation,
+        HTTPException: _http,
+        Exception: _unexpected,
+    }

@@ -1,0 +1,412 @@
+"""The public JSON shapes of a dataset, and the one function that builds each of them.
+
+Everything Dateline publishes as JSON — the API, the site's static data, ``dateline export`` —
+is one of these Structs, built here from a loaded :class:`~dateline.dataset.Dataset`, so the
+representations cannot drift apart. They differ from the file format (:mod:`dateline.model`)
+on purpose:
+
+* every date is an :class:`~dateline.dates.EdtfDate` (the text as written, its span and a
+  label), never bare EDTF text;
+* references are resolved: an actor or place is ``{id, name}`` (a place also carries its
+  coordinates), so a client needs no second request to show a name;
+* ``related_by`` lists the events that name this one in their ``related``, so a relation can
+  be followed in both directions;
+* ``file`` is the event file's path from the repository root, for an "edit this file" link.
+
+The list item, :class:`EventItem`, is the event without its long parts (summary, claims,
+sources, updates); its ``snippet`` is set only for a full-text query, and is last so that a
+store can append it to an item it encoded once (see :func:`with_snippet`).
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Literal
+
+import msgspec
+
+from dateline import dates
+from dateline.dataset import Dataset
+from dateline.dates import EdtfDate
+from dateline.diagnostics import Diagnostic
+from dateline.model import Actor, Event, Figure, Place, Status
+
+Interval = Literal["year", "month", "day"]
+
+
+class Resource(msgspec.Struct, frozen=True, kw_only=True):
+    """Base of every published shape: immutable, built by keyword."""
+
+
+class Ref(Resource, frozen=True):
+    """A resolved reference to an actor (or an event): its id and its name."""
+
+    id: str
+    name: str
+
+
+class PlaceRef(Resource, frozen=True):
+    """A resolved reference to a place, with its WGS 84 coordinates where known."""
+
+    id: str
+    name: str
+    lat: float | None
+    lon: float | None
+
+
+class ClaimResource(Resource, frozen=True):
+    """A statement attributed to an actor. ``source`` is a 1-based index into ``sources``."""
+
+    by: Ref
+    text: str
+    figure: Figure | None
+    source: int | None
+    date: EdtfDate | None
+
+
+class SourceResource(Resource, frozen=True):
+    title: str
+    publisher: str
+    url: str | None
+    published: EdtfDate | None
+    archived: str | None
+    note: str | None
+
+
+class UpdateResource(Resource, frozen=True):
+    date: EdtfDate
+    note: str
+    status: Status | None
+
+
+class EventResource(Resource, frozen=True):
+    """One event, complete. ``summary`` is the Markdown source, which is untrusted."""
+
+    id: str
+    title: str
+    date: EdtfDate
+    summary: str
+    status: Status
+    tags: list[str]
+    actors: list[Ref]
+    places: list[PlaceRef]
+    claims: list[ClaimResource]
+    sources: list[SourceResource]
+    related: list[str]
+    related_by: list[str]
+    updates: list[UpdateResource]
+    file: str
+
+
+class EventItem(Resource, frozen=True):
+    """An event in a list. ``snippet`` is HTML: matched words in ``<mark>``, the rest escaped."""
+
+    id: str
+    title: str
+    date: EdtfDate
+    status: Status
+    tags: list[str]
+    actors: list[Ref]
+    places: list[PlaceRef]
+    snippet: str | None = None  # last: see with_snippet
+
+
+class EventPage(Resource, frozen=True):
+    """One page of a list of events. ``next`` is the URL of the next page, or null."""
+
+    items: list[EventItem]
+    total: int
+    next: str | None
+
+
+class ActorResource(Resource, frozen=True):
+    id: str
+    name: str
+    kind: str
+    aliases: list[str]
+    description: str | None
+    event_count: int
+
+
+class ActorDetail(Resource, frozen=True):
+    """An actor, with the first page of its events (``/events?actor=<id>``)."""
+
+    actor: ActorResource
+    events: EventPage
+
+
+class PlaceResource(Resource, frozen=True):
+    """A place; ``event_count`` counts the events at it or at any place within it."""
+
+    id: str
+    name: str
+    kind: str
+    aliases: list[str]
+    within: PlaceRef | None
+    lat: float | None
+    lon: float | None
+    description: str | None
+    event_count: int
+
+
+class PlaceDetail(Resource, frozen=True):
+    """A place, the places directly within it, and the first page of its events."""
+
+    place: PlaceResource
+    children: list[PlaceRef]
+    events: EventPage
+
+
+class TagResource(Resource, frozen=True):
+    id: str
+    count: int
+
+
+class ClaimItem(Resource, frozen=True):
+    """A claim in the list of claims across events; ``index`` is 1-based within its event."""
+
+    event: Ref
+    index: int
+    by: Ref
+    text: str
+    figure: Figure | None
+    source: int | None
+    date: EdtfDate | None
+
+
+class ClaimPage(Resource, frozen=True):
+    items: list[ClaimItem]
+    total: int
+    next: str | None
+
+
+class Bucket(Resource, frozen=True):
+    """Events whose span starts in one year, month or day (``period`` as YYYY, YYYY-MM...)."""
+
+    period: str
+    count: int
+
+
+class Timeline(Resource, frozen=True):
+    """Counts per period of the events that match; ``open_start`` counts those with no start."""
+
+    interval: Interval
+    buckets: list[Bucket]
+    open_start: int
+    total: int
+
+
+class Counts(Resource, frozen=True):
+    events: int
+    actors: int
+    places: int
+    tags: int
+    claims: int
+
+
+class Health(Resource, frozen=True):
+    """``status`` is "degraded" when the last reload found errors and old data is served."""
+
+    status: Literal["ok", "degraded"]
+    revision: str
+    counts: Counts
+    warnings: int
+    problems: list[Diagnostic]
+
+
+# --- building --------------------------------------------------------------------------------
+
+
+def _date(text: str | None) -> EdtfDate | None:
+    return None if text is None else dates.parse(text)
+
+
+def repo_path(dataset: Dataset, file: str) -> str:
+    """A file's path from the repository root (the events folder's parent), with ``/``."""
+    root = os.path.abspath(dataset.root.parent)
+    return Path(os.path.relpath(os.path.abspath(file), root)).as_posix()
+
+
+class Builder:
+    """Builds the resources of one dataset; it indexes the dataset once for all of them."""
+
+    def __init__(self, dataset: Dataset) -> None:
+        self.dataset = dataset
+        related_by: defaultdict[str, list[str]] = defaultdict(list)
+        for event_id, event in sorted(dataset.events.items()):
+            for other in event.related:
+                related_by[other].append(event_id)
+        self.related_by = dict(related_by)
+        self.ancestors = {place_id: self._ancestors(place_id) for place_id in dataset.places}
+
+    def _ancestors(self, place_id: str) -> list[str]:
+        """The places that hold this one, nearest first (cycles are cut, not followed)."""
+        chain: list[str] = []
+        parent = self.dataset.places[place_id].within
+        while parent is not None and parent in self.dataset.places and parent not in chain:
+            if parent == place_id:
+                break
+            chain.append(parent)
+            parent = self.dataset.places[parent].within
+        return chain
+
+    def actor_ref(self, actor_id: str) -> Ref:
+        actor = self.dataset.actors.get(actor_id)
+        return Ref(id=actor_id, name=actor.name if actor is not None else actor_id)
+
+    def place_ref(self, place_id: str) -> PlaceRef:
+        place = self.dataset.places.get(place_id)
+        if place is None:
+            return PlaceRef(id=place_id, name=place_id, lat=None, lon=None)
+        return PlaceRef(id=place_id, name=place.name, lat=place.lat, lon=place.lon)
+
+    def claim(self, event: Event, index: int) -> ClaimResource:
+        claim = event.claims[index]
+        return ClaimResource(
+            by=self.actor_ref(claim.by),
+            text=claim.text,
+            figure=claim.figure,
+            source=claim.source,
+            date=_date(claim.date),
+        )
+
+    def event(self, event_id: str) -> EventResource:
+        event = self.dataset.events[event_id]
+        return EventResource(
+            id=event_id,
+            title=event.title,
+            date=event.when,
+            summary=event.summary,
+            status=event.status,
+            tags=list(event.tags),
+            actors=[self.actor_ref(a) for a in event.actors],
+            places=[self.place_ref(p) for p in event.places],
+            claims=[self.claim(event, i) for i in range(len(event.claims))],
+            sources=[
+                SourceResource(
+                    title=s.title,
+                    publisher=s.publisher,
+                    url=s.url,
+                    published=_date(s.published),
+                    archived=s.archived,
+                    note=s.note,
+                )
+                for s in event.sources
+            ],
+            related=list(event.related),
+            related_by=self.related_by.get(event_id, []),
+            updates=[
+                UpdateResource(date=dates.parse(u.date), note=u.note, status=u.status)
+                for u in event.updates
+            ],
+            file=repo_path(self.dataset, self.dataset.files[event_id]),
+        )
+
+    def item(self, event_id: str) -> EventItem:
+        event = self.dataset.events[event_id]
+        return EventItem(
+            id=event_id,
+            title=event.title,
+            date=event.when,
+            status=event.status,
+            tags=list(event.tags),
+            actors=[self.actor_ref(a) for a in event.actors],
+            places=[self.place_ref(p) for p in event.places],
+        )
+
+    def claim_item(self, event_id: str, index: int) -> ClaimItem:
+        event = self.dataset.events[event_id]
+        claim = self.claim(event, index)
+        return ClaimItem(
+            event=Ref(id=event_id, name=event.title),
+            index=index + 1,
+            by=claim.by,
+            text=claim.text,
+            figure=claim.figure,
+            source=claim.source,
+            date=claim.date,
+        )
+
+    def event_places(self, event: Event) -> list[str]:
+        """The event's places and every place they are within, each once."""
+        seen: dict[str, None] = {}
+        for place_id in event.places:
+            seen[place_id] = None
+            for parent in self.ancestors.get(place_id, []):
+                seen[parent] = None
+        return list(seen)
+
+    def actor(self, actor_id: str, event_count: int) -> ActorResource:
+        actor: Actor = self.dataset.actors[actor_id]
+        return ActorResource(
+            id=actor_id,
+            name=actor.name,
+            kind=actor.kind,
+            aliases=list(actor.aliases),
+            description=actor.description,
+            event_count=event_count,
+        )
+
+    def place(self, place_id: str, event_count: int) -> PlaceResource:
+        place: Place = self.dataset.places[place_id]
+        return PlaceResource(
+            id=place_id,
+            name=place.name,
+            kind=place.kind,
+            aliases=list(place.aliases),
+            within=self.place_ref(place.within) if place.within is not None else None,
+            lat=place.lat,
+            lon=place.lon,
+            description=place.description,
+            event_count=event_count,
+        )
+
+    def actor_counts(self) -> Counter[str]:
+        """Events per actor: those that list the actor or carry a claim by it."""
+        counts: Counter[str] = Counter()
+        for event in self.dataset.events.values():
+            counts.update({*event.actors, *(c.by for c in event.claims)})
+        return counts
+
+    def place_counts(self) -> Counter[str]:
+        counts: Counter[str] = Counter()
+        for event in self.dataset.events.values():
+            counts.update(self.event_places(event))
+        return counts
+
+    def tags(self) -> list[TagResource]:
+        """Every tag with its number of events, most used first."""
+        counts: Counter[str] = Counter()
+        for event in self.dataset.events.values():
+            counts.update(set(event.tags))
+        return [TagResource(id=t, count=n) for t, n in sorted(counts.items(), key=_by_count)]
+
+    def events(self) -> Iterator[EventResource]:
+        for event_id in sorted(self.dataset.events):
+            yield self.event(event_id)
+
+
+def _by_count(pair: tuple[str, int]) -> tuple[int, str]:
+    return (-pair[1], pair[0])
+
+
+# --- encoding --------------------------------------------------------------------------------
+
+_encoder = msgspec.json.Encoder()
+_NULL_END = b"null}"
+
+
+def encode(resource: msgspec.Struct) -> bytes:
+    """The JSON of a resource, as every Dateline output writes it."""
+    return _encoder.encode(resource)
+
+
+def with_snippet(item: bytes, snippet: str | None) -> bytes:
+    """An encoded :class:`EventItem` (snippet null) with its snippet set."""
+    if snippet is None:
+        return item
+    assert item.endswith(_NULL_END), "an EventItem encodes its snippet last"
+    return item[: -len(_NULL_END)] + _encoder.encode(snippet) + b"}"

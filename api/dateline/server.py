@@ -1,0 +1,131 @@
+"""``dateline serve``: the app on uvicorn, and the watcher that reloads the data under it.
+
+A reload never serves bad data. On a change under the events folder the :class:`Reloader`
+opens the folder's store in a worker thread — compiling it if this content was never seen —
+and swaps it in whole. If the dataset has errors, nothing is swapped: the last good data is
+still served, each problem is logged as ``file:line:col: message``, and ``/api/v1/health``
+reports them (``"status": "degraded"``) until a later change fixes them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from pathlib import Path
+
+import anyio
+import uvicorn
+import watchfiles
+from litestar import Litestar
+
+from dateline.app import Served, create_app, served
+from dateline.diagnostics import Diagnostic
+from dateline.store import DatasetError, Store
+
+logger = logging.getLogger("dateline.serve")
+
+
+def repo_relative(root: Path, diagnostic: Diagnostic) -> Diagnostic:
+    """The diagnostic with its file named from the repository root (the events' parent)."""
+    base = os.path.abspath(root.parent)
+    relative = Path(os.path.relpath(os.path.abspath(diagnostic.file), base)).as_posix()
+    return Diagnostic(
+        file=relative,
+        line=diagnostic.line,
+        column=diagnostic.column,
+        message=diagnostic.message,
+        severity=diagnostic.severity,
+    )
+
+
+class Reloader:
+    """Reopens the store of ``root`` and swaps it into ``target`` if the data is good."""
+
+    def __init__(self, root: Path, target: Served, *, cache: Path | None = None) -> None:
+        self.root = root
+        self.target = target
+        self.cache = cache
+
+    def reload(self) -> bool:
+        """Swap in the store of the folder as it is now; False (and logged) if it has errors."""
+        started = time.perf_counter()
+        try:
+            store = Store.open(self.root, cache=self.cache)
+        except DatasetError as error:
+            problems = [
+                repo_relative(self.root, d) for d in error.diagnostics if d.severity == "error"
+            ]
+            for d in problems:
+                logger.error("%s:%d:%d: %s", d.file, d.line, d.column, d.message)
+            logger.error(
+                "reload refused: %s; still serving revision %s",
+                error,
+                self.target.store.revision,
+            )
+            self.target.problems = problems
+            return False
+        if store.revision != self.target.store.revision:
+            self.target.swap(store)
+            logger.info(
+                "reloaded: revision %s, %d events, in %.2f s",
+                store.revision,
+                store.counts.events,
+                time.perf_counter() - started,
+            )
+        else:
+            self.target.problems = []
+        return True
+
+    async def watch(self, stop: anyio.Event) -> None:
+        """Reload after each burst of changes until ``stop`` is set."""
+        async for _ in watchfiles.awatch(self.root, stop_event=stop, step=50, debounce=1600):
+            try:
+                await anyio.to_thread.run_sync(self.reload)
+            except Exception:  # a reload must never take the server down
+                logger.exception("reload failed; still serving the last good data")
+
+
+def watching(
+    root: Path, *, cache: Path | None = None
+) -> Callable[[Litestar], AbstractAsyncContextManager[None]]:
+    """A Litestar lifespan that reloads the app's data on each change under ``root``."""
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        reloader = Reloader(root, served(app), cache=cache)
+        stop = anyio.Event()
+        task = asyncio.create_task(reloader.watch(stop))
+        try:
+            yield
+        finally:
+            stop.set()
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+
+    return lifespan
+
+
+def build(events: Path, *, reload: bool, cache: Path | None = None) -> Litestar:
+    """The app for ``events``; raises :class:`DatasetError` if the dataset has errors."""
+    store = Store.open(events, cache=cache)
+    return create_app(store, lifespan=[watching(events, cache=cache)] if reload else [])
+
+
+def serve(events: Path, *, host: str, port: int, reload: bool, access_log: bool = False) -> None:
+    """Serve the API (and the page at ``/``) until interrupted."""
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s:     %(message)s")
+    started = time.perf_counter()
+    app = build(events, reload=reload)
+    store = served(app).store
+    logger.info(
+        "serving revision %s (%d events) from %s, opened in %.2f s",
+        store.revision,
+        store.counts.events,
+        events,
+        time.perf_counter() - started,
+    )
+    uvicorn.run(app, host=host, port=port, access_log=access_log, log_level="info")
