@@ -131,3 +131,40 @@ def new(
     except ScaffoldError as error:
         raise click.ClickException(str(error)) from None
     click.echo(diagnostics_module.display_path(path))
+
+
+@main.command()
+@events_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option(
+    "--reload",
+    is_flag=True,
+    help="Watch the events folder and serve each change that passes the checks.",
+)
+@click.option("--access-log", is_flag=True, help="Log every request.")
+def serve(events: Path, host: str, port: int, reload: bool, access_log: bool) -> None:
+    """Serve the API at /api/v1 (docs at /api/v1/docs) and a page of links at /.
+
+    Refuses to start if the dataset has errors. With --reload, a change that brings errors
+    is logged and reported by /api/v1/health while the last good data is still served.
+    """
+    from dateline import server  # the web stack loads only for this command
+    from dateline.store import DatasetError
+
+    try:
+        server.serve(events, host=host, port=port, reload=reload, access_log=access_log)
+    except DatasetError as error:
+        errors = [
+            Diagnostic(
+                file=diagnostics_module.display_path(d.file),
+                line=d.line,
+                column=d.column,
+                message=d.message,
+                severity=d.severity,
+            )
+            for d in error.diagnostics
+            if d.severity == "error"
+        ]
+        click.echo(diagnostics_module.render_text(errors), nl=False, err=True)
+        raise click.ClickException(f"{error}; not serving") from None

@@ -117,7 +117,6 @@ def build(events: Path, *, reload: bool, cache: Path | None = None) -> Litestar:
 
 def serve(events: Path, *, host: str, port: int, reload: bool, access_log: bool = False) -> None:
     """Serve the API (and the page at ``/``) until interrupted."""
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s:     %(message)s")
     started = time.perf_counter()
     app = build(events, reload=reload)
     store = served(app).store
