@@ -102,3 +102,192 @@ def dateline(runner: CliRunner):  # type: ignore[no-untyped-def]
         return runner.invoke(main, list(args), catch_exceptions=False)
 
     return run
+
+
+# --- the API: a store compiled from the `events` folder, and a client of the app over it ---
+
+
+@pytest.fixture
+def store(events: Events):  # type: ignore[no-untyped-def]
+    """The Store of the `events` folder (compiled into tmp_path/.cache)."""
+    from dateline.store import Store
+
+    return Store.open(events.root)
+
+
+@pytest.fixture
+def client(store):  # type: ignore[no-untyped-def]
+    """A Litestar TestClient of `create_app(store)`."""
+    from litestar.testing import TestClient
+
+    from dateline.app import create_app
+
+    with TestClient(create_app(store)) as test_client:
+        yield test_client
+
+
+WORLD_ACTORS = """\
+sdf:
+  name: Syrian Democratic Forces
+  kind: armed-group
+  aliases: [SDF, قوات سوريا الديمقراطية]
+syrian-army:
+  name: Syrian Arab Army
+  kind: military
+sohr:
+  name: Syrian Observatory for Human Rights
+  kind: monitor
+  aliases: [SOHR]
+pmu:
+  name: Popular Mobilization Units
+  kind: armed-group
+"""
+
+WORLD_PLACES = """\
+syria:
+  name: Syria
+  kind: country
+  lat: 35.0
+  lon: 38.5
+hasakah:
+  name: Hasakah Governorate
+  kind: governorate
+  within: syria
+  lat: 36.5
+  lon: 40.75
+al-hawl-camp:
+  name: Al-Hawl camp
+  kind: camp
+  aliases: [al-Hol, مخيم الهول]
+  within: hasakah
+  lat: 36.38
+  lon: 41.15
+al-shaddadi:
+  name: Al-Shaddadi
+  kind: town
+  within: hasakah
+  lat: 36.06
+  lon: 40.73
+deir-ezzor:
+  name: Deir Ezzor
+  kind: city
+  within: syria
+  lat: 35.34
+  lon: 40.14
+iraq:
+  name: Iraq
+  kind: country
+  lat: 33.2
+  lon: 43.7
+"""
+
+
+def world_event(
+    title: str,
+    date: str,
+    *,
+    summary: str = "Something happened.",
+    status: str = "reported",
+    tags: str = "[]",
+    actors: str = "[]",
+    places: str = "[]",
+    claims: str = "",
+    related: str = "[]",
+) -> str:
+    """The text of a valid event file (claims: YAML list items, indented two spaces)."""
+    text = (
+        f"title: {title}\ndate: '{date}'\nsummary: {summary}\nstatus: {status}\n"
+        f"tags: {tags}\nactors: {actors}\nplaces: {places}\nrelated: {related}\n"
+        "sources:\n  - title: A report\n    publisher: Example News\n"
+    )
+    return text + (f"claims:\n{claims}" if claims else "")
+
+
+WORLD = {
+    "2017/2017-08-sohr-reports-helicopters.yaml": world_event(
+        "SOHR reports US helicopters moving fighters",
+        "2017-08",
+        summary="Helicopters were seen over the desert, the observatory says.",
+        tags="[isis, transfer]",
+        actors="[sohr]",
+        places="[deir-ezzor]",
+    ),
+    "2017/2017-deir-ezzor-retaken.yaml": world_event(
+        "Deir Ezzor retaken",
+        "2017-08/2017-12",
+        status="confirmed",
+        tags="[isis]",
+        actors="[syrian-army]",
+        places="[deir-ezzor]",
+        related="[2017-08-sohr-reports-helicopters]",
+    ),
+    "2021/2021-pmu-thermal-cameras.yaml": world_event(
+        "PMU says thermal cameras recorded flights",
+        "2021",
+        status="disputed",
+        tags="[isis, transfer]",
+        actors="[pmu]",
+        places="[iraq]",
+        claims="  - by: pmu\n    text: Thermal cameras recorded US helicopters.\n    source: 1\n",
+    ),
+    "2026/2026-01-20-syrian-army-enters-al-hawl-camp.yaml": world_event(
+        "Syrian army enters Al-Hawl camp",
+        "2026-01-20",
+        summary="Government troops enter the camp after the <b>SDF</b> withdraws & leaves.",
+        tags="[al-hawl, detention]",
+        actors="[syrian-army]",
+        places="[al-hawl-camp]",
+        claims=(
+            "  - by: sdf\n    text: The camp was left unguarded.\n"
+            "    figure: {value: 1500, qualifier: at-least, unit: people}\n    source: 1\n"
+        ),
+    ),
+    "2026/2026-01-17-al-shaddadi-prison-falls.yaml": world_event(
+        "Al-Shaddadi prison falls",
+        "2026-01-17/2026-01-22",
+        status="disputed",
+        tags="[detention, prison-break]",
+        actors="[sdf]",
+        places="[al-shaddadi]",
+        claims=(
+            "  - by: sdf\n    text: At least 1,500 escaped from the prison.\n"
+            "  - by: syrian-army\n    text: A little over 100 escaped.\n"
+        ),
+        related="[2026-01-20-syrian-army-enters-al-hawl-camp]",
+    ),
+    "2024/2024-fighters-moved-to-us-base.yaml": world_event(
+        "Fighters moved to a US base",
+        "/2024",
+        status="retracted",
+        tags="[transfer]",
+    ),
+    "2026/2026-01-21-centcom-transfer-begins.yaml": world_event(
+        "CENTCOM transfer begins",
+        "2026-01-21T10:00Z",
+        tags="[detention, transfer]",
+        places="[hasakah, iraq]",
+    ),
+}
+
+
+@pytest.fixture
+def world(events: Events) -> Events:
+    """The `events` folder holding seven events of many shapes, four actors and six places."""
+    (events.root / EVENT_PATH).unlink()
+    events.write("actors.yaml", WORLD_ACTORS)
+    events.write("places.yaml", WORLD_PLACES)
+    for path, text in WORLD.items():
+        events.write(path, text)
+    return events
+
+
+@pytest.fixture
+def world_client(world: Events):  # type: ignore[no-untyped-def]
+    """A TestClient of the app over the `world` folder's store."""
+    from litestar.testing import TestClient
+
+    from dateline.app import create_app
+    from dateline.store import Store
+
+    with TestClient(create_app(Store.open(world.root))) as test_client:
+        yield test_client

@@ -44,12 +44,13 @@ import msgspec
 from litestar import Litestar, MediaType, Request, Router, get
 from litestar.config.compression import CompressionConfig
 from litestar.config.cors import CORSConfig
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
+from litestar.enums import ParamType
 from litestar.exceptions import NotFoundException
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi import OpenAPIConfig, ResponseSpec
 from litestar.openapi.plugins import JsonRenderPlugin, SwaggerRenderPlugin
-from litestar.params import Parameter, ParameterKwarg
+from litestar.params import FromPath, ParameterKwarg, QueryParameter
 from litestar.static_files import create_static_files_router
 from litestar.types import Scope
 
@@ -92,48 +93,48 @@ def _raw(encoded: bytes) -> Any:
 
 From = Annotated[
     str | None,
-    Parameter(
-        query="from",
+    QueryParameter(
+        name="from",
         description="Events that end after the start of this (partial) EDTF date: 2017-08.",
     ),
 ]
 To = Annotated[
     str | None,
-    Parameter(description="Events that start before the end of this (partial) EDTF date: 2021."),
+    QueryParameter(
+        description="Events that start before the end of this (partial) EDTF date: 2021."
+    ),
 ]
-Tags = Annotated[list[str] | None, Parameter(query="tag", description="Tag slug; repeatable (OR).")]
-Actors = Annotated[
-    list[str] | None, Parameter(query="actor", description="Actor id; repeatable (OR).")
-]
+Tags = Annotated[list[str] | None, QueryParameter(description="Tag slug; repeatable (OR).")]
+Actors = Annotated[list[str] | None, QueryParameter(description="Actor id; repeatable (OR).")]
 Places = Annotated[
     list[str] | None,
-    Parameter(query="place", description="Place id, also matching places within it; repeatable."),
+    QueryParameter(description="Place id, also matching places within it; repeatable."),
 ]
 Statuses = Annotated[
-    list[model.Status] | None, Parameter(query="status", description="Status; repeatable (OR).")
+    list[model.Status] | None, QueryParameter(description="Status; repeatable (OR).")
 ]
 Text = Annotated[
     str | None,
-    Parameter(
+    QueryParameter(
         max_length=200,
         description='Full-text search; every word must match. "a phrase", prefix*.',
     ),
 ]
 NearText = Annotated[
     str | None,
-    Parameter(query="near", description="lat,lon,km: events at a place within km of the point."),
+    QueryParameter(description="lat,lon,km: events at a place within km of the point."),
 ]
 SortParam = Annotated[
     Literal["date", "-date", "relevance"] | None,
-    Parameter(description="date (default), -date, or relevance (default with q; needs q)."),
+    QueryParameter(description="date (default), -date, or relevance (default with q; needs q)."),
 ]
-Limit = Annotated[int, Parameter(ge=1, le=500, description="Items per page, 1-500.")]
+Limit = Annotated[int, QueryParameter(ge=1, le=500, description="Items per page, 1-500.")]
 Cursor = Annotated[
     str | None,
-    Parameter(max_length=2000, description="From the `next` link of the previous page."),
+    QueryParameter(max_length=2000, description="From the `next` link of the previous page."),
 ]
 IntervalParam = Annotated[
-    Literal["year", "month", "day"], Parameter(description="Bucket size: year, month or day.")
+    Literal["year", "month", "day"], QueryParameter(description="Bucket size: year, month or day.")
 ]
 
 PROBLEM_400: Final = ResponseSpec(
@@ -158,8 +159,8 @@ def _declared(handler: HTTPRouteHandler) -> dict[str, bool]:
     declared: dict[str, bool] = {}
     for name, field in handler.parsed_fn_signature.parameters.items():
         kwarg = field.kwarg_definition
-        if isinstance(kwarg, ParameterKwarg) and kwarg.header is None and kwarg.cookie is None:
-            declared[kwarg.query or name] = field.is_non_string_sequence
+        if isinstance(kwarg, ParameterKwarg) and kwarg.param_type is ParamType.QUERY:
+            declared[kwarg.name or name] = field.is_non_string_sequence
     return declared
 
 
@@ -193,7 +194,8 @@ def _store(scope: Scope) -> Store:
 def _next_link(request: Request[Any, Any, Any], sort: str, key: Key | None) -> str | None:
     if key is None:
         return None
-    pairs = [(k, v) for k, v in request.query_params.multi_items() if k != "cursor"]
+    given = urllib.parse.parse_qsl(request.url.query, keep_blank_values=True)
+    pairs = [(k, v) for k, v in given if k != "cursor"]
     pairs.append(("cursor", query.encode_cursor(sort, key)))
     return f"{request.url.path}?{urllib.parse.urlencode(pairs)}"
 
@@ -227,7 +229,7 @@ def _sort(requested: str | None, text: str | None) -> Sort:
 @get("/events", sync_to_thread=True, responses=ERRORS)
 def list_events(
     request: Request[Any, Any, Any],
-    store: Store,
+    store: NamedDependency[Store],
     from_: From = None,
     to: To = None,
     tag: Tags = None,
@@ -266,7 +268,7 @@ def list_events(
 
 
 @get("/events/{event_id:str}", sync_to_thread=True, responses=ERRORS_404)
-def get_event(event_id: str, store: Store) -> resources.EventResource:
+def get_event(event_id: FromPath[str], store: NamedDependency[Store]) -> resources.EventResource:
     """One event, with its claims, sources, updates and relations both ways."""
     found = store.event(event_id)
     if found is None:
@@ -275,13 +277,13 @@ def get_event(event_id: str, store: Store) -> resources.EventResource:
 
 
 @get("/actors", sync_to_thread=True, responses=ERRORS)
-def list_actors(store: Store) -> list[resources.ActorResource]:
+def list_actors(store: NamedDependency[Store]) -> list[resources.ActorResource]:
     """Every actor, by id."""
     return _raw(store.listing("actors"))  # type: ignore[no-any-return]
 
 
 @get("/actors/{actor_id:str}", sync_to_thread=True, responses=ERRORS_404)
-def get_actor(actor_id: str, store: Store) -> resources.ActorDetail:
+def get_actor(actor_id: FromPath[str], store: NamedDependency[Store]) -> resources.ActorDetail:
     """One actor and the first page of its events (the `next` link pages on)."""
     found = store.actor(actor_id)
     if found is None:
@@ -292,13 +294,13 @@ def get_actor(actor_id: str, store: Store) -> resources.ActorDetail:
 
 
 @get("/places", sync_to_thread=True, responses=ERRORS)
-def list_places(store: Store) -> list[resources.PlaceResource]:
+def list_places(store: NamedDependency[Store]) -> list[resources.PlaceResource]:
     """Every place, by id."""
     return _raw(store.listing("places"))  # type: ignore[no-any-return]
 
 
 @get("/places/{place_id:str}", sync_to_thread=True, responses=ERRORS_404)
-def get_place(place_id: str, store: Store) -> resources.PlaceDetail:
+def get_place(place_id: FromPath[str], store: NamedDependency[Store]) -> resources.PlaceDetail:
     """One place, the places directly within it, and the first page of its events."""
     found = store.place(place_id)
     if found is None:
@@ -313,7 +315,7 @@ def get_place(place_id: str, store: Store) -> resources.PlaceDetail:
 
 
 @get("/tags", sync_to_thread=True, responses=ERRORS)
-def list_tags(store: Store) -> list[resources.TagResource]:
+def list_tags(store: NamedDependency[Store]) -> list[resources.TagResource]:
     """Every tag with its number of events, most used first."""
     return _raw(store.listing("tags"))  # type: ignore[no-any-return]
 
@@ -321,9 +323,13 @@ def list_tags(store: Store) -> list[resources.TagResource]:
 @get("/claims", sync_to_thread=True, responses=ERRORS)
 def list_claims(
     request: Request[Any, Any, Any],
-    store: Store,
-    by: Annotated[list[str] | None, Parameter(description="Actor id; repeatable (OR).")] = None,
-    event: Annotated[list[str] | None, Parameter(description="Event id; repeatable (OR).")] = None,
+    store: NamedDependency[Store],
+    by: Annotated[
+        list[str] | None, QueryParameter(description="Actor id; repeatable (OR).")
+    ] = None,
+    event: Annotated[
+        list[str] | None, QueryParameter(description="Event id; repeatable (OR).")
+    ] = None,
     tag: Tags = None,
     limit: Limit = 50,
     cursor: Cursor = None,
@@ -346,7 +352,7 @@ def list_claims(
 
 @get("/timeline", sync_to_thread=True, responses=ERRORS)
 def timeline(
-    store: Store,
+    store: NamedDependency[Store],
     interval: IntervalParam = "year",
     from_: From = None,
     to: To = None,
@@ -381,7 +387,9 @@ async def event_schema() -> dict[str, Any]:
 
 
 @get("/health", responses=ERRORS)
-async def health(request: Request[Any, Any, Any], store: Store) -> resources.Health:
+async def health(
+    request: Request[Any, Any, Any], store: NamedDependency[Store]
+) -> resources.Health:
     """The revision served, its counts, and the problems of a reload that failed."""
     problems = served(request.app).problems
     return resources.Health(
@@ -443,7 +451,7 @@ API_HANDLERS: Final = [
 
 
 def create_app(
-    store: Store,
+    store: NamedDependency[Store],
     *,
     site: Path | None = None,
     lifespan: Sequence[Callable[[Litestar], AbstractAsyncContextManager[None]]] = (),
@@ -471,7 +479,7 @@ def create_app(
         compression_config=CompressionConfig(
             backend="gzip", gzip_compress_level=6, minimum_size=500
         ),
-        cors_config=CORSConfig(allow_origins=["*"], allow_methods=["GET", "HEAD", "OPTIONS"]),
+        cors_config=CORSConfig(allow_origins=["*"], allow_methods=["GET", "OPTIONS"]),
         openapi_config=OpenAPIConfig(
             title="Dateline API",
             version="1",

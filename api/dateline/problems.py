@@ -118,7 +118,7 @@ def _http(_: Request[Any, Any, Any], error: HTTPException) -> Response[Problem]:
 
 _DEFAULT: Final = {
     404: "there is nothing at this address; the API is described at /api/v1/docs",
-    405: "this API is read-only: use GET (or HEAD)",
+    405: "this API is read-only: use GET",
 }
 
 

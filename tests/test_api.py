@@ -1,0 +1,437 @@
+"""The API over a small world of seven events: every endpoint, filter, sort and header."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+from litestar.testing import TestClient
+
+from conftest import Events
+
+Client = TestClient[Any]
+
+HAWL = "2026-01-20-syrian-army-enters-al-hawl-camp"
+SHADDADI = "2026-01-17-al-shaddadi-prison-falls"
+CENTCOM = "2026-01-21-centcom-transfer-begins"
+SOHR = "2017-08-sohr-reports-helicopters"
+DEIR = "2017-deir-ezzor-retaken"
+PMU = "2021-pmu-thermal-cameras"
+BASE = "2024-fighters-moved-to-us-base"  # date /2024: no known start, so it sorts first
+IN_DATE_ORDER = [BASE, SOHR, DEIR, PMU, SHADDADI, HAWL, CENTCOM]
+
+
+def get(client: Client, url: str, **headers: str) -> Any:
+    response = client.get(url, headers=headers)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def ids(client: Client, url: str) -> list[str]:
+    return [item["id"] for item in get(client, url)["items"]]
+
+
+# --- /events: filters -----------------------------------------------------------------------
+
+
+def test_all_events_in_date_order(world_client: Client) -> None:
+    page = get(world_client, "/api/v1/events")
+    assert [i["id"] for i in page["items"]] == IN_DATE_ORDER
+    assert page["total"] == 7
+    assert page["next"] is None
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # overlap: an event in 2017-08 matches a range that starts inside August
+        ("from=2017-08-15", IN_DATE_ORDER),
+        ("from=2017-08-15&to=2017-08-15", [BASE, SOHR, DEIR]),
+        ("to=2017-07", [BASE]),  # an open start reaches back for ever
+        ("from=2017-09&to=2017-10", [BASE, DEIR]),
+        ("from=2021-06", [BASE, PMU, SHADDADI, HAWL, CENTCOM]),
+        ("from=2025", [SHADDADI, HAWL, CENTCOM]),
+        ("from=2026-01-20&to=2026-01-20", [SHADDADI, HAWL]),
+        ("from=2026-01-21T10:00Z", [SHADDADI, CENTCOM]),
+        ("from=2026-01-22", [SHADDADI]),  # its span ends on 2026-01-23
+        ("to=2017-08-01", [BASE, SOHR, DEIR]),  # `to` takes the end of its day
+        ("from=2017-08-01/2017-08-02&to=2017/2017", [BASE, SOHR, DEIR]),
+    ],
+)
+def test_dates_select_by_overlap(world_client: Client, query: str, expected: list[str]) -> None:
+    assert ids(world_client, f"/api/v1/events?{query}") == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("tag=isis", [SOHR, DEIR, PMU]),
+        ("tag=isis&tag=detention", [SOHR, DEIR, PMU, SHADDADI, HAWL, CENTCOM]),  # OR
+        ("tag=transfer&tag=nothing", [BASE, SOHR, PMU, CENTCOM]),
+        ("tag=transfer&actor=pmu", [PMU]),  # AND across kinds
+        ("actor=sdf", [SHADDADI, HAWL]),  # listed, or only the author of a claim
+        ("actor=sohr&actor=pmu", [SOHR, PMU]),
+        ("place=hasakah", [SHADDADI, HAWL, CENTCOM]),  # places within it count
+        ("place=syria", [SOHR, DEIR, SHADDADI, HAWL, CENTCOM]),
+        ("place=iraq&tag=detention", [CENTCOM]),
+        ("status=disputed", [PMU, SHADDADI]),
+        ("status=confirmed&status=retracted", [BASE, DEIR]),
+        ("tag=unknown", []),
+        ("near=36.38,41.15,10", [HAWL]),
+        ("near=36.38,41.15,80", [SHADDADI, HAWL, CENTCOM]),
+        ("near=36.38,41.15,80&from=2026-01-21", [SHADDADI, CENTCOM]),
+        ("tag=isis&from=2017-09", [DEIR, PMU]),
+    ],
+)
+def test_facets_and_status(world_client: Client, query: str, expected: list[str]) -> None:
+    page = get(world_client, f"/api/v1/events?{query}")
+    assert [i["id"] for i in page["items"]] == expected
+    assert page["total"] == len(expected)
+
+
+# --- /events: full text ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("مخيم الهول", [HAWL]),  # an Arabic alias of the event's place
+        ("مُخَيَّم", [HAWL]),  # with short vowels written
+        ("قوات سوريا", [SHADDADI, HAWL]),  # an Arabic alias of an actor (listed or claiming)
+        ("al-Hol", [HAWL]),  # a Latin alias, as a phrase
+        ("SOHR", [SOHR]),
+        ("escaped", [SHADDADI]),  # claim text
+        ("escap*", [SHADDADI]),
+        ('"little over"', [SHADDADI]),
+        ('"over little"', []),
+        ("unguarded camp", [HAWL]),  # every word, any column
+        ("Deir", [SOHR, DEIR]),
+    ],
+)
+def test_full_text(world_client: Client, q: str, expected: list[str]) -> None:
+    assert sorted(ids(world_client, f"/api/v1/events?q={quote(q)}")) == sorted(expected)
+
+
+def test_relevance_puts_title_hits_first(world_client: Client) -> None:
+    assert ids(world_client, "/api/v1/events?q=helicopters") == [SOHR, PMU]
+    assert ids(world_client, "/api/v1/events?q=helicopters&sort=date") == [SOHR, PMU]
+    assert ids(world_client, "/api/v1/events?q=helicopters&sort=-date") == [PMU, SOHR]
+
+
+def test_snippets_mark_hits_and_escape_the_rest(world_client: Client) -> None:
+    [item] = get(world_client, "/api/v1/events?q=withdraws")["items"]
+    assert item["snippet"] == (
+        "Government troops enter the camp after the &lt;b&gt;SDF&lt;/b&gt; "
+        "<mark>withdraws</mark> &amp; leaves."
+    )
+    [arabic] = get(world_client, f"/api/v1/events?q={quote('مخيم الهول')}")["items"]
+    assert "<mark>مخيم</mark> <mark>الهول</mark>" in arabic["snippet"]
+    plain = get(world_client, "/api/v1/events?tag=isis")["items"]
+    assert all(i["snippet"] is None for i in plain)
+
+
+# --- /events: sorting and paging ------------------------------------------------------------
+
+
+def test_sort_newest_first(world_client: Client) -> None:
+    assert ids(world_client, "/api/v1/events?sort=-date") == IN_DATE_ORDER[::-1]
+
+
+@pytest.mark.parametrize("sort", ["date", "-date"])
+@pytest.mark.parametrize("limit", [1, 2, 3, 7])
+def test_paging_loses_and_repeats_nothing(world_client: Client, sort: str, limit: int) -> None:
+    seen: list[str] = []
+    url: str | None = f"/api/v1/events?sort={sort}&limit={limit}"
+    pages = 0
+    while url is not None:
+        page = get(world_client, url)
+        assert page["total"] == 7
+        assert len(page["items"]) <= limit
+        seen += [i["id"] for i in page["items"]]
+        url = page["next"]
+        pages += 1
+    assert seen == (IN_DATE_ORDER if sort == "date" else IN_DATE_ORDER[::-1])
+    assert pages == -(-7 // limit)
+
+
+def test_paging_through_ties_and_filters(events: Events) -> None:
+    from dateline.app import create_app
+    from dateline.store import Store
+
+    for n in range(30):
+        events.write(
+            f"2020/2020-01-01-event-{n:02d}.yaml",
+            "title: Same day\ndate: 2020-01-01\nsummary: A word.\ntags: [same]\n"
+            "sources:\n  - title: A\n    publisher: B\n",
+        )
+    with TestClient(create_app(Store.open(events.root))) as client:
+        for query in ("tag=same&limit=4", "q=word&limit=7", "q=word&sort=-date&limit=5"):
+            seen: list[str] = []
+            url: str | None = f"/api/v1/events?{query}"
+            while url is not None:
+                page = get(client, url)
+                seen += [i["id"] for i in page["items"]]
+                url = page["next"]
+            assert len(seen) == 30 == len(set(seen)), query
+
+
+def test_the_next_link_keeps_the_filters(world_client: Client) -> None:
+    page = get(world_client, "/api/v1/events?tag=isis&tag=transfer&limit=2")
+    assert page["next"].startswith("/api/v1/events?tag=isis&tag=transfer&limit=2&cursor=")
+    follow = get(world_client, page["next"])
+    assert [i["id"] for i in follow["items"]] == [DEIR, PMU]
+    assert follow["total"] == 5  # BASE, SOHR | DEIR, PMU | CENTCOM
+
+
+def test_list_items_are_short_and_resolved(world_client: Client) -> None:
+    [item] = get(world_client, "/api/v1/events?actor=syrian-army&place=al-hawl-camp")["items"]
+    assert item == {
+        "id": HAWL,
+        "title": "Syrian army enters Al-Hawl camp",
+        "date": {
+            "edtf": "2026-01-20",
+            "start": "2026-01-20",
+            "end": "2026-01-21",
+            "precision": "day",
+            "approximate": False,
+            "uncertain": False,
+            "label": "20 January 2026",
+        },
+        "status": "reported",
+        "tags": ["al-hawl", "detention"],
+        "actors": [{"id": "syrian-army", "name": "Syrian Arab Army"}],
+        "places": [{"id": "al-hawl-camp", "name": "Al-Hawl camp", "lat": 36.38, "lon": 41.15}],
+        "snippet": None,
+    }
+
+
+# --- single records -------------------------------------------------------------------------
+
+
+def test_one_event_complete(world_client: Client) -> None:
+    event = get(world_client, f"/api/v1/events/{HAWL}")
+    assert event["summary"].startswith("Government troops enter the camp")
+    assert event["claims"] == [
+        {
+            "by": {"id": "sdf", "name": "Syrian Democratic Forces"},
+            "text": "The camp was left unguarded.",
+            "figure": {
+                "unit": "people",
+                "value": 1500,
+                "qualifier": "at-least",
+                "low": None,
+                "high": None,
+            },
+            "source": 1,
+            "date": None,
+        }
+    ]
+    assert event["sources"][0]["title"] == "A report"
+    assert event["related"] == []
+    assert event["related_by"] == [SHADDADI]  # the other direction
+    assert event["file"] == f"events/2026/{HAWL}.yaml"
+    assert get(world_client, f"/api/v1/events/{SHADDADI}")["related"] == [HAWL]
+
+
+def test_a_timed_event_has_timestamps(world_client: Client) -> None:
+    date = get(world_client, f"/api/v1/events/{CENTCOM}")["date"]
+    assert (date["start"], date["end"]) == ("2026-01-21T10:00:00Z", "2026-01-21T10:01:00Z")
+
+
+def test_actors(world_client: Client) -> None:
+    actors = get(world_client, "/api/v1/actors")
+    assert [(a["id"], a["event_count"]) for a in actors] == [
+        ("pmu", 1),
+        ("sdf", 2),
+        ("sohr", 1),
+        ("syrian-army", 3),
+    ]
+    detail = get(world_client, "/api/v1/actors/sdf")
+    assert detail["actor"]["aliases"] == ["SDF", "قوات سوريا الديمقراطية"]
+    assert [i["id"] for i in detail["events"]["items"]] == [SHADDADI, HAWL]
+    assert detail["events"]["total"] == 2
+
+
+def test_places(world_client: Client) -> None:
+    places = {p["id"]: p for p in get(world_client, "/api/v1/places")}
+    assert places["syria"]["event_count"] == 5
+    assert places["al-hawl-camp"]["within"] == {
+        "id": "hasakah",
+        "name": "Hasakah Governorate",
+        "lat": 36.5,
+        "lon": 40.75,
+    }
+    detail = get(world_client, "/api/v1/places/hasakah")
+    assert [c["id"] for c in detail["children"]] == ["al-hawl-camp", "al-shaddadi"]
+    assert [i["id"] for i in detail["events"]["items"]] == [SHADDADI, HAWL, CENTCOM]
+
+
+def test_actor_and_place_events_page_on(world: Events) -> None:
+    from dateline.app import create_app
+    from dateline.store import Store
+
+    for n in range(51):
+        events_text = (
+            "title: Filler\ndate: 2020-01-01\nsummary: A word.\nactors: [pmu]\n"
+            "places: [iraq]\nsources:\n  - title: A\n    publisher: B\n"
+        )
+        world.write(f"2020/2020-01-01-filler-{n:02d}.yaml", events_text)
+    with TestClient(create_app(Store.open(world.root))) as client:
+        for url in ("/api/v1/actors/pmu", "/api/v1/places/iraq"):
+            first = get(client, url)["events"]
+            assert len(first["items"]) == 50
+            rest = get(client, first["next"])
+            assert len(first["items"]) + len(rest["items"]) == first["total"]
+            assert rest["next"] is None
+
+
+def test_tags_with_counts(world_client: Client) -> None:
+    assert get(world_client, "/api/v1/tags") == [
+        {"id": "transfer", "count": 4},
+        {"id": "detention", "count": 3},
+        {"id": "isis", "count": 3},
+        {"id": "al-hawl", "count": 1},
+        {"id": "prison-break", "count": 1},
+    ]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("", ["Thermal", "At least", "A little", "The camp"]),
+        ("by=sdf", ["At least", "The camp"]),
+        ("by=sdf&by=pmu", ["Thermal", "At least", "The camp"]),
+        (f"event={SHADDADI}", ["At least", "A little"]),
+        ("tag=isis", ["Thermal"]),
+        ("tag=detention&by=syrian-army", ["A little"]),
+    ],
+)
+def test_claims(world_client: Client, query: str, expected: list[str]) -> None:
+    page = get(world_client, f"/api/v1/claims?{query}")
+    texts = [item["text"] for item in page["items"]]
+    assert [t[: len(e)] for t, e in zip(texts, expected, strict=True)] == expected
+    assert page["total"] == len(expected)
+
+
+def test_claim_items_name_their_event(world_client: Client) -> None:
+    first = get(world_client, "/api/v1/claims?limit=1")
+    item = first["items"][0]
+    assert item["event"] == {"id": PMU, "name": "PMU says thermal cameras recorded flights"}
+    assert item["index"] == 1
+    assert item["by"] == {"id": "pmu", "name": "Popular Mobilization Units"}
+    second = get(world_client, first["next"])
+    assert second["items"][0]["event"]["id"] == SHADDADI
+
+
+@pytest.mark.parametrize(
+    ("query", "buckets", "open_start"),
+    [
+        ("", {"2017": 2, "2021": 1, "2026": 3}, 1),
+        ("interval=month", {"2017-08": 2, "2021-01": 1, "2026-01": 3}, 1),
+        ("interval=day&tag=detention", {"2026-01-17": 1, "2026-01-20": 1, "2026-01-21": 1}, 0),
+        ("interval=year&from=2018", {"2021": 1, "2026": 3}, 1),
+        ("q=helicopters", {"2017": 1, "2021": 1}, 0),
+    ],
+)
+def test_timeline(
+    world_client: Client, query: str, buckets: dict[str, int], open_start: int
+) -> None:
+    timeline = get(world_client, f"/api/v1/timeline?{query}")
+    assert {b["period"]: b["count"] for b in timeline["buckets"]} == buckets
+    assert timeline["open_start"] == open_start
+    assert timeline["total"] == sum(buckets.values()) + open_start
+
+
+def test_event_schema_is_the_file_format(world_client: Client) -> None:
+    import msgspec
+
+    from dateline import model
+
+    response = world_client.get("/api/v1/schema/event")
+    assert response.headers["content-type"] == "application/schema+json"
+    assert response.json() == msgspec.json.schema(model.Event)
+
+
+def test_health(world_client: Client) -> None:
+    health = get(world_client, "/api/v1/health")
+    assert health["status"] == "ok"
+    assert len(health["revision"]) == 32
+    assert health["counts"] == {"events": 7, "actors": 4, "places": 6, "tags": 5, "claims": 4}
+    assert health["warnings"] == 9
+    assert health["problems"] == []
+
+
+def test_index_page_and_docs(world_client: Client) -> None:
+    index = world_client.get("/")
+    assert index.status_code == 200
+    assert 'href="/api/v1/docs"' in index.text
+    assert world_client.get("/api/v1/docs").status_code == 200
+    document = get(world_client, "/api/v1/docs/openapi.json")
+    assert "/api/v1/events" in document["paths"]
+    responses = document["paths"]["/api/v1/events/{event_id}"]["get"]["responses"]
+    assert list(responses["404"]["content"]) == ["application/problem+json"]
+    assert list(responses["400"]["content"]) == ["application/problem+json"]
+
+
+def test_a_built_site_is_served_at_the_root(store: Any, tmp_path: Any) -> None:
+    from dateline.app import create_app
+
+    site = tmp_path / "built"
+    site.mkdir()
+    (site / "index.html").write_text("<p>the site</p>", encoding="utf-8")
+    with TestClient(create_app(store, site=site)) as client:
+        assert client.get("/").text == "<p>the site</p>"
+        assert client.get("/api/v1/health").status_code == 200
+
+
+# --- HTTP behaviour -------------------------------------------------------------------------
+
+
+def test_etag_and_304(world_client: Client) -> None:
+    first = world_client.get("/api/v1/events?tag=isis")
+    tag = first.headers["etag"]
+    assert tag.startswith('"')
+    assert tag.endswith('"')
+    assert first.headers["cache-control"] == "public, max-age=60"
+    again = world_client.get("/api/v1/events?tag=isis", headers={"If-None-Match": tag})
+    assert again.status_code == 304
+    assert again.content == b""
+    assert again.headers["etag"] == tag
+    weak = world_client.get("/api/v1/events?tag=isis", headers={"If-None-Match": f"W/{tag}, x"})
+    assert weak.status_code == 304
+    other = world_client.get("/api/v1/events?tag=detention", headers={"If-None-Match": tag})
+    assert other.status_code == 200
+    assert other.headers["etag"] != tag
+
+
+def test_errors_have_no_etag(world_client: Client) -> None:
+    response = world_client.get("/api/v1/events/nothing")
+    assert response.status_code == 404
+    assert "etag" not in response.headers
+
+
+def test_gzip_when_asked(world_client: Client) -> None:
+    plain = world_client.get("/api/v1/events", headers={"Accept-Encoding": "identity"})
+    assert "content-encoding" not in plain.headers
+    zipped = world_client.get("/api/v1/events", headers={"Accept-Encoding": "gzip"})
+    assert zipped.headers["content-encoding"] == "gzip"
+    assert zipped.json() == plain.json()  # httpx decodes it
+    assert zipped.headers["etag"] != plain.headers["etag"]  # strong tags differ by coding
+    again = world_client.get(
+        "/api/v1/events",
+        headers={"Accept-Encoding": "gzip", "If-None-Match": zipped.headers["etag"]},
+    )
+    assert again.status_code == 304
+
+
+def test_cors_for_any_origin(world_client: Client) -> None:
+    response = world_client.get("/api/v1/events", headers={"Origin": "https://example.org"})
+    assert response.headers["access-control-allow-origin"] == "*"
+    preflight = world_client.options(
+        "/api/v1/events",
+        headers={"Origin": "https://example.org", "Access-Control-Request-Method": "GET"},
+    )
+    assert preflight.status_code in (200, 204)
+    assert preflight.headers["access-control-allow-origin"] == "*"
+    assert "GET" in preflight.headers["access-control-allow-methods"]

@@ -1,0 +1,149 @@
+"""The Store: compiled once per content, opened read-only, queried by the API."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+
+import msgspec
+import pytest
+
+from conftest import EVENT_PATH, Events
+from dateline import store as store_module
+from dateline.store import DatasetError, EventFilter, Near, Store, distance_km, fingerprint
+
+
+def ids(page: store_module.Page) -> list[str]:
+    return [msgspec.json.decode(item)["id"] for item in page.items]
+
+
+def test_an_unchanged_dataset_opens_the_cached_file(events: Events) -> None:
+    first = Store.open(events.root)
+    built = first.path.stat().st_mtime_ns
+    started = time.perf_counter()
+    second = Store.open(events.root)
+    assert time.perf_counter() - started < 0.5
+    assert second.path == first.path
+    assert second.path.stat().st_mtime_ns == built
+    assert second.revision == first.revision
+    assert first.path.parent == events.root.parent / ".cache" / "dateline"
+
+
+def test_the_revision_follows_content_not_mtime(events: Events) -> None:
+    before = fingerprint(events.root)
+    path = events.root / EVENT_PATH
+    os.utime(path, (1, 1))
+    assert fingerprint(events.root) == before
+    path.write_text(path.read_text().replace("enters", "reaches"), encoding="utf-8")
+    assert fingerprint(events.root) != before
+
+
+def test_a_changed_dataset_is_recompiled(events: Events) -> None:
+    first = Store.open(events.root)
+    path = events.root / EVENT_PATH
+    path.write_text(path.read_text().replace("enters", "reaches"), encoding="utf-8")
+    second = Store.open(events.root)
+    assert second.revision != first.revision
+    event = msgspec.json.decode(second.event("2026-01-20-syrian-army-enters-al-hawl-camp") or b"")
+    assert event["title"] == "Syrian army reaches Al-Hawl camp"
+    leftovers = [p.name for p in second.path.parent.iterdir() if p.name.startswith(".")]
+    assert leftovers == []
+
+
+def test_old_store_files_are_pruned(events: Events) -> None:
+    path = events.root / EVENT_PATH
+    for n in range(5):
+        path.write_text(path.read_text() + f"# edit {n}\n", encoding="utf-8")
+        Store.open(events.root)
+    assert len(list((events.root.parent / ".cache" / "dateline").glob("*.sqlite"))) == 3
+
+
+def test_a_dataset_with_errors_is_not_compiled(events: Events) -> None:
+    events.write("2026/2026-01-21-broken.yaml", "title: Broken\n")
+    with pytest.raises(DatasetError) as raised:
+        Store.open(events.root)
+    assert str(raised.value) == "the dataset has 3 errors; run `dateline check` to see them"
+    messages = [d.message for d in raised.value.diagnostics if d.severity == "error"]
+    assert "missing required field 'date'" in messages
+    assert not list((events.root.parent / ".cache").glob("**/*.sqlite"))
+
+
+def test_a_missing_folder_is_a_dataset_error(tmp_path: os.PathLike[str]) -> None:
+    with pytest.raises(DatasetError) as raised:
+        Store.open(os.path.join(tmp_path, "nowhere"))
+    assert "no such folder" in raised.value.diagnostics[0].message
+
+
+def test_the_file_is_read_only(store: Store) -> None:
+    with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        store._db().execute("DELETE FROM events")
+
+
+def test_counts_and_warnings(store: Store) -> None:
+    assert store.counts.events == 1
+    assert store.counts.actors == 2
+    assert store.counts.places == 2
+    assert store.counts.tags == 2
+    assert store.counts.claims == 1
+    assert store.warnings == 0
+
+
+def test_arabic_alias_is_searchable(world: Events) -> None:
+    store = Store.open(world.root)
+    page = store.events(EventFilter(text='"مخيم" "الهول"'), sort="relevance", limit=10)
+    assert ids(page) == ["2026-01-20-syrian-army-enters-al-hawl-camp"]
+    folded = store_module.fold("مُخَيَّم الهَوْل")
+    assert folded == "مخيم الهول"
+
+
+def test_search_weights_rank_titles_above_summaries(world: Events) -> None:
+    store = Store.open(world.root)
+    page = store.events(EventFilter(text='"helicopters"'), sort="relevance", limit=10)
+    # In the title of one, in the claims of another, only in the summary of none else.
+    assert ids(page) == ["2017-08-sohr-reports-helicopters", "2021-pmu-thermal-cameras"]
+
+
+def test_near_uses_great_circle_distance(world: Events) -> None:
+    store = Store.open(world.root)
+    hawl = Near(lat=36.38, lon=41.15, km=10)
+    assert ids(store.events(EventFilter(near=hawl), sort="date", limit=10)) == [
+        "2026-01-20-syrian-army-enters-al-hawl-camp"
+    ]
+    wide = Near(lat=36.38, lon=41.15, km=80)  # Al-Shaddadi is 52 km away, Hasakah 38 km
+    assert ids(store.events(EventFilter(near=wide), sort="date", limit=10)) == [
+        "2026-01-17-al-shaddadi-prison-falls",
+        "2026-01-20-syrian-army-enters-al-hawl-camp",
+        "2026-01-21-centcom-transfer-begins",
+    ]
+    assert round(distance_km(36.38, 41.15, 36.06, 40.73)) == 52
+    assert round(distance_km(0, 0, 0, 1), 1) == 111.2
+
+
+@pytest.mark.parametrize(
+    ("near", "box"),
+    [
+        (Near(0, 0, 111.2), (-1.0, 1.0, -1.0, 1.0)),
+        (Near(89.5, 0, 200), (87.7, 90, -180, 180)),  # a pole inside: every longitude
+        (Near(0, 179.5, 200), (-1.8, 1.8, -180, 180)),  # across ±180°: every longitude
+    ],
+)
+def test_the_search_box_holds_the_circle(
+    near: Near, box: tuple[float, float, float, float]
+) -> None:
+    assert [round(x, 1) for x in store_module._box(near)] == list(box)
+
+
+def test_claims_pages_in_event_order(world: Events) -> None:
+    store = Store.open(world.root)
+    first = store.claims(limit=2)
+    assert first.total == 4
+    rest = store.claims(limit=2, after=first.next_key)
+    texts = [msgspec.json.decode(i)["text"] for i in first.items + rest.items]
+    assert texts == [
+        "Thermal cameras recorded US helicopters.",
+        "At least 1,500 escaped from the prison.",
+        "A little over 100 escaped.",
+        "The camp was left unguarded.",
+    ]
+    assert rest.next_key is None
