@@ -45,12 +45,11 @@ from litestar import Litestar, MediaType, Request, Router, get
 from litestar.config.compression import CompressionConfig
 from litestar.config.cors import CORSConfig
 from litestar.di import NamedDependency, Provide
-from litestar.enums import ParamType
 from litestar.exceptions import NotFoundException
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi import OpenAPIConfig, ResponseSpec
 from litestar.openapi.plugins import JsonRenderPlugin, SwaggerRenderPlugin
-from litestar.params import FromPath, ParameterKwarg, QueryParameter
+from litestar.params import FromPath, QueryParameter
 from litestar.static_files import create_static_files_router
 from litestar.types import Scope
 
@@ -155,11 +154,15 @@ ERRORS_404: Final = {400: PROBLEM_400, 404: PROBLEM_404}
 
 @cache
 def _declared(handler: HTTPRouteHandler) -> dict[str, bool]:
-    """The query parameters a handler declares, each with whether it may repeat."""
+    """The query parameters a handler declares, each with whether it may repeat.
+
+    Every query parameter of the API is declared with ``QueryParameter``, so that it has a
+    description in the OpenAPI document and is known here.
+    """
     declared: dict[str, bool] = {}
     for name, field in handler.parsed_fn_signature.parameters.items():
         kwarg = field.kwarg_definition
-        if isinstance(kwarg, ParameterKwarg) and kwarg.param_type is ParamType.QUERY:
+        if isinstance(kwarg, QueryParameter):
             declared[kwarg.name or name] = field.is_non_string_sequence
     return declared
 

@@ -189,6 +189,9 @@ _CURSOR_SHAPES: Final[dict[str, tuple[type, ...]]] = {
 }
 
 
+_EVENT_SORTS: Final = ("date", "-date", "relevance")
+
+
 def decode_cursor(text: str, sort: Sort | str) -> Key:
     """The key a cursor carries, if it is one this API gave out for ``sort``."""
     refused = InvalidParameters(
@@ -203,7 +206,7 @@ def decode_cursor(text: str, sort: Sort | str) -> Key:
     if not isinstance(value, list) or not value or not isinstance(value[0], str):
         raise refused
     if value[0] != sort:
-        if value[0] in _CURSOR_SHAPES and sort in _CURSOR_SHAPES:
+        if value[0] in _EVENT_SORTS and sort in _EVENT_SORTS:
             reason = f"belongs to sort={value[0]}; keep the sort of the page it came from"
             raise InvalidParameters([InvalidParam("cursor", reason)])
         raise refused
