@@ -168,3 +168,41 @@ def serve(events: Path, host: str, port: int, reload: bool, access_log: bool) ->
         ]
         click.echo(diagnostics_module.render_text(errors), nl=False, err=True)
         raise click.ClickException(f"{error}; not serving") from None
+
+
+@main.command()
+@events_option
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("build/site"),
+    show_default=True,
+    help="The folder to write the site into (emptied first).",
+)
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("mkdocs.yml"),
+    show_default=True,
+    help="The site's MkDocs configuration.",
+)
+def build(events: Path, out: Path, config_file: Path) -> None:
+    """Build the static site: the timeline, a page per event, tag, actor and place, the
+    static JSON (data/events.json, data/events/<id>.json) and the Pagefind search index.
+
+    Refuses to build if the dataset has errors, and prints them as `check` does.
+    """
+    from dateline import website  # MkDocs loads only for this command
+
+    try:
+        built = website.build(events, out, config_file=config_file)
+    except website.BuildError as error:
+        click.echo(str(error), err=True)
+        raise click.ClickException("the site was not built") from None
+    click.echo(
+        f"built {built.pages} pages ({built.events} events) into "
+        f"{diagnostics_module.display_path(built.out)} in "
+        f"{built.mkdocs_seconds + built.pagefind_seconds:.1f} s "
+        f"(MkDocs {built.mkdocs_seconds:.1f} s, Pagefind {built.pagefind_seconds:.1f} s)"
+    )

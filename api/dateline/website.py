@@ -1,0 +1,175 @@
+"""The static site: MkDocs (with the hook in ``site/hooks/``) and then Pagefind over its output.
+
+:func:`build` runs both, in this process and a Pagefind subprocess. :func:`ensure_built` is
+what ``dateline serve`` calls: it builds only when the inputs changed since the last build,
+which it knows from a content hash stored next to the output (``build/site.hash`` for
+``build/site``). The hash covers everything the output depends on: the events folder, the
+site's sources (``site/``), ``mkdocs.yml``, the ``dateline`` package (which renders the pages)
+and the versions of MkDocs, Material and Pagefind.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import logging
+import os
+import shutil
+import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+from mkdocs.commands import build as mkdocs_build
+from mkdocs.config import load_config
+from mkdocs.exceptions import MkDocsException
+from pagefind.service import get_executable
+
+DEFAULT_OUT: Final = Path("build/site")
+DEFAULT_CONFIG: Final = Path("mkdocs.yml")
+_PACKAGE: Final = Path(__file__).resolve().parent
+_VERSIONS: Final = ("mkdocs", "mkdocs-material", "pagefind", "pagefind-bin")
+
+
+class BuildError(Exception):
+    """The site could not be built; the message says why (for a dataset: every error)."""
+
+
+@dataclass(frozen=True)
+class Built:
+    """What a build did: where, how many pages, how long each stage took."""
+
+    out: Path
+    pages: int  # HTML pages MkDocs wrote
+    events: int  # of which event pages
+    mkdocs_seconds: float
+    pagefind_seconds: float
+    reused: bool = False  # nothing changed since the last build, so it was not rebuilt
+
+
+def stamp_path(out: Path) -> Path:
+    """Where the content hash of a build's inputs is kept: beside the output folder."""
+    return out.with_name(out.name + ".hash")
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    for directory, folders, files in os.walk(folder):
+        folders[:] = sorted(f for f in folders if not f.startswith(".") and f != "__pycache__")
+        for name in sorted(files):
+            if not name.startswith("."):
+                yield Path(directory, name)
+
+
+def content_hash(events: Path, config_file: Path) -> str:
+    """A hash of everything a build's output depends on (see the module docstring)."""
+    digest = hashlib.blake2b(digest_size=20)
+    root = config_file.resolve().parent
+    inputs = [
+        ("events", events.resolve()),
+        ("site", root / "site"),
+        ("package", _PACKAGE),
+    ]
+    digest.update(config_file.read_bytes())
+    for name in _VERSIONS:
+        try:
+            digest.update(f"{name}={importlib.metadata.version(name)}\0".encode())
+        except importlib.metadata.PackageNotFoundError:
+            digest.update(f"{name}=none\0".encode())
+    for label, folder in inputs:
+        for path in _walk(folder):
+            if label == "package" and path.suffix not in (".py", ".html"):
+                continue
+            data = path.read_bytes()
+            relative = path.relative_to(folder).as_posix()
+            digest.update(f"{label}/{relative}\0{len(data)}\0".encode())
+            digest.update(data)
+    return digest.hexdigest()
+
+
+class _Collect(logging.Handler):
+    """Keeps MkDocs' warnings and errors, to show them when a build fails."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextmanager
+def _mkdocs_log() -> Iterator[_Collect]:
+    logger = logging.getLogger("mkdocs")
+    handler = _Collect()
+    logger.addHandler(handler)
+    # MkDocs has no handler of its own in this process; without one Python's last-resort
+    # handler would print each warning a second time.
+    propagate = logger.propagate
+    logger.propagate = False
+    try:
+        yield handler
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
+
+
+def build(events: Path, out: Path = DEFAULT_OUT, *, config_file: Path = DEFAULT_CONFIG) -> Built:
+    """Build the site for ``events`` into ``out``: MkDocs, then Pagefind. Raises BuildError."""
+    if not config_file.is_file():
+        raise BuildError(f"{config_file} not found; run from the repository root or pass --config")
+    stamp = stamp_path(out)
+    stamp.unlink(missing_ok=True)  # a failed build must never look current
+    source_hash = content_hash(events, config_file)
+    config = load_config(config_file=str(config_file), site_dir=str(out.resolve()))
+    options = config.extra.setdefault("dateline", {})
+    options["events"] = str(events.resolve())
+    started = time.perf_counter()
+    with _mkdocs_log() as log:
+        try:
+            mkdocs_build.build(config)
+        except MkDocsException as error:
+            messages = [m for m in log.messages if m] or [str(error)]
+            raise BuildError("\n".join(messages)) from None
+    mkdocs_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    index(out)
+    pagefind_seconds = time.perf_counter() - started
+    pages = sum(1 for _ in out.rglob("index.html"))
+    event_pages = sum(1 for _ in (out / "events").glob("*/index.html"))
+    stamp.write_text(source_hash + "\n", encoding="utf-8")
+    return Built(out, pages, event_pages, mkdocs_seconds, pagefind_seconds)
+
+
+def index(out: Path) -> None:
+    """Run Pagefind over the built site; it writes its index and UI into ``out/pagefind``."""
+    executable = get_executable()
+    if executable is None:
+        raise BuildError("the Pagefind binary is missing; install pagefind[bin]")
+    shutil.rmtree(out / "pagefind", ignore_errors=True)
+    result = subprocess.run(
+        [str(executable), "--site", str(out), "--silent"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise BuildError(f"Pagefind failed:\n{result.stdout}{result.stderr}")
+
+
+def ensure_built(
+    events: Path, out: Path = DEFAULT_OUT, *, config_file: Path = DEFAULT_CONFIG
+) -> Built:
+    """The site for ``events`` in ``out``, built only if its inputs changed since last time."""
+    stamp = stamp_path(out)
+    current = (
+        stamp.is_file()
+        and (out / "index.html").is_file()
+        and config_file.is_file()
+        and stamp.read_text(encoding="utf-8").strip() == content_hash(events, config_file)
+    )
+    if current:
+        return Built(out, 0, 0, 0.0, 0.0, reused=True)
+    return build(events, out, config_file=config_file)

@@ -1,0 +1,34 @@
+/* Dateline: the search page. Pagefind's own UI, over the index `dateline build` writes into
+ * pagefind/. A query in the URL (?q=Hawl, as the home page's search box sends) is run at once,
+ * and each new query is written back to the URL so that a search can be shared. */
+(function () {
+  "use strict";
+
+  var element = document.getElementById("dl-search");
+  if (!element || typeof PagefindUI === "undefined") {
+    return;
+  }
+  var ui = new PagefindUI({
+    element: "#dl-search",
+    bundlePath: element.getAttribute("data-bundle"),
+    showSubResults: false,
+    showImages: false,
+    resetStyles: false,
+    pageSize: 10,
+    translations: { placeholder: "Search events, actors and places" },
+    processTerm: function (term) {
+      var url = new URL(location.href);
+      if (term) {
+        url.searchParams.set("q", term);
+      } else {
+        url.searchParams.delete("q");
+      }
+      history.replaceState(null, "", url);
+      return term;
+    },
+  });
+  var query = new URLSearchParams(location.search).get("q");
+  if (query) {
+    ui.triggerSearch(query);
+  }
+})();

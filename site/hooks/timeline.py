@@ -1,0 +1,102 @@
+"""The MkDocs hook that turns the Store into pages: glue only.
+
+Each handler hands its work to :mod:`dateline.pages` (what a page says) and the templates in
+``site/overrides/dateline/`` (how it looks). The data comes from
+:func:`dateline.catalog.open_catalog`, which loads the events with the same code as
+``dateline check``: a dataset with errors fails the build with the messages ``check`` prints.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import msgspec
+from jinja2 import Environment
+from markupsafe import escape
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+
+from dateline import catalog, diagnostics, pages
+
+# The site of the build in progress: MkDocs hooks are modules, and this is their state.
+_site: pages.Site | None = None
+
+
+def site() -> pages.Site:
+    if _site is None:
+        raise PluginError("the Dateline hook was not configured (on_config did not run)")
+    return _site
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    global _site
+    options: dict[str, Any] = config.extra.get("dateline") or {}
+    base = Path(config.config_file_path or ".").parent
+    events = base / options.get("events", "events")
+    try:
+        data = catalog.open_catalog(events)
+    except catalog.DatasetError as error:
+        shown = [
+            msgspec.structs.replace(d, file=diagnostics.display_path(d.file))
+            for d in error.diagnostics
+            if d.severity == "error"
+        ]
+        raise PluginError(
+            f"{events} has errors; fix them and build again:\n" + diagnostics.render_text(shown)
+        ) from None
+    _site = pages.Site(data, pages.Settings(edit_base=_edit_base(options)))
+    return config
+
+
+def _edit_base(options: dict[str, Any]) -> str | None:
+    """Where "edit this file" links point: ``extra.dateline.edit_url`` + the event's path."""
+    url = options.get("edit_url")
+    return str(url).rstrip("/") + "/" if url else None
+
+
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    for src_uri in site().sources():
+        files.append(File.generated(config, src_uri, content=""))
+    return files
+
+
+def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
+    # MkDocs renders templates without autoescape; Dateline's own templates show contributor
+    # text, so they (and only they: Material's expect raw HTML) escape everything.
+    env.autoescape = lambda name: bool(name) and name.startswith("dateline/")
+    return env
+
+
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    spec = site().specs.get(page.file.src_uri)
+    if spec is None:
+        return markdown
+    # Material prints page titles unescaped; an escaped Markup string is safe there and is
+    # not escaped twice by the autoescaped templates.
+    page.meta["title"] = escape(site().title(spec))
+    page.meta["template"] = pages.TEMPLATES[spec.kind]
+    description = site().description(spec)
+    if description is not None:
+        page.meta["description"] = escape(description)
+    return ""  # the template renders everything; no Markdown to convert
+
+
+def on_page_context(
+    context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Navigation
+) -> dict[str, Any]:
+    spec = site().specs.get(page.file.src_uri)
+    if spec is not None:
+        context.update(site().context(spec, page.url))
+    elif page.meta.get("template") == pages.TIMELINE_TEMPLATE:
+        context.update(site().home())
+    else:
+        context.update(site().common(pages.root_of(page.url)))
+    return context
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    site().write_data(Path(config.site_dir))
