@@ -32,7 +32,7 @@ from dateline import dates
 from dateline.dataset import Dataset
 from dateline.dates import EdtfDate
 from dateline.diagnostics import Diagnostic
-from dateline.model import Actor, Event, Figure, Place, Status
+from dateline.model import Actor, Event, Figure, Place, Qualifier, Status
 
 Interval = Literal["year", "month", "day"]
 
@@ -57,12 +57,22 @@ class PlaceRef(Resource, frozen=True):
     lon: float | None
 
 
+class FigureResource(Resource, frozen=True):
+    """A claimed number: ``value`` (with its ``qualifier``), or a range ``low``-``high``."""
+
+    unit: str
+    value: float | None  # an integer stays an integer in JSON: 1500, not 1500.0
+    qualifier: Qualifier | None
+    low: float | None
+    high: float | None
+
+
 class ClaimResource(Resource, frozen=True):
     """A statement attributed to an actor. ``source`` is a 1-based index into ``sources``."""
 
     by: Ref
     text: str
-    figure: Figure | None
+    figure: FigureResource | None
     source: int | None
     date: EdtfDate | None
 
@@ -172,7 +182,7 @@ class ClaimItem(Resource, frozen=True):
     index: int
     by: Ref
     text: str
-    figure: Figure | None
+    figure: FigureResource | None
     source: int | None
     date: EdtfDate | None
 
@@ -224,6 +234,18 @@ def _date(text: str | None) -> EdtfDate | None:
     return None if text is None else dates.parse(text)
 
 
+def _figure(figure: Figure | None) -> FigureResource | None:
+    if figure is None:
+        return None
+    return FigureResource(
+        unit=figure.unit,
+        value=figure.value,
+        qualifier=figure.qualifier,
+        low=figure.low,
+        high=figure.high,
+    )
+
+
 def repo_path(dataset: Dataset, file: str) -> str:
     """A file's path from the repository root (the events folder's parent), with ``/``."""
     root = os.path.abspath(dataset.root.parent)
@@ -268,7 +290,7 @@ class Builder:
         return ClaimResource(
             by=self.actor_ref(claim.by),
             text=claim.text,
-            figure=claim.figure,
+            figure=_figure(claim.figure),
             source=claim.source,
             date=_date(claim.date),
         )
