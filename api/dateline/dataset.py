@@ -11,7 +11,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -321,7 +321,8 @@ def _map_file(
     return records or {}, document, diagnostics
 
 
-def _load_files(files: list[str], jobs: int | None) -> Iterator[EventFile]:
+def load_files(files: list[str], jobs: int | None) -> Iterator[EventFile]:
+    """Read every event file, in parallel where there are enough of them."""
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     if workers <= 1 or len(files) < PARALLEL_THRESHOLD:
         yield from map(load_event_file, files)
@@ -334,8 +335,17 @@ def _load_files(files: list[str], jobs: int | None) -> Iterator[EventFile]:
         yield from pool.map(load_event_file, files, chunksize=chunk)
 
 
-def load(root: Path | str, *, jobs: int | None = None) -> Dataset:
-    """Load and check every file under ``root`` (an ``events/`` folder)."""
+def load(
+    root: Path | str,
+    *,
+    jobs: int | None = None,
+    read: Callable[[list[str], int | None], Iterable[EventFile]] = load_files,
+) -> Dataset:
+    """Load and check every file under ``root`` (an ``events/`` folder).
+
+    ``read`` turns event files into `EventFile` results; a server that reloads passes one that
+    reuses the results of files whose bytes have not changed.
+    """
     root = Path(root)
     dataset = Dataset(root=root)
     if not root.is_dir():
@@ -353,7 +363,7 @@ def load(root: Path | str, *, jobs: int | None = None) -> Dataset:
     dataset.diagnostics += problems
     dataset.places, places_document, problems = _map_file(root, PLACES_FILE, Place)
     dataset.diagnostics += problems
-    loaded = list(_load_files(files, jobs))
+    loaded = list(read(files, jobs))
     for result in loaded:
         dataset.diagnostics += result.diagnostics
     _index_events(dataset, loaded)

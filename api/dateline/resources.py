@@ -263,6 +263,17 @@ class Builder:
                 related_by[other].append(event_id)
         self.related_by = dict(related_by)
         self.ancestors = {place_id: self._ancestors(place_id) for place_id in dataset.places}
+        # Event files are all under the root, so their repository paths share one prefix.
+        self._root = str(dataset.root)
+        self._prefix = repo_path(dataset, self._root)
+
+    def file(self, event_id: str) -> str:
+        """The event file's path from the repository root."""
+        file = self.dataset.files[event_id]
+        if file.startswith(self._root + os.sep):
+            relative = file[len(self._root) + 1 :].replace(os.sep, "/")
+            return relative if self._prefix == "." else f"{self._prefix}/{relative}"
+        return repo_path(self.dataset, file)
 
     def _ancestors(self, place_id: str) -> list[str]:
         """The places that hold this one, nearest first (cycles are cut, not followed)."""
@@ -324,7 +335,7 @@ class Builder:
                 UpdateResource(date=dates.parse(u.date), note=u.note, status=u.status)
                 for u in event.updates
             ],
-            file=repo_path(self.dataset, self.dataset.files[event_id]),
+            file=self.file(event_id),
         )
 
     def item(self, event_id: str) -> EventItem:

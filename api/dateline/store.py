@@ -39,7 +39,7 @@ import tempfile
 import threading
 import time
 import urllib.parse
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final, Literal
@@ -48,7 +48,7 @@ import msgspec
 
 from dateline import dataset as dataset_module
 from dateline import resources
-from dateline.dataset import Dataset
+from dateline.dataset import Dataset, EventFile
 from dateline.diagnostics import Diagnostic
 from dateline.model import Status
 
@@ -157,7 +157,8 @@ def compile_dataset(dataset: Dataset, path: Path, revision: str) -> None:
         connection = sqlite3.connect(temporary, isolation_level=None)
         try:
             connection.executescript(
-                "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA page_size=8192;"
+                "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA page_size=8192; "
+                "PRAGMA cache_size=-262144; PRAGMA temp_store=MEMORY;"
             )
             connection.executescript("BEGIN;" + _SCHEMA)
             _Compiler(dataset, connection).write(revision)
@@ -451,10 +452,17 @@ class Store:
         self.warnings = int(meta["warnings"])
 
     @classmethod
-    def open(cls, root: Path | str, *, cache: Path | None = None) -> Store:
+    def open(
+        cls,
+        root: Path | str,
+        *,
+        cache: Path | None = None,
+        read: Callable[[list[str], int | None], Iterable[EventFile]] = dataset_module.load_files,
+    ) -> Store:
         """The store of the events folder ``root``, compiled first if it is not cached.
 
-        Raises :class:`DatasetError` if the dataset has errors.
+        ``read`` is how event files are read when the dataset must be loaded (see
+        :func:`dateline.dataset.load`). Raises :class:`DatasetError` if the dataset has errors.
         """
         root = Path(root)
         folder = cache if cache is not None else cache_folder(root)
@@ -463,7 +471,7 @@ class Store:
         revision = fingerprint(root)
         path = folder / f"{revision}.sqlite"
         if not path.exists():
-            loaded = dataset_module.load(root)
+            loaded = dataset_module.load(root, read=read)
             if loaded.errors:
                 raise DatasetError(loaded.diagnostics)
             compile_dataset(loaded, path, revision)
