@@ -10,7 +10,6 @@ reports them (``"status": "degraded"``) until a later change fixes them.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 import os
 import threading
@@ -28,7 +27,7 @@ from dateline import dataset as dataset_module
 from dateline.app import Served, create_app, served
 from dateline.dataset import EventFile
 from dateline.diagnostics import Diagnostic
-from dateline.store import DatasetError, Store
+from dateline.store import DatasetError, Store, file_digests
 
 logger = logging.getLogger("dateline.serve")
 
@@ -51,32 +50,34 @@ class ParsedFiles:
 
     A reload reads again only the files whose bytes changed, so a one-file change costs one
     file's parsing plus the checks across files and the compile, not the whole folder's parsing.
+    Before each load, :meth:`expect` gives the hashes of the folder's files as they are now.
     """
 
     def __init__(self) -> None:
-        self._known: dict[str, tuple[bytes | None, EventFile]] = {}
+        self._known: dict[str, tuple[bytes, EventFile]] = {}
+        self._digests: dict[str, bytes] = {}
+
+    def expect(self, root: Path, digests: dict[str, bytes]) -> None:
+        self._digests = {os.path.normpath(os.path.join(root, f)): d for f, d in digests.items()}
 
     def __call__(self, files: list[str], jobs: int | None) -> list[EventFile]:
-        digests = {file: _digest(file) for file in files}
+        current = {file: self._digests.get(os.path.normpath(file)) for file in files}
         stale = [
             file
             for file in files
-            if digests[file] is None or self._known.get(file, (None,))[0] != digests[file]
+            if current[file] is None or self._known.get(file, (None,))[0] != current[file]
         ]
         fresh = dict(zip(stale, dataset_module.load_files(stale, jobs), strict=True))
-        self._known = {
-            file: (digests[file], fresh[file]) if file in fresh else self._known[file]
-            for file in files
-        }
-        return [self._known[file][1] for file in files]
-
-
-def _digest(file: str) -> bytes | None:
-    try:
-        with open(file, "rb") as handle:
-            return hashlib.blake2b(handle.read(), digest_size=16).digest()
-    except OSError:
-        return None  # read again: the loader reports why it cannot be read
+        known: dict[str, tuple[bytes, EventFile]] = {}
+        for file in files:
+            digest = current[file]
+            if file in fresh:
+                if digest is not None:  # a file that appeared mid-load is read again next time
+                    known[file] = (digest, fresh[file])
+            else:
+                known[file] = self._known[file]
+        self._known = known
+        return [fresh[file] if file in fresh else known[file][1] for file in files]
 
 
 class Reloader:
@@ -93,6 +94,7 @@ class Reloader:
         """Read every event file once, so that the first reload is as quick as the next."""
         with self._lock:
             files, _ = dataset_module.discover(self.root)
+            self.parsed.expect(self.root, file_digests(self.root))
             self.parsed(files, None)
 
     def reload(self) -> bool:
@@ -103,7 +105,9 @@ class Reloader:
     def _reload(self) -> bool:
         started = time.perf_counter()
         try:
-            store = Store.open(self.root, cache=self.cache, read=self.parsed)
+            digests = file_digests(self.root)
+            self.parsed.expect(self.root, digests)
+            store = Store.open(self.root, cache=self.cache, read=self.parsed, digests=digests)
         except DatasetError as error:
             problems = [
                 repo_relative(self.root, d) for d in error.diagnostics if d.severity == "error"

@@ -84,15 +84,22 @@ def fold(text: str) -> str:
 # --- the fingerprint -----------------------------------------------------------------------
 
 
-def fingerprint(root: Path) -> str:
+def file_digests(root: Path) -> dict[str, bytes]:
+    """A hash of the bytes of every file under ``root``, by path (relative, with ``/``)."""
+    digests: dict[str, bytes] = {}
+    for relative in _files(root):
+        with open(os.path.join(root, relative), "rb") as file:
+            digests[relative] = hashlib.blake2b(file.read(), digest_size=16).digest()
+    return digests
+
+
+def fingerprint(root: Path, digests: dict[str, bytes] | None = None) -> str:
     """A hash of every file under ``root`` (its path and bytes) and of the store format."""
     digest = hashlib.blake2b(digest_size=16)
     digest.update(f"dateline-store/{FORMAT}\0".encode())
-    for relative in _files(root):
-        with open(os.path.join(root, relative), "rb") as file:
-            data = file.read()
-        digest.update(f"{relative}\0{len(data)}\0".encode())
-        digest.update(data)
+    for relative, content in sorted((digests or file_digests(root)).items()):
+        digest.update(f"{relative}\0".encode())
+        digest.update(content)
     return digest.hexdigest()
 
 
@@ -174,18 +181,33 @@ def compile_dataset(dataset: Dataset, path: Path, revision: str) -> None:
         raise
 
 
+_SEARCH: Final = "search(rowid, title, claims, summary, names)"
+_CLAIMS: Final = "claims(event, event_id, idx, by, sort, item)"
+
+
 class _Compiler:
     def __init__(self, dataset: Dataset, connection: sqlite3.Connection) -> None:
         self.dataset = dataset
         self.db = connection
         self.build = resources.Builder(dataset)
+        # Rows by table (with its columns), inserted together once every event is built.
+        self.rows: dict[str, list[tuple[Any, ...]]] = {
+            "events": [],
+            "facets": [],
+            _SEARCH: [],
+            _CLAIMS: [],
+        }
 
     def write(self, revision: str) -> None:
         dataset, build = self.dataset, self.build
         order = sorted(dataset.events, key=lambda i: (dataset.events[i].when.start_key() or "", i))
-        claim_count = 0
         for n, event_id in enumerate(order, start=1):
-            claim_count += self._event(n, event_id)
+            self._event(n, event_id)
+        for table, rows in self.rows.items():
+            if rows:
+                marks = ", ".join("?" * len(rows[0]))
+                self.db.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
+        claim_count = len(self.rows[_CLAIMS])
         actor_counts, place_counts = build.actor_counts(), build.place_counts()
         actors = [build.actor(a, actor_counts[a]) for a in sorted(dataset.actors)]
         self.db.executemany(
@@ -231,14 +253,12 @@ class _Compiler:
         }
         self.db.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
 
-    def _event(self, n: int, event_id: str) -> int:
+    def _event(self, n: int, event_id: str) -> None:
         event = self.dataset.events[event_id]
         when = event.when
         start, end = when.start_key(), when.end_key()
         sort = start or ""
-        resource = self.build.event(event_id)
-        self.db.execute(
-            "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        self.rows["events"].append(
             (
                 n,
                 event_id,
@@ -246,9 +266,9 @@ class _Compiler:
                 start,
                 end,
                 event.status,
-                resources.encode(resource),
+                resources.encode(self.build.event(event_id)),
                 resources.encode(self.build.item(event_id)),
-            ),
+            )
         )
         actors = dict.fromkeys([*event.actors, *(c.by for c in event.claims)])
         facets = [
@@ -257,38 +277,31 @@ class _Compiler:
             *(("place", p) for p in self.build.event_places(event)),
             *(("at", p) for p in dict.fromkeys(event.places)),
         ]
-        self.db.executemany(
-            "INSERT INTO facets VALUES (?, ?, ?, ?, ?)",
-            ((facet, value, sort, end, n) for facet, value in facets),
-        )
+        self.rows["facets"].extend((facet, value, sort, end, n) for facet, value in facets)
         names = [
             *(_names(self.dataset.actors.get(a)) for a in actors),
             *(_names(self.dataset.places.get(p)) for p in dict.fromkeys(event.places)),
         ]
-        self.db.execute(
-            "INSERT INTO search(rowid, title, claims, summary, names) VALUES (?, ?, ?, ?, ?)",
+        self.rows[_SEARCH].append(
             (
                 n,
                 fold(event.title),
                 fold("\n".join(c.text for c in event.claims)),
                 fold(event.summary),
                 fold("\n".join(name for name in names if name)),
-            ),
-        )
-        for index in range(len(event.claims)):
-            self.db.execute(
-                "INSERT INTO claims(event, event_id, idx, by, sort, item) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                (
-                    n,
-                    event_id,
-                    index + 1,
-                    event.claims[index].by,
-                    sort,
-                    resources.encode(self.build.claim_item(event_id, index)),
-                ),
             )
-        return len(event.claims)
+        )
+        self.rows[_CLAIMS].extend(
+            (
+                n,
+                event_id,
+                index + 1,
+                claim.by,
+                sort,
+                resources.encode(self.build.claim_item(event_id, index)),
+            )
+            for index, claim in enumerate(event.claims)
+        )
 
 
 def _names(record: Any) -> str:
@@ -458,17 +471,19 @@ class Store:
         *,
         cache: Path | None = None,
         read: Callable[[list[str], int | None], Iterable[EventFile]] = dataset_module.load_files,
+        digests: dict[str, bytes] | None = None,
     ) -> Store:
         """The store of the events folder ``root``, compiled first if it is not cached.
 
         ``read`` is how event files are read when the dataset must be loaded (see
-        :func:`dateline.dataset.load`). Raises :class:`DatasetError` if the dataset has errors.
+        :func:`dateline.dataset.load`); ``digests``, the folder's :func:`file_digests` if the
+        caller has them already. Raises :class:`DatasetError` if the dataset has errors.
         """
         root = Path(root)
         folder = cache if cache is not None else cache_folder(root)
         if not root.is_dir():
             raise DatasetError(dataset_module.load(root).diagnostics)
-        revision = fingerprint(root)
+        revision = fingerprint(root, digests)
         path = folder / f"{revision}.sqlite"
         if not path.exists():
             loaded = dataset_module.load(root, read=read)
