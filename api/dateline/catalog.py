@@ -159,6 +159,7 @@ class Catalog:
         self.item_bytes = everything.items
         self.items = [_items.decode(item) for item in everything.items]
         self.by_id = {item.id: item for item in self.items}
+        self.position = {item.id: n for n, item in enumerate(self.items)}  # in date order
         actors = msgspec.json.decode(store.listing("actors"), type=list[Actor])
         places = msgspec.json.decode(store.listing("places"), type=list[Place])
         self.actors = {a.id: a for a in sorted(actors, key=lambda a: (a.name.casefold(), a.id))}

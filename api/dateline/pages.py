@@ -34,6 +34,7 @@ from dateline.catalog import (
     PlaceRef,
     Source,
 )
+from dateline.chrome import Chrome
 from dateline.model import STATUSES, Figure, Status
 
 Kind = Literal["event", "tag", "actor", "place", "tags", "actors", "places"]
@@ -300,6 +301,7 @@ class Site:
     def __init__(self, catalog: Catalog, settings: Settings | None = None) -> None:
         self.catalog = catalog
         self.settings = settings or Settings()
+        self.chrome = Chrome()  # the templates' `chrome(...)`: see dateline/chrome.py
         self.specs: dict[str, Spec] = {}
         for item in catalog.items:
             self.specs[f"events/{item.id}.md"] = Spec("event", item.id)
@@ -423,8 +425,7 @@ class Site:
             for i, d in directions.items()
             if i in self.catalog.by_id
         ]
-        position = {item.id: n for n, item in enumerate(self.catalog.items)}
-        return sorted(found, key=lambda r: position[r.item.id])
+        return sorted(found, key=lambda r: self.catalog.position[r.item.id])
 
     def place(self, place_id: str) -> PlaceView:
         catalog = self.catalog

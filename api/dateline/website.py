@@ -23,10 +23,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
+import msgspec
 from mkdocs.commands import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 from pagefind.service import get_executable
+
+from dateline import diagnostics
+from dateline.store import DatasetError, Store
 
 DEFAULT_OUT: Final = Path("build/site")
 DEFAULT_CONFIG: Final = Path("mkdocs.yml")
@@ -45,7 +49,8 @@ class Built:
     out: Path
     pages: int  # HTML pages MkDocs wrote
     events: int  # of which event pages
-    mkdocs_seconds: float
+    store_seconds: float  # opening the Store (compiling it if the data is new)
+    mkdocs_seconds: float  # MkDocs with the hook: every page, and the static JSON
     pagefind_seconds: float
     reused: bool = False  # nothing changed since the last build, so it was not rebuilt
 
@@ -123,6 +128,20 @@ def build(events: Path, out: Path = DEFAULT_OUT, *, config_file: Path = DEFAULT_
     stamp = stamp_path(out)
     stamp.unlink(missing_ok=True)  # a failed build must never look current
     source_hash = content_hash(events, config_file)
+    started = time.perf_counter()
+    try:
+        # The hook opens the Store too; opening it here first compiles it if needed (timed on
+        # its own) and reports a broken dataset exactly as `check` does.
+        Store.open(events)
+    except DatasetError as error:
+        errors = [d for d in error.diagnostics if d.severity == "error"]
+        shown = [msgspec.structs.replace(d, file=diagnostics.display_path(d.file)) for d in errors]
+        where = diagnostics.display_path(events)
+        raise BuildError(
+            f"{where} has errors; fix them and build again:\n"
+            + diagnostics.render_text(shown).rstrip()
+        ) from None
+    store_seconds = time.perf_counter() - started
     config = load_config(config_file=str(config_file), site_dir=str(out.resolve()))
     options = config.extra.setdefault("dateline", {})
     options["events"] = str(events.resolve())
@@ -140,7 +159,7 @@ def build(events: Path, out: Path = DEFAULT_OUT, *, config_file: Path = DEFAULT_
     pages = sum(1 for _ in out.rglob("index.html"))
     event_pages = sum(1 for _ in (out / "events").glob("*/index.html"))
     stamp.write_text(source_hash + "\n", encoding="utf-8")
-    return Built(out, pages, event_pages, mkdocs_seconds, pagefind_seconds)
+    return Built(out, pages, event_pages, store_seconds, mkdocs_seconds, pagefind_seconds)
 
 
 def index(out: Path) -> None:
@@ -171,5 +190,5 @@ def ensure_built(
         and stamp.read_text(encoding="utf-8").strip() == content_hash(events, config_file)
     )
     if current:
-        return Built(out, 0, 0, 0.0, 0.0, reused=True)
+        return Built(out, 0, 0, 0.0, 0.0, 0.0, reused=True)
     return build(events, out, config_file=config_file)

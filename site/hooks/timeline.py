@@ -68,6 +68,7 @@ def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
     # MkDocs renders templates without autoescape; Dateline's own templates show contributor
     # text, so they (and only they: Material's expect raw HTML) escape everything.
     env.autoescape = lambda name: bool(name) and name.startswith("dateline/")
+    env.globals["chrome"] = site().chrome
     return env
 
 

@@ -1,0 +1,261 @@
+"""Time ``dateline build`` (MkDocs, then Pagefind) on synthetic datasets, and measure it.
+
+    .venv/bin/python benchmarks/build.py                 # 1,000 and 10,000 events
+    .venv/bin/python benchmarks/build.py --with-100k     # also 100,000 events (minutes)
+    .venv/bin/python benchmarks/build.py --sizes 5000 --keep
+
+Each size gets a dataset from ``generate.py --events N`` (seed 1), cached in
+``benchmarks/out/build-events-N`` until ``generate.py`` changes, and one build in a fresh
+process, as ``dateline build`` runs it (``website.build``), with a cold Store: its compiled
+file is deleted first, so the figure is end to end. Reported per size:
+
+* the stages: opening (compiling) the Store, MkDocs with the hook (every page and the static
+  JSON), Pagefind, and the whole process;
+* event pages per second through MkDocs: event pages / MkDocs time. The MkDocs time includes
+  the other pages (tags, actors, places, the timeline), so this is a floor;
+* peak memory: the kernel's high-water RSS of the largest process (``wait4``), and the
+  sampled peak of the summed PSS of the process tree (Pagefind is a child process);
+* output: the mean size of an event page (``events/<id>/index.html``), the total without the
+  search index, and the search index alone.
+
+Targets (issue 5): at least 500 event pages/s, at most 25 KB an event page, growth linear in
+the number of events, and 100,000 events end to end in at most 5 minutes with at most 6 GB.
+Exits 1 if a measured target fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import run  # the process-tree sampler and machine description of the check benchmark
+
+ROOT = run.ROOT
+PYTHON = run.PYTHON
+CONFIG = ROOT / "mkdocs.yml"
+GENERATE = ROOT / "benchmarks" / "generate.py"
+
+TARGET_PAGES_PER_SECOND = 500.0
+TARGET_PAGE_KB = 25.0
+TARGET_100K_SECONDS = 300.0
+TARGET_100K_GB = 6.0
+
+# The child: exactly what `dateline build` does, printing the stage timings as JSON.
+CHILD = """
+import dataclasses, json, sys
+from pathlib import Path
+from dateline import website
+built = website.build(Path(sys.argv[1]), Path(sys.argv[2]), config_file=Path(sys.argv[3]))
+print(json.dumps({k: str(v) if isinstance(v, Path) else v
+                  for k, v in dataclasses.asdict(built).items()}))
+"""
+
+
+@dataclass
+class Result:
+    size: int
+    seconds: float
+    store: float
+    mkdocs: float
+    pagefind: float
+    pages: int
+    events: int
+    rss_mb: float
+    tree_mb: float
+    page_bytes: float  # mean size of an event page
+    site_mb: float  # everything but the search index
+    index_mb: float  # pagefind/
+
+    @property
+    def pages_per_second(self) -> float:
+        return self.events / self.mkdocs if self.mkdocs else 0.0
+
+    @property
+    def peak_mb(self) -> float:
+        return max(self.rss_mb, self.tree_mb)
+
+
+def folder_bytes(folder: Path) -> int:
+    total = 0
+    for directory, _, names in os.walk(folder):
+        for name in names:
+            total += os.path.getsize(os.path.join(directory, name))
+    return total
+
+
+def dataset(size: int) -> Path:
+    """The cached dataset of ``size`` events, (re)generated if missing or stale."""
+    folder = run.OUT / f"build-events-{size}"
+    stamp = folder.with_name(folder.name + ".stamp")
+    digest = hashlib.sha256(GENERATE.read_bytes()).hexdigest()
+    if folder.is_dir() and stamp.is_file() and stamp.read_text() == digest:
+        return folder
+    print(f"generating {size:,} events into {folder.relative_to(ROOT)} ...", flush=True)
+    stamp.unlink(missing_ok=True)
+    subprocess.run(
+        [str(PYTHON), str(GENERATE), "--events", str(size), "--out", str(folder), "--seed", "1"],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    stamp.write_text(digest)  # written last: a half-written dataset is never trusted
+    return folder
+
+
+def cold(events: Path) -> None:
+    """Delete the compiled Store of ``events``, so that the build compiles it again."""
+    from dateline import store
+
+    (store.cache_folder(events) / f"{store.fingerprint(events)}.sqlite").unlink(missing_ok=True)
+
+
+def bench(size: int, out: Path) -> Result:
+    events = dataset(size)
+    cold(events)
+    site = out / f"site-{size}"
+    with tempfile.TemporaryFile() as stdout, tempfile.TemporaryFile() as stderr:
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            [str(PYTHON), "-c", CHILD, str(events), str(site), str(CONFIG)],
+            cwd=ROOT,
+            stdout=stdout,
+            stderr=stderr,
+        )
+        sampler = run.TreeSampler(process.pid)
+        sampler.start()
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+        tree_kb = sampler.stop()
+        stdout.seek(0)
+        stderr.seek(0)
+        if os.waitstatus_to_exitcode(status) != 0:
+            sys.exit(f"the build of {size:,} events failed:\n{stderr.read().decode()}")
+        built = json.loads(stdout.read().decode().strip().splitlines()[-1])
+    pages = list((site / "events").glob("*/index.html"))
+    page_bytes = sum(p.stat().st_size for p in pages) / max(1, len(pages))
+    index_bytes = folder_bytes(site / "pagefind")
+    return Result(
+        size=size,
+        seconds=seconds,
+        store=built["store_seconds"],
+        mkdocs=built["mkdocs_seconds"],
+        pagefind=built["pagefind_seconds"],
+        pages=built["pages"],
+        events=built["events"],
+        rss_mb=usage.ru_maxrss / 1024,
+        tree_mb=tree_kb / 1024,
+        page_bytes=page_bytes,
+        site_mb=(folder_bytes(site) - index_bytes) / 1e6,
+        index_mb=index_bytes / 1e6,
+    )
+
+
+def table(results: list[Result]) -> str:
+    head = (
+        f"{'events':>8} {'total s':>8} {'store s':>8} {'mkdocs s':>9} {'pagefind s':>10} "
+        f"{'ev pages/s':>10} {'peak MB':>8} {'KB/page':>8} {'site MB':>8} {'index MB':>9}"
+    )
+    rows = [
+        f"{r.size:>8,} {r.seconds:>8.1f} {r.store:>8.1f} {r.mkdocs:>9.1f} {r.pagefind:>10.1f} "
+        f"{r.pages_per_second:>10.0f} {r.peak_mb:>8.0f} {r.page_bytes / 1024:>8.1f} "
+        f"{r.site_mb:>8.1f} {r.index_mb:>9.1f}"
+        for r in results
+    ]
+    return "\n".join([head, *rows])
+
+
+def verdicts(results: list[Result]) -> list[tuple[str, bool]]:
+    checks: list[tuple[str, bool]] = []
+    for r in results:
+        checks.append(
+            (
+                f"{r.size:,}: {r.pages_per_second:.0f} event pages/s through MkDocs "
+                f"(>= {TARGET_PAGES_PER_SECOND:.0f})",
+                r.pages_per_second >= TARGET_PAGES_PER_SECOND,
+            )
+        )
+        checks.append(
+            (
+                f"{r.size:,}: {r.page_bytes / 1024:.1f} KB an event page (<= {TARGET_PAGE_KB:.0f})",
+                r.page_bytes / 1024 <= TARGET_PAGE_KB,
+            )
+        )
+        if r.size >= 100_000:
+            checks.append(
+                (
+                    f"{r.size:,}: {r.seconds:.0f} s end to end (<= {TARGET_100K_SECONDS:.0f})",
+                    r.seconds <= TARGET_100K_SECONDS,
+                )
+            )
+            checks.append(
+                (
+                    f"{r.size:,}: peak {r.peak_mb / 1024:.2f} GB (<= {TARGET_100K_GB:.0f})",
+                    r.peak_mb / 1024 <= TARGET_100K_GB,
+                )
+            )
+    if len(results) > 1:
+        small, large = results[0], results[-1]
+        # Linear: seconds and bytes per event may not grow by more than half from the
+        # smallest to the largest size (fixed costs make the small size look worse, not better).
+        factor = (large.seconds / large.size) / (small.seconds / small.size)
+        checks.append(
+            (
+                f"linear time: {factor:.2f}x the seconds per event at {large.size:,} "
+                f"as at {small.size:,} (<= 1.5)",
+                factor <= 1.5,
+            )
+        )
+        factor = (large.site_mb / large.size) / (small.site_mb / small.size)
+        checks.append(
+            (
+                f"linear size: {factor:.2f}x the output per event at {large.size:,} "
+                f"as at {small.size:,} (<= 1.5)",
+                factor <= 1.5,
+            )
+        )
+    return checks
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="1000,10000", help="comma-separated event counts")
+    parser.add_argument("--with-100k", action="store_true", help="also 100,000 events")
+    parser.add_argument("--keep", action="store_true", help="keep the built sites")
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    if args.with_100k and 100_000 not in sizes:
+        sizes.append(100_000)
+    print(run.machine(), flush=True)
+    out = Path(tempfile.mkdtemp(prefix="dateline-build-bench-"))
+    results: list[Result] = []
+    try:
+        for size in sizes:
+            print(f"building {size:,} events ... (load {run.load_average()})", flush=True)
+            results.append(bench(size, out))
+            if not args.keep:
+                shutil.rmtree(out / f"site-{size}", ignore_errors=True)
+    finally:
+        if not args.keep:
+            shutil.rmtree(out, ignore_errors=True)
+        else:
+            print(f"sites kept in {out}")
+    print()
+    print(table(results))
+    print()
+    checks = verdicts(results)
+    for text, ok in checks:
+        print(f"{'PASS' if ok else 'FAIL'}  {text}")
+    print(f"load average after: {run.load_average()}")
+    return 0 if all(ok for _, ok in checks) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
