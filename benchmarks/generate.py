@@ -677,12 +677,16 @@ class World:
         self.actor_by_id = {a.id: a for a in self.actors}
 
 
-def make_world(events: int, seed: int) -> World:
+def default_entities(events: int) -> int:
+    """How many actors (and places) a dataset of ``events`` has: a few thousand at most."""
+    # Never more than there are events, so that every one of them can be used.
+    return min(events, 5000, max(200, events // 20))
+
+
+def make_world(events: int, seed: int, entities: int | None = None) -> World:
     rng = Random(seed)
     words = Zipf(build_vocabulary(), 1.0)
-    entities = min(5000, max(200, events // 20))
-    if events < entities:  # tiny datasets: no more of each than events can use
-        entities = max(1, events)
+    entities = min(events, entities or default_entities(events))
     actors = make_actors(rng, entities, words)
     places = make_places(rng, entities, words)
     publishers = make_publishers(rng, max(20, min(1500, events // 100)))
@@ -906,11 +910,11 @@ class Summary:
     rare: int = 0
 
 
-def generate(events: int, out: Path, seed: int = 1) -> Summary:
+def generate(events: int, out: Path, seed: int = 1, entities: int | None = None) -> Summary:
     """Write the dataset into ``out`` (created, or emptied if it is an earlier dataset)."""
     clear_output(out)
     out.mkdir(parents=True, exist_ok=True)
-    world = make_world(events, seed)
+    world = make_world(events, seed, entities)
     summary = Summary(events, len(world.actors), len(world.places))
     common = re.compile(rf"\b{COMMON_WORD}\b", re.IGNORECASE)
     made: set[str] = set()
@@ -934,11 +938,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--events", type=int, required=True, help="how many event files")
     parser.add_argument("--out", type=Path, required=True, help="the dataset folder to write")
     parser.add_argument("--seed", type=int, default=1, help="the random seed (default 1)")
+    parser.add_argument(
+        "--entities",
+        type=int,
+        help="actors (and places) to create; default min(5000, max(200, events // 20))",
+    )
     args = parser.parse_args(argv)
-    if args.events < 1:
-        parser.error("--events must be at least 1")
+    if args.events < 1 or (args.entities is not None and args.entities < 1):
+        parser.error("--events and --entities must be at least 1")
     started = time.perf_counter()
-    s = generate(args.events, args.out, args.seed)
+    s = generate(args.events, args.out, args.seed, args.entities)
     elapsed = time.perf_counter() - started
     print(
         f"wrote {s.events:,} events, {s.actors:,} actors, {s.places:,} places to {args.out} "

@@ -69,18 +69,17 @@ def generator_digest() -> str:
     return hashlib.sha256(Path(generate.__file__).read_bytes()).hexdigest()
 
 
-def dataset(size: int, seed: int) -> Path:
+def dataset(size: int, seed: int, entities: int | None) -> Path:
     """The cached dataset for ``size`` events, (re)generated if missing or stale."""
-    folder = OUT / f"events-{size}-seed{seed}"
-    stamp = OUT / f"events-{size}-seed{seed}.stamp"
+    name = f"events-{size}-seed{seed}" + (f"-entities{entities}" if entities else "")
+    folder, stamp, staging = OUT / name, OUT / f"{name}.stamp", OUT / f"{name}.tmp"
     digest = generator_digest()
     if folder.is_dir() and stamp.is_file() and stamp.read_text() == digest:
         return folder
     print(f"generating {size:,} events into {folder.relative_to(ROOT)} ...", flush=True)
     stamp.unlink(missing_ok=True)
-    staging = OUT / f"events-{size}-seed{seed}.tmp"
     shutil.rmtree(staging, ignore_errors=True)
-    generate.generate(size, staging, seed)
+    generate.generate(size, staging, seed, entities)
     shutil.rmtree(folder, ignore_errors=True)
     staging.rename(folder)
     stamp.write_text(digest)  # written last: a half-written dataset is never trusted
@@ -201,6 +200,15 @@ def measure(command: Sequence[str | Path]) -> Run:
     return Run(seconds, usage.ru_maxrss / 1024, tree_kb / 1024, process.returncode, message)
 
 
+def first_errors(folder: Path, count: int = 5) -> str:
+    """The first few errors and the summary line of a text-format check (untimed)."""
+    done = subprocess.run(
+        [str(DATELINE), "check", "--events", str(folder)], capture_output=True, text=True
+    )
+    errors = [line for line in done.stdout.splitlines() if ": error: " in line]
+    return "\n".join([*errors[:count], *done.stderr.strip().splitlines()[-1:]])
+
+
 # --- one size ------------------------------------------------------------------------------
 
 
@@ -211,6 +219,7 @@ class Result:
     megabytes: float
     check: list[Run] = field(default_factory=list)
     baseline: list[Run] = field(default_factory=list)
+    failure: str = ""  # the first errors of a check that failed, from an untimed text run
 
     @staticmethod
     def best(runs: list[Run]) -> float:
@@ -237,8 +246,8 @@ class Result:
         return next((r for r in self.check if r.returncode != 0), None)
 
 
-def bench(size: int, seed: int, repeat: int) -> Result:
-    folder = dataset(size, seed)
+def bench(size: int, seed: int, repeat: int, entities: int | None) -> Result:
+    folder = dataset(size, seed, entities)
     print(f"{size:,} events: ", end="", flush=True)
     files, total = footprint(folder)
     result = Result(size, files, total / 1e6)
@@ -264,6 +273,8 @@ def bench(size: int, seed: int, repeat: int) -> Result:
             runs.append(measure(command))
             print(".", end="", flush=True)
     print()
+    if result.check_failed:
+        result.failure = first_errors(folder)
     if listing(folder) != before:
         print(f"WARNING: files appeared in {folder} during the runs: the check may be cached")
     return result
@@ -365,7 +376,8 @@ def report(results: list[Result], repeat: int) -> bool:
     for r in results:
         if r.check_failed:
             print(f"dateline check failed on {r.size:,} events (exit {r.check_failed.returncode}):")
-            print("  " + "\n  ".join(r.check_failed.stderr.strip().splitlines()[-10:]))
+            details = r.failure or r.check_failed.stderr.strip()
+            print("  " + "\n  ".join(details.splitlines()[-10:]))
     print("targets:")
     ratio_line, ratio_failed = verdict(
         results,
@@ -398,6 +410,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--with-100k", action="store_true", help="also run 100,000 events")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each side (default 3)")
     parser.add_argument("--seed", type=int, default=1, help="the generator's seed (default 1)")
+    parser.add_argument(
+        "--entities", type=int, help="actors and places per dataset (default: the generator's)"
+    )
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     if args.with_100k and TARGET_MEMORY_SIZE not in sizes:
@@ -414,7 +429,7 @@ def main(argv: list[str] | None = None) -> int:
     print("baseline: python -c '<os.walk + yaml.load(f, Loader=yaml.CSafeLoader)>' DIR")
     results = []
     for size in sizes:
-        results.append(bench(size, args.seed, args.repeat))
+        results.append(bench(size, args.seed, args.repeat, args.entities))
     passed = report(results, args.repeat)
     print(f"load average after: {load_average()}")
     return 0 if passed else 1
