@@ -10,6 +10,7 @@ import msgspec
 import pytest
 
 from conftest import EVENT_PATH, Events
+from dateline import compiler
 from dateline import store as store_module
 from dateline.store import DatasetError, EventFilter, Near, Store, distance_km, fingerprint
 
@@ -93,7 +94,7 @@ def test_arabic_alias_is_searchable(world: Events) -> None:
     store = Store.open(world.root)
     page = store.events(EventFilter(text='"مخيم" "الهول"'), sort="relevance", limit=10)
     assert ids(page) == ["2026-01-20-syrian-army-enters-al-hawl-camp"]
-    folded = store_module.fold("مُخَيَّم الهَوْل")
+    folded = compiler.fold("مُخَيَّم الهَوْل")
     assert folded == "مخيم الهول"
 
 

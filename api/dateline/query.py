@@ -24,7 +24,8 @@ from typing import Final
 import msgspec
 
 from dateline import dates
-from dateline.store import EventFilter, Key, Near, Sort, fold, unique
+from dateline.compiler import fold
+from dateline.store import EventFilter, Key, Near, Sort, unique
 
 MAX_TERMS: Final = 16
 _WORD: Final = re.compile(r"[^\W_]+", re.UNICODE)
@@ -184,7 +185,7 @@ def encode_cursor(sort: str, key: Key) -> str:
 _CURSOR_SHAPES: Final[dict[str, tuple[type, ...]]] = {
     "date": (str, str),
     "-date": (str, str),
-    "relevance": (float, str),
+    "relevance": (float, int),
     "claims": (str, str, int),
 }
 

@@ -1,43 +1,30 @@
-"""The dataset compiled into one read-only SQLite file, and the queries the API runs on it.
+"""The compiled dataset, opened read-only, and the queries the API runs on it.
 
 :meth:`Store.open` fingerprints the events folder (every file's path and bytes, hashed), and
 opens ``<events>/../.cache/dateline/<fingerprint>.sqlite`` if it exists: an unchanged dataset
-costs one read of its files and no parsing. Otherwise it loads and checks the dataset, and
-compiles it into a temporary file that is renamed into place when complete, so a reader never
-sees half a store. A dataset with errors is never compiled: :class:`DatasetError` carries its
-diagnostics. The fingerprint is the store's ``revision``, which the API puts in its ETags.
-
-What the file holds, all of it written once and never changed:
-
-* ``events``: per event, its :class:`~dateline.resources.EventResource` and
-  :class:`~dateline.resources.EventItem` as encoded JSON (served as they are), and indexed
-  columns: ``sort`` (the span's start key, ``''`` when open, so it sorts first), ``start`` and
-  ``end`` (span keys, NULL when open or unknown, meaning unbounded) and ``status``;
-* ``facets``: one row per (event, tag), (event, actor), (event, place or a place it is within)
-  and (event, the place itself: ``at``), with the event's span repeated so that a filter with a
-  date range is answered from the index alone;
-* ``search``: FTS5 over title, claims, summary and names (the names and aliases of the event's
-  actors and places), ranked by bm25 with weights 10, 5, 2, 1 in that order; tokens are
-  ``unicode61 remove_diacritics 2``, and Arabic short vowels and tatweel are folded away on
-  both sides, so ``الهَول`` finds ``الهول``;
-* ``place_boxes``: an R*Tree over place coordinates for ``near``;
-* ``claims``, ``actors``, ``places``, ``tags``, and ``lists`` (the whole ``/actors``,
-  ``/places`` and ``/tags`` responses, encoded once).
+costs one read of its files and no parsing. Otherwise it loads and checks the dataset and
+compiles it (:mod:`dateline.compiler`). A dataset with errors is never compiled:
+:class:`DatasetError` carries its diagnostics. The fingerprint is the store's ``revision``,
+which the API puts in its ETags.
 
 Reads use one connection per thread, opened ``mode=ro&immutable=1``: nothing ever writes to a
-store file after the rename, so SQLite can skip locking altogether.
+store file after it is renamed into place, so SQLite can skip locking altogether.
+
+Every list is walked in the order of ``events.n`` (date order), forwards or backwards, and a
+filter is a set of ``n``: a facet's index range, a full-text match, a status. A page's keyset
+is the date and id of its last event, which the next page turns back into an ``n``, so paging
+stays correct across pages, and even across a reload.
 """
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import math
 import os
 import re
 import sqlite3
-import tempfile
 import threading
-import time
 import urllib.parse
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -46,20 +33,18 @@ from typing import Any, Final, Literal
 
 import msgspec
 
+from dateline import compiler, resources
 from dateline import dataset as dataset_module
-from dateline import resources
-from dateline.dataset import Dataset, EventFile
+from dateline.dataset import EventFile
 from dateline.diagnostics import Diagnostic
 from dateline.model import Status
 
-FORMAT: Final = 1  # bump when the file's tables change: old caches are then rebuilt
 KEEP_STORES: Final = 3  # store files kept in a cache folder (other replicas may use them)
-WEIGHTS: Final = (10.0, 5.0, 2.0, 1.0)  # title, claims, summary, names
 
 Sort = Literal["date", "-date", "relevance"]
-Key = tuple[str | float, str] | tuple[str, str, int]
+# date, -date: (sort key, id); relevance: (bm25 score, n); claims: (sort key, event id, index)
+Key = tuple[str, str] | tuple[float, int] | tuple[str, str, int]
 
-_ARABIC_MARKS: Final = re.compile("[\u0610-\u061a\u0640\u064b-\u065f\u0670\u06d6-\u06ed]")
 _SNIPPET_OPEN: Final = "\x01"  # YAML cannot carry C0 controls, so these mark hits unambiguously
 _SNIPPET_CLOSE: Final = "\x02"
 
@@ -76,14 +61,6 @@ class DatasetError(Exception):
         )
 
 
-def fold(text: str) -> str:
-    """Text as the search index sees it: Arabic diacritics (harakat) and tatweel removed."""
-    return _ARABIC_MARKS.sub("", text)
-
-
-# --- the fingerprint -----------------------------------------------------------------------
-
-
 def file_digests(root: Path) -> dict[str, bytes]:
     """A hash of the bytes of every file under ``root``, by path (relative, with ``/``)."""
     digests: dict[str, bytes] = {}
@@ -96,7 +73,7 @@ def file_digests(root: Path) -> dict[str, bytes]:
 def fingerprint(root: Path, digests: dict[str, bytes] | None = None) -> str:
     """A hash of every file under ``root`` (its path and bytes) and of the store format."""
     digest = hashlib.blake2b(digest_size=16)
-    digest.update(f"dateline-store/{FORMAT}\0".encode())
+    digest.update(f"dateline-store/{compiler.FORMAT}\0".encode())
     for relative, content in sorted((digests or file_digests(root)).items()):
         digest.update(f"{relative}\0".encode())
         digest.update(content)
@@ -123,191 +100,6 @@ def _files(root: Path) -> list[str]:
 def cache_folder(root: Path) -> Path:
     """Where the stores of an events folder live: ``.cache/dateline`` beside the folder."""
     return Path(os.path.abspath(root)).parent / ".cache" / "dateline"
-
-
-# --- compiling -----------------------------------------------------------------------------
-
-_SCHEMA: Final = f"""
-CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
-CREATE TABLE events(
-    n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, sort TEXT NOT NULL, start TEXT, "end" TEXT,
-    status TEXT NOT NULL, resource BLOB NOT NULL, item BLOB NOT NULL);
-CREATE INDEX events_by_sort ON events(sort, id);
-CREATE TABLE facets(
-    facet TEXT NOT NULL, value TEXT NOT NULL, sort TEXT NOT NULL, "end" TEXT, n INTEGER NOT NULL,
-    PRIMARY KEY(facet, value, sort, n)) WITHOUT ROWID;
-CREATE VIRTUAL TABLE search USING fts5(
-    title, claims, summary, names, tokenize='unicode61 remove_diacritics 2');
-INSERT INTO search(search, rank) VALUES('rank', 'bm25({", ".join(map(str, WEIGHTS))})');
-CREATE TABLE claims(
-    n INTEGER PRIMARY KEY, event INTEGER NOT NULL, event_id TEXT NOT NULL, idx INTEGER NOT NULL,
-    by TEXT NOT NULL, sort TEXT NOT NULL, item BLOB NOT NULL);
-CREATE INDEX claims_by_sort ON claims(sort, event_id, idx);
-CREATE INDEX claims_by_actor ON claims(by, sort, event_id, idx);
-CREATE INDEX claims_by_event ON claims(event_id, idx);
-CREATE TABLE actors(id TEXT PRIMARY KEY, resource BLOB NOT NULL) WITHOUT ROWID;
-CREATE TABLE places(
-    n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, within TEXT, name TEXT NOT NULL,
-    lat REAL, lon REAL, resource BLOB NOT NULL, ref BLOB NOT NULL);
-CREATE INDEX places_by_parent ON places(within, name, id);
-CREATE VIRTUAL TABLE place_boxes USING rtree(n, min_lat, max_lat, min_lon, max_lon);
-CREATE TABLE lists(name TEXT PRIMARY KEY, body BLOB NOT NULL) WITHOUT ROWID;
-"""
-
-
-def compile_dataset(dataset: Dataset, path: Path, revision: str) -> None:
-    """Write ``dataset`` (which must have no errors) into a new store file at ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=".building-", suffix=".sqlite", dir=path.parent)
-    os.close(handle)
-    try:
-        connection = sqlite3.connect(temporary, isolation_level=None)
-        try:
-            connection.executescript(
-                "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA page_size=8192; "
-                "PRAGMA cache_size=-262144; PRAGMA temp_store=MEMORY;"
-            )
-            connection.executescript("BEGIN;" + _SCHEMA)
-            _Compiler(dataset, connection).write(revision)
-            connection.execute("INSERT INTO search(search) VALUES('optimize')")
-            connection.execute("COMMIT")
-            connection.execute("ANALYZE")
-            connection.execute("VACUUM")
-        finally:
-            connection.close()
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-_SEARCH: Final = "search(rowid, title, claims, summary, names)"
-_CLAIMS: Final = "claims(event, event_id, idx, by, sort, item)"
-
-
-class _Compiler:
-    def __init__(self, dataset: Dataset, connection: sqlite3.Connection) -> None:
-        self.dataset = dataset
-        self.db = connection
-        self.build = resources.Builder(dataset)
-        # Rows by table (with its columns), inserted together once every event is built.
-        self.rows: dict[str, list[tuple[Any, ...]]] = {
-            "events": [],
-            "facets": [],
-            _SEARCH: [],
-            _CLAIMS: [],
-        }
-
-    def write(self, revision: str) -> None:
-        dataset, build = self.dataset, self.build
-        order = sorted(dataset.events, key=lambda i: (dataset.events[i].when.start_key() or "", i))
-        for n, event_id in enumerate(order, start=1):
-            self._event(n, event_id)
-        for table, rows in self.rows.items():
-            if rows:
-                marks = ", ".join("?" * len(rows[0]))
-                self.db.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
-        claim_count = len(self.rows[_CLAIMS])
-        actor_counts, place_counts = build.actor_counts(), build.place_counts()
-        actors = [build.actor(a, actor_counts[a]) for a in sorted(dataset.actors)]
-        self.db.executemany(
-            "INSERT INTO actors VALUES (?, ?)", ((a.id, resources.encode(a)) for a in actors)
-        )
-        places = [build.place(p, place_counts[p]) for p in sorted(dataset.places)]
-        for n, place in enumerate(places, start=1):
-            ref = build.place_ref(place.id)
-            self.db.execute(
-                "INSERT INTO places VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    n,
-                    place.id,
-                    dataset.places[place.id].within,
-                    place.name,
-                    place.lat,
-                    place.lon,
-                    resources.encode(place),
-                    resources.encode(ref),
-                ),
-            )
-            if place.lat is not None and place.lon is not None:
-                self.db.execute(
-                    "INSERT INTO place_boxes VALUES (?, ?, ?, ?, ?)",
-                    (n, place.lat, place.lat, place.lon, place.lon),
-                )
-        tags = build.tags()
-        encoder = msgspec.json.Encoder()
-        for name, body in (("actors", actors), ("places", places), ("tags", tags)):
-            self.db.execute("INSERT INTO lists VALUES (?, ?)", (name, encoder.encode(body)))
-        counts = resources.Counts(
-            events=len(dataset.events),
-            actors=len(dataset.actors),
-            places=len(dataset.places),
-            tags=len(tags),
-            claims=claim_count,
-        )
-        meta = {
-            "revision": revision,
-            "counts": resources.encode(counts).decode(),
-            "warnings": str(len(dataset.warnings)),
-            "compiled": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        }
-        self.db.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
-
-    def _event(self, n: int, event_id: str) -> None:
-        event = self.dataset.events[event_id]
-        when = event.when
-        start, end = when.start_key(), when.end_key()
-        sort = start or ""
-        self.rows["events"].append(
-            (
-                n,
-                event_id,
-                sort,
-                start,
-                end,
-                event.status,
-                resources.encode(self.build.event(event_id)),
-                resources.encode(self.build.item(event_id)),
-            )
-        )
-        actors = dict.fromkeys([*event.actors, *(c.by for c in event.claims)])
-        facets = [
-            *(("tag", t) for t in dict.fromkeys(event.tags)),
-            *(("actor", a) for a in actors),
-            *(("place", p) for p in self.build.event_places(event)),
-            *(("at", p) for p in dict.fromkeys(event.places)),
-        ]
-        self.rows["facets"].extend((facet, value, sort, end, n) for facet, value in facets)
-        names = [
-            *(_names(self.dataset.actors.get(a)) for a in actors),
-            *(_names(self.dataset.places.get(p)) for p in dict.fromkeys(event.places)),
-        ]
-        self.rows[_SEARCH].append(
-            (
-                n,
-                fold(event.title),
-                fold("\n".join(c.text for c in event.claims)),
-                fold(event.summary),
-                fold("\n".join(name for name in names if name)),
-            )
-        )
-        self.rows[_CLAIMS].extend(
-            (
-                n,
-                event_id,
-                index + 1,
-                claim.by,
-                sort,
-                resources.encode(self.build.claim_item(event_id, index)),
-            )
-            for index, claim in enumerate(event.claims)
-        )
-
-
-def _names(record: Any) -> str:
-    if record is None:
-        return ""
-    return " ; ".join([record.name, *record.aliases])
 
 
 # --- queries -------------------------------------------------------------------------------
@@ -355,52 +147,55 @@ class _Sql:
         return " AND ".join(self.where) if self.where else "1"
 
 
+@dataclass
+class _Source:
+    """A subquery giving ``n, sort`` for a set of events; ``repeats`` if an ``n`` may repeat."""
+
+    sql: str
+    params: list[Any]
+    repeats: bool = False
+
+
+@dataclass
+class _Selection:
+    """A filter as SQL: each source is a set of ``n`` the event must be in; then its status."""
+
+    sources: list[_Source] = field(default_factory=list)
+    statuses: tuple[str, ...] = ()
+    text: str | None = None  # an FTS5 expression the event must match
+
+    def conditions(self, *, text: bool = True) -> _Sql:
+        """The WHERE clause on ``events e``; without the text when the query joins it."""
+        sql = _Sql()
+        for source in self.sources:
+            sql.add(f"e.n IN (SELECT n FROM ({source.sql}))", *source.params)
+        if self.text is not None and text:
+            sql.add("e.n IN (SELECT rowid FROM search WHERE search MATCH ?)", self.text)
+        if self.statuses:
+            sql.add(f"e.status IN ({_marks(self.statuses)})", *self.statuses)
+        return sql
+
+    def only_text(self) -> bool:
+        return self.text is not None and not self.sources and not self.statuses
+
+    def alone(self) -> _Source | None:
+        """The one facet source, if it is the whole filter (so it can be counted by itself)."""
+        if len(self.sources) == 1 and not self.statuses and self.text is None:
+            return self.sources[0]
+        return None
+
+
+@dataclass(frozen=True)
+class _Span:
+    """A date range as positions in date order, for the facets' (far, n) index."""
+
+    after: str | None  # events must end after this key
+    first_near: int  # no short span before this n can reach `after`
+    end: int  # events at or past this n start too late
+
+
 def _marks(values: Sequence[Any]) -> str:
     return ", ".join("?" * len(values))
-
-
-def _filter_sql(query: EventFilter) -> _Sql:
-    sql = _Sql()
-    span: list[str] = []
-    span_params: list[Any] = []
-    if query.before is not None:
-        span.append("f.sort < ?")
-        span_params.append(query.before)
-    if query.after is not None:
-        span.append('(f."end" IS NULL OR f."end" > ?)')
-        span_params.append(query.after)
-    facets = [("tag", query.tags), ("actor", query.actors), ("place", query.places)]
-    for facet, values in facets:
-        if values:
-            sql.add(
-                "e.n IN (SELECT f.n FROM facets f WHERE f.facet = ? "
-                f"AND f.value IN ({_marks(values)}){''.join(' AND ' + s for s in span)})",
-                facet,
-                *values,
-                *span_params,
-            )
-    if query.before is not None:
-        sql.add("e.sort < ?", query.before)
-    if query.after is not None:
-        sql.add('(e."end" IS NULL OR e."end" > ?)', query.after)
-    if query.statuses:
-        sql.add(f"e.status IN ({_marks(query.statuses)})", *query.statuses)
-    if query.near is not None:
-        min_lat, max_lat, min_lon, max_lon = _box(query.near)
-        sql.add(
-            "e.n IN (SELECT f.n FROM place_boxes b JOIN places p ON p.n = b.n "
-            "JOIN facets f ON f.facet = 'at' AND f.value = p.id "
-            "WHERE b.min_lat <= ? AND b.max_lat >= ? AND b.min_lon <= ? AND b.max_lon >= ? "
-            "AND distance_km(p.lat, p.lon, ?, ?) <= ?)",
-            max_lat,
-            min_lat,
-            max_lon,
-            min_lon,
-            query.near.lat,
-            query.near.lon,
-            query.near.km,
-        )
-    return sql
 
 
 EARTH_RADIUS_KM: Final = 6371.0088
@@ -429,6 +224,15 @@ def _box(near: Near) -> tuple[float, float, float, float]:
     return min_lat, max_lat, min_lon, max_lon
 
 
+def _earlier(key: str, days: int) -> str | None:
+    """The key ``days`` before ``key``, or None before the year 1."""
+    try:
+        moment = datetime.datetime.fromisoformat(key) - datetime.timedelta(days=days)
+    except OverflowError:
+        return None
+    return moment.isoformat(timespec="seconds")
+
+
 @dataclass
 class Page:
     """Encoded items (served as they are), the total that match, and the key after the last."""
@@ -445,12 +249,11 @@ def _snippet(text: str | None) -> str | None:
     return escaped.replace(_SNIPPET_OPEN, "<mark>").replace(_SNIPPET_CLOSE, "</mark>")
 
 
-_ORDER: Final[dict[str, tuple[str, str]]] = {
-    # sort: (ORDER BY, keyset condition for "after this key")
-    "date": ("e.sort, e.id", "(e.sort, e.id) > (?, ?)"),
-    "-date": ("e.sort DESC, e.id DESC", "(e.sort, e.id) < (?, ?)"),
-    "relevance": ("s.rank, e.id", "(s.rank, e.id) > (?, ?)"),
-}
+_ONE_WORD: Final = re.compile(r'"([a-z0-9]+)"', re.ASCII)
+_SNIPPET_SQL: Final = (
+    f"SELECT snippet(search, -1, '{_SNIPPET_OPEN}', '{_SNIPPET_CLOSE}', '…', 16) "
+    "FROM search WHERE search MATCH ? AND rowid = ?"
+)
 
 
 class Store:
@@ -489,7 +292,7 @@ class Store:
             loaded = dataset_module.load(root, read=read)
             if loaded.errors:
                 raise DatasetError(loaded.diagnostics)
-            compile_dataset(loaded, path, revision)
+            compiler.compile_dataset(loaded, path, revision)
             _prune(folder, keep=path)
         return cls(path)
 
@@ -529,59 +332,210 @@ class Store:
         row = self._db().execute(sql, params).fetchone()
         return None if row is None else bytes(row[0])
 
+    # -- filters
+
+    def _position(self, key: str) -> int:
+        """The ``n`` of the first event whose span starts at or after ``key``."""
+        row = (
+            self._db()
+            .execute("SELECT n FROM events WHERE sort >= ? ORDER BY sort, id LIMIT 1", (key,))
+            .fetchone()
+        )
+        return int(row[0]) if row is not None else self.counts.events + 1
+
+    def _span(self, query: EventFilter) -> _Span | None:
+        if query.after is None and query.before is None:
+            return None
+        end = self._position(query.before) if query.before is not None else self.counts.events + 1
+        first_near = 1
+        if query.after is not None:
+            earliest = _earlier(query.after, compiler.NEAR_DAYS)
+            first_near = self._position(earliest) if earliest is not None else 1
+        return _Span(query.after, first_near, end)
+
+    def _facet(self, facet: str, values: Sequence[str], span: _Span | None) -> _Source:
+        base = f"SELECT n, sort FROM facets WHERE facet = ? AND value IN ({_marks(values)})"
+        params: list[Any] = [facet, *values]
+        repeats = len(values) > 1
+        if span is None:
+            return _Source(base, params, repeats)
+        if span.after is None:
+            return _Source(f"{base} AND n < ?", [*params, span.end], repeats)
+        near = f'{base} AND far = 0 AND n >= ? AND n < ? AND "end" > ?'
+        far = f'{base} AND far = 1 AND n < ? AND ("end" IS NULL OR "end" > ?)'
+        return _Source(
+            f"{near} UNION ALL {far}",
+            [*params, span.first_near, span.end, span.after, *params, span.end, span.after],
+            repeats,
+        )
+
+    def _places_near(self, near: Near) -> list[str]:
+        min_lat, max_lat, min_lon, max_lon = _box(near)
+        rows = self._db().execute(
+            "SELECT p.id FROM place_boxes b JOIN places p ON p.n = b.n "
+            "WHERE b.min_lat <= ? AND b.max_lat >= ? AND b.min_lon <= ? AND b.max_lon >= ? "
+            "AND distance_km(p.lat, p.lon, ?, ?) <= ?",
+            (max_lat, min_lat, max_lon, min_lon, near.lat, near.lon, near.km),
+        )
+        return [row[0] for row in rows]
+
+    def _select(self, query: EventFilter) -> _Selection:
+        span = self._span(query)
+        selection = _Selection(statuses=query.statuses, text=query.text)
+        for facet, values in (
+            ("tag", query.tags),
+            ("actor", query.actors),
+            ("place", query.places),
+        ):
+            if values:
+                selection.sources.append(self._facet(facet, values, span))
+        if query.near is not None:
+            places = self._places_near(query.near) or [""]  # no place there: no event either
+            selection.sources.append(self._facet("at", places, span))
+        if span is not None and not selection.sources:
+            selection.sources.append(self._facet("all", ("",), span))
+        return selection
+
+    def _total(self, selection: _Selection) -> int:
+        db = self._db()
+        alone = selection.alone()
+        if not selection.sources and not selection.statuses and selection.text is None:
+            return self.counts.events
+        if alone is not None:
+            count = "count(DISTINCT n)" if alone.repeats else "count(*)"
+            return int(db.execute(f"SELECT {count} FROM ({alone.sql})", alone.params).fetchone()[0])
+        if selection.only_text():
+            assert selection.text is not None
+            word = _ONE_WORD.fullmatch(selection.text.lower())
+            if word is not None:
+                row = db.execute("SELECT events FROM terms WHERE term = ?", (word[1],)).fetchone()
+                if row is not None:
+                    return int(row[0])
+            return int(
+                db.execute(
+                    "SELECT count(*) FROM search WHERE search MATCH ?", (selection.text,)
+                ).fetchone()[0]
+            )
+        where = selection.conditions()
+        return int(
+            db.execute(
+                f"SELECT count(*) FROM events e WHERE {where.clause()}", where.params
+            ).fetchone()[0]
+        )
+
     # -- lists
 
     def events(
         self, query: EventFilter, *, sort: Sort, limit: int, after: Key | None = None
     ) -> Page:
         """One page of matching events in ``sort`` order, starting after the key ``after``."""
-        sql = _filter_sql(query)
-        source = "events e"
-        columns = "e.item, NULL, e.sort, e.id"
+        selection = self._select(query)
+        total = self._total(selection)
+        if sort == "relevance" and query.text is not None:
+            rows = self._by_relevance(selection, limit, after)
+        else:
+            rows = self._by_date(selection, sort == "-date", limit, after)
+        page = rows[:limit]
+        snippets: dict[int, str | None] = {}
         if query.text is not None:
-            source = "search s JOIN events e ON e.n = s.rowid"
-            sql.where.insert(0, "search MATCH ?")
-            sql.params.insert(0, query.text)
-            snippet = f"snippet(search, -1, '{_SNIPPET_OPEN}', '{_SNIPPET_CLOSE}', '…', 16)"
-            key = "s.rank" if sort == "relevance" else "e.sort"
-            columns = f"e.item, {snippet}, {key}, e.id"
-        db = self._db()
-        total = db.execute(
-            f"SELECT count(*) FROM {source} WHERE {sql.clause()}", sql.params
-        ).fetchone()[0]
-        order, keyset = _ORDER[sort]
-        page = _Sql(list(sql.where), list(sql.params))
-        if after is not None:
-            page.add(keyset, *after)
-        rows = db.execute(
-            f"SELECT {columns} FROM {source} WHERE {page.clause()} ORDER BY {order} LIMIT ?",
-            [*page.params, limit + 1],
-        ).fetchall()
-        items = [resources.with_snippet(item, _snippet(snip)) for item, snip, _, _ in rows[:limit]]
+            db = self._db()
+            for n, *_ in page:
+                found = db.execute(_SNIPPET_SQL, (query.text, n)).fetchone()
+                snippets[n] = _snippet(found[0]) if found is not None else None
+        items = [resources.with_snippet(item, snippets.get(n)) for n, _, _, item in page]
         next_key: Key | None = None
         if len(rows) > limit:
-            _, _, last_key, last_id = rows[limit - 1]
-            next_key = (last_key, last_id)
+            _, first, second, _ = page[-1]
+            next_key = (first, second)
         return Page(items, total, next_key)
+
+    def _by_date(
+        self, selection: _Selection, backwards: bool, limit: int, after: Key | None
+    ) -> list[tuple[Any, ...]]:
+        """Rows (n, sort, id, item) in date order, or backwards, after the key ``after``."""
+        db = self._db()
+        where = selection.conditions()
+        if after is not None:
+            if backwards:
+                row = db.execute(
+                    "SELECT n FROM events WHERE (sort, id) >= (?, ?) ORDER BY sort, id LIMIT 1",
+                    after,
+                ).fetchone()
+                where.add("e.n < ?", row[0] if row is not None else self.counts.events + 1)
+            else:
+                row = db.execute(
+                    "SELECT n FROM events WHERE (sort, id) <= (?, ?) "
+                    "ORDER BY sort DESC, id DESC LIMIT 1",
+                    after,
+                ).fetchone()
+                where.add("e.n > ?", row[0] if row is not None else 0)
+        order = "e.n DESC" if backwards else "e.n"
+        return db.execute(
+            f"SELECT e.n, e.sort, e.id, e.item FROM events e WHERE {where.clause()} "
+            f"ORDER BY {order} LIMIT ?",
+            [*where.params, limit + 1],
+        ).fetchall()
+
+    def _by_relevance(
+        self, selection: _Selection, limit: int, after: Key | None
+    ) -> list[tuple[Any, ...]]:
+        """Rows (n, score, n, item) best first (bm25, then date), after the key ``after``."""
+        assert selection.text is not None
+        db = self._db()
+        start = after if after is not None else (-math.inf, 0)
+        word = _ONE_WORD.fullmatch(selection.text.lower())
+        if word is not None and selection.only_text():
+            term = db.execute(
+                "SELECT events, kept FROM terms WHERE term = ?", (word[1],)
+            ).fetchone()
+            if term is not None:
+                ranked = db.execute(
+                    "SELECT n, score FROM ranked WHERE term = ? AND (score, n) > (?, ?) "
+                    "ORDER BY score, n LIMIT ?",
+                    (word[1], *start, limit + 1),
+                ).fetchall()
+                if len(ranked) > limit or term[0] == term[1]:  # else past the ranked ones
+                    numbers = [n for n, _ in ranked]
+                    items = dict(
+                        db.execute(
+                            f"SELECT n, item FROM events WHERE n IN ({_marks(numbers)})",
+                            numbers,
+                        ).fetchall()
+                    )
+                    return [(n, score, n, items[n]) for n, score in ranked]
+        where = selection.conditions(text=False)
+        return db.execute(
+            "SELECT e.n, s.rank, e.n, e.item FROM search s JOIN events e ON e.n = s.rowid "
+            f"WHERE search MATCH ? AND {where.clause()} AND (s.rank, e.n) > (?, ?) "
+            "ORDER BY s.rank, e.n LIMIT ?",
+            [selection.text, *where.params, *start, limit + 1],
+        ).fetchall()
 
     def timeline(self, query: EventFilter, interval: resources.Interval) -> resources.Timeline:
         """Counts of matching events per period of their span's start (UTC)."""
-        sql = _filter_sql(query)
-        source = "events e"
-        if query.text is not None:
-            source = "search s JOIN events e ON e.n = s.rowid"
-            sql.where.insert(0, "search MATCH ?")
-            sql.params.insert(0, query.text)
-        width = {"year": 4, "month": 7, "day": 10}[interval]
-        rows = (
-            self._db()
-            .execute(
-                f"SELECT substr(e.sort, 1, {width}) AS period, count(*) FROM {source} "
-                f"WHERE {sql.clause()} GROUP BY period ORDER BY period",
-                sql.params,
-            )
-            .fetchall()
-        )
+        selection = self._select(query)
+        db = self._db()
+        width = compiler.INTERVALS[interval]
+        alone = selection.alone()
+        if not selection.sources and not selection.statuses and selection.text is None:
+            rows = db.execute(
+                "SELECT period, count FROM timeline WHERE interval = ? ORDER BY period",
+                (interval,),
+            ).fetchall()
+        elif alone is not None:
+            distinct = "DISTINCT " if alone.repeats else ""
+            rows = db.execute(
+                f"SELECT substr(sort, 1, {width}) AS period, count(*) FROM "
+                f"(SELECT {distinct}n, sort FROM ({alone.sql})) GROUP BY period ORDER BY period",
+                alone.params,
+            ).fetchall()
+        else:
+            where = selection.conditions()
+            rows = db.execute(
+                f"SELECT substr(e.sort, 1, {width}) AS period, count(*) FROM events e "
+                f"WHERE {where.clause()} GROUP BY period ORDER BY period",
+                where.params,
+            ).fetchall()
         buckets = [resources.Bucket(period=p, count=c) for p, c in rows if p]
         open_start = sum(c for p, c in rows if not p)
         return resources.Timeline(

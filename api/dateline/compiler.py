@@ -1,0 +1,289 @@
+"""Compile a checked dataset into one SQLite file, written once and never changed after.
+
+The tables, and why each is shaped as it is:
+
+* ``events``: per event, its :class:`~dateline.resources.EventResource` and
+  :class:`~dateline.resources.EventItem` as encoded JSON (served as they are), and ``n``, its
+  position in date order (span start, then id) — so sorting and keyset paging by date are
+  walks of the integer primary key. ``sort`` is the start key (``''`` when open, so it sorts
+  first), ``start``/``end`` the span keys (NULL when open or unknown: unbounded), and ``far``
+  marks the spans that are open or longer than `NEAR_DAYS` (see below);
+* ``facets``: one row per (event, tag), (event, actor: listed or claiming), (event, place or
+  a place it is within), (event, ``at`` the place itself) and (event, ``all``), keyed by
+  (facet, value, far, n), with the span repeated. A date range becomes two tight index ranges
+  per facet value: the short spans that start no more than `NEAR_DAYS` before the range, and
+  the few far ones — never a scan of everything that started before the range;
+* ``search``: FTS5 over title, claims, summary and names (the names and aliases of the event's
+  actors and places), ranked by bm25 with weights 10, 5, 2, 1; tokens are
+  ``unicode61 remove_diacritics 2``, and Arabic short vowels and tatweel are folded away on
+  both sides, so ``الهَول`` finds ``الهول``;
+* ``ranked`` and ``terms``: for every word in at least `RANKED_MIN_EVENTS` events, its events'
+  first `RANKED_TOP` places in relevance order, with their bm25 scores, and its event count.
+  Ranking a word that is in most events costs FTS5 tens of milliseconds at 100k events; read
+  from here, the first pages of such a search cost what a rare word's do;
+* ``timeline``: the counts per year, month and day of all events;
+* ``place_boxes``: an R*Tree over place coordinates for ``near``;
+* ``claims``, ``actors``, ``places``, and ``lists`` (the whole ``/actors``, ``/places`` and
+  ``/tags`` responses, encoded once).
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import re
+import sqlite3
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, Final
+
+import msgspec
+
+from dateline import resources
+from dateline.dataset import Dataset
+
+FORMAT: Final = 2  # bump when the file's tables change: old caches are then rebuilt
+WEIGHTS: Final = (10.0, 5.0, 2.0, 1.0)  # title, claims, summary, names
+NEAR_DAYS: Final = 400  # spans up to this long are "near"; a year's 366 days is one
+RANKED_MIN_EVENTS: Final = 2000
+RANKED_TOP: Final = 1000
+INTERVALS: Final = {"year": 4, "month": 7, "day": 10}  # the prefix of a key that names a period
+
+_ARABIC_MARKS: Final = re.compile("[\u0610-\u061a\u0640\u064b-\u065f\u0670\u06d6-\u06ed]")
+
+
+def fold(text: str) -> str:
+    """Text as the search index sees it: Arabic diacritics (harakat) and tatweel removed."""
+    return _ARABIC_MARKS.sub("", text)
+
+
+def is_far(start: str | None, end: str | None) -> bool:
+    """Whether a span (as keys) is open at either end or longer than `NEAR_DAYS`."""
+    if start is None or end is None:
+        return True
+    length = datetime.datetime.fromisoformat(end) - datetime.datetime.fromisoformat(start)
+    return length > datetime.timedelta(days=NEAR_DAYS)
+
+
+_SCHEMA: Final = f"""
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE events(
+    n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, sort TEXT NOT NULL, start TEXT, "end" TEXT,
+    far INTEGER NOT NULL, status TEXT NOT NULL, resource BLOB NOT NULL, item BLOB NOT NULL);
+CREATE INDEX events_by_sort ON events(sort, id);
+CREATE INDEX events_by_status ON events(status, n);
+CREATE TABLE facets(
+    facet TEXT NOT NULL, value TEXT NOT NULL, far INTEGER NOT NULL, n INTEGER NOT NULL,
+    sort TEXT NOT NULL, "end" TEXT, PRIMARY KEY(facet, value, far, n)) WITHOUT ROWID;
+CREATE VIRTUAL TABLE search USING fts5(
+    title, claims, summary, names, tokenize='unicode61 remove_diacritics 2');
+INSERT INTO search(search, rank) VALUES('rank', 'bm25({", ".join(map(str, WEIGHTS))})');
+CREATE TABLE ranked(
+    term TEXT NOT NULL, score REAL NOT NULL, n INTEGER NOT NULL,
+    PRIMARY KEY(term, score, n)) WITHOUT ROWID;
+CREATE TABLE terms(term TEXT PRIMARY KEY, events INTEGER NOT NULL, kept INTEGER NOT NULL)
+    WITHOUT ROWID;
+CREATE TABLE timeline(
+    interval TEXT NOT NULL, period TEXT NOT NULL, count INTEGER NOT NULL,
+    PRIMARY KEY(interval, period)) WITHOUT ROWID;
+CREATE TABLE claims(
+    n INTEGER PRIMARY KEY, event INTEGER NOT NULL, event_id TEXT NOT NULL, idx INTEGER NOT NULL,
+    by TEXT NOT NULL, sort TEXT NOT NULL, item BLOB NOT NULL);
+CREATE INDEX claims_by_sort ON claims(sort, event_id, idx);
+CREATE INDEX claims_by_actor ON claims(by, sort, event_id, idx);
+CREATE INDEX claims_by_event ON claims(event_id, idx);
+CREATE TABLE actors(id TEXT PRIMARY KEY, resource BLOB NOT NULL) WITHOUT ROWID;
+CREATE TABLE places(
+    n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, within TEXT, name TEXT NOT NULL,
+    lat REAL, lon REAL, resource BLOB NOT NULL, ref BLOB NOT NULL);
+CREATE INDEX places_by_parent ON places(within, name, id);
+CREATE VIRTUAL TABLE place_boxes USING rtree(n, min_lat, max_lat, min_lon, max_lon);
+CREATE TABLE lists(name TEXT PRIMARY KEY, body BLOB NOT NULL) WITHOUT ROWID;
+"""
+
+
+def compile_dataset(dataset: Dataset, path: Path, revision: str) -> None:
+    """Write ``dataset`` (which must have no errors) into a new store file at ``path``.
+
+    The file is built under a temporary name in the same folder and renamed into place when
+    complete, so no reader ever sees half a store.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=".building-", suffix=".sqlite", dir=path.parent)
+    os.close(handle)
+    try:
+        connection = sqlite3.connect(temporary, isolation_level=None)
+        try:
+            connection.executescript(
+                "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA page_size=8192; "
+                "PRAGMA cache_size=-262144; PRAGMA temp_store=MEMORY;"
+            )
+            connection.executescript("BEGIN;" + _SCHEMA)
+            _Compiler(dataset, connection).write(revision)
+            connection.execute("INSERT INTO search(search) VALUES('optimize')")
+            _rank_common_words(connection)
+            _count_periods(connection)
+            connection.execute("COMMIT")
+            connection.execute("ANALYZE")
+            connection.execute("VACUUM")
+        finally:
+            connection.close()
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _rank_common_words(db: sqlite3.Connection) -> None:
+    db.execute("CREATE VIRTUAL TABLE temp.vocabulary USING fts5vocab(main, 'search', 'row')")
+    common = db.execute(
+        "SELECT term, doc FROM temp.vocabulary WHERE doc >= ?", (RANKED_MIN_EVENTS,)
+    ).fetchall()
+    for term, events in common:
+        phrase = '"' + term.replace('"', '""') + '"'
+        db.execute(
+            "INSERT INTO ranked SELECT ?, rank, rowid FROM search WHERE search MATCH ? "
+            "ORDER BY rank, rowid LIMIT ?",
+            (term, phrase, RANKED_TOP),
+        )
+        db.execute("INSERT INTO terms VALUES (?, ?, ?)", (term, events, min(events, RANKED_TOP)))
+    db.execute("DROP TABLE temp.vocabulary")
+
+
+def _count_periods(db: sqlite3.Connection) -> None:
+    for interval, width in INTERVALS.items():
+        db.execute(
+            "INSERT INTO timeline SELECT ?, substr(sort, 1, ?), count(*) FROM events GROUP BY 2",
+            (interval, width),
+        )
+
+
+_SEARCH: Final = "search(rowid, title, claims, summary, names)"
+_CLAIMS: Final = "claims(event, event_id, idx, by, sort, item)"
+
+
+class _Compiler:
+    def __init__(self, dataset: Dataset, connection: sqlite3.Connection) -> None:
+        self.dataset = dataset
+        self.db = connection
+        self.build = resources.Builder(dataset)
+        # Rows by table (with its columns), inserted together once every event is built.
+        self.rows: dict[str, list[tuple[Any, ...]]] = {
+            "events": [],
+            "facets": [],
+            _SEARCH: [],
+            _CLAIMS: [],
+        }
+
+    def write(self, revision: str) -> None:
+        dataset, build = self.dataset, self.build
+        order = sorted(dataset.events, key=lambda i: (dataset.events[i].when.start_key() or "", i))
+        for n, event_id in enumerate(order, start=1):
+            self._event(n, event_id)
+        for table, rows in self.rows.items():
+            if rows:
+                marks = ", ".join("?" * len(rows[0]))
+                self.db.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
+        actor_counts, place_counts = build.actor_counts(), build.place_counts()
+        actors = [build.actor(a, actor_counts[a]) for a in sorted(dataset.actors)]
+        self.db.executemany(
+            "INSERT INTO actors VALUES (?, ?)", ((a.id, resources.encode(a)) for a in actors)
+        )
+        places = [build.place(p, place_counts[p]) for p in sorted(dataset.places)]
+        for n, place in enumerate(places, start=1):
+            self.db.execute(
+                "INSERT INTO places VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    n,
+                    place.id,
+                    dataset.places[place.id].within,
+                    place.name,
+                    place.lat,
+                    place.lon,
+                    resources.encode(place),
+                    resources.encode(build.place_ref(place.id)),
+                ),
+            )
+            if place.lat is not None and place.lon is not None:
+                self.db.execute(
+                    "INSERT INTO place_boxes VALUES (?, ?, ?, ?, ?)",
+                    (n, place.lat, place.lat, place.lon, place.lon),
+                )
+        tags = build.tags()
+        encoder = msgspec.json.Encoder()
+        for name, body in (("actors", actors), ("places", places), ("tags", tags)):
+            self.db.execute("INSERT INTO lists VALUES (?, ?)", (name, encoder.encode(body)))
+        counts = resources.Counts(
+            events=len(dataset.events),
+            actors=len(dataset.actors),
+            places=len(dataset.places),
+            tags=len(tags),
+            claims=len(self.rows[_CLAIMS]),
+        )
+        meta = {
+            "revision": revision,
+            "counts": resources.encode(counts).decode(),
+            "warnings": str(len(dataset.warnings)),
+            "compiled": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        }
+        self.db.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
+
+    def _event(self, n: int, event_id: str) -> None:
+        event = self.dataset.events[event_id]
+        when = event.when
+        start, end = when.start_key(), when.end_key()
+        sort = start or ""
+        far = int(is_far(start, end))
+        self.rows["events"].append(
+            (
+                n,
+                event_id,
+                sort,
+                start,
+                end,
+                far,
+                event.status,
+                resources.encode(self.build.event(event_id)),
+                resources.encode(self.build.item(event_id)),
+            )
+        )
+        actors = dict.fromkeys([*event.actors, *(c.by for c in event.claims)])
+        facets = [
+            ("all", ""),
+            *(("tag", t) for t in dict.fromkeys(event.tags)),
+            *(("actor", a) for a in actors),
+            *(("place", p) for p in self.build.event_places(event)),
+            *(("at", p) for p in dict.fromkeys(event.places)),
+        ]
+        self.rows["facets"].extend((facet, value, far, n, sort, end) for facet, value in facets)
+        names = [
+            *(_names(self.dataset.actors.get(a)) for a in actors),
+            *(_names(self.dataset.places.get(p)) for p in dict.fromkeys(event.places)),
+        ]
+        self.rows[_SEARCH].append(
+            (
+                n,
+                fold(event.title),
+                fold("\n".join(c.text for c in event.claims)),
+                fold(event.summary),
+                fold("\n".join(name for name in names if name)),
+            )
+        )
+        self.rows[_CLAIMS].extend(
+            (
+                n,
+                event_id,
+                index + 1,
+                claim.by,
+                sort,
+                resources.encode(self.build.claim_item(event_id, index)),
+            )
+            for index, claim in enumerate(event.claims)
+        )
+
+
+def _names(record: Any) -> str:
+    if record is None:
+        return ""
+    return " ; ".join([record.name, *record.aliases])
