@@ -148,3 +148,37 @@ def test_claims_pages_in_event_order(world: Events) -> None:
         "The camp was left unguarded.",
     ]
     assert rest.next_key is None
+
+
+def test_ranked_words_page_exactly_as_fts5_ranks_them(
+    events: Events, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for n in range(40):
+        words = " ".join(["camp"] * (1 + n % 4) + ["prison"] * (n % 3))
+        events.write(
+            f"2020/2020-01-{1 + n % 28:02d}-event-{n:02d}.yaml",
+            f"title: Event {n} {'camp' if n % 5 == 0 else 'report'}\ndate: 2020-01-{1 + n % 28:02d}"
+            f"\nsummary: {words} and more words.\nsources:\n  - title: A\n    publisher: B\n",
+        )
+
+    def pages(store: Store, text: str, limit: int) -> list[str]:
+        seen: list[str] = []
+        after = None
+        while True:
+            page = store.events(EventFilter(text=text), sort="relevance", limit=limit, after=after)
+            seen += ids(page)
+            if page.next_key is None:
+                return seen
+            after = page.next_key
+
+    plain = Store.open(events.root, cache=events.root.parent / "plain")
+    monkeypatch.setattr(compiler, "RANKED_MIN_EVENTS", 5)
+    monkeypatch.setattr(compiler, "RANKED_TOP", 7)  # pages run past the ranked ones
+    ranked = Store.open(events.root, cache=events.root.parent / "ranked")
+    assert ranked._db().execute("SELECT count(*) FROM ranked WHERE term = 'camp'").fetchone()[0]
+    for text in ('"camp"', '"Camp"', '"prison"'):
+        for limit in (3, 7, 50):
+            assert pages(ranked, text, limit) == pages(plain, text, limit), (text, limit)
+    total = ranked.events(EventFilter(text='"camp"'), sort="relevance", limit=1).total
+    assert total == plain.events(EventFilter(text='"camp"'), sort="relevance", limit=1).total
+    assert total == 41  # 40 here and the fixture's "Al-Hawl camp"
