@@ -92,10 +92,17 @@ class Reloader:
 
     def warm(self) -> None:
         """Read every event file once, so that the first reload is as quick as the next."""
+        started = time.perf_counter()
         with self._lock:
             files, _ = dataset_module.discover(self.root)
             self.parsed.expect(self.root, file_digests(self.root))
             self.parsed(files, None)
+        logger.info(
+            "watching %s for changes (%d files read in %.2f s)",
+            self.root,
+            len(files),
+            time.perf_counter() - started,
+        )
 
     def reload(self) -> bool:
         """Swap in the store of the folder as it is now; False (and logged) if it has errors."""

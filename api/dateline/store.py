@@ -71,9 +71,11 @@ def file_digests(root: Path) -> dict[str, bytes]:
 
 
 def fingerprint(root: Path, digests: dict[str, bytes] | None = None) -> str:
-    """A hash of every file under ``root`` (its path and bytes) and of the store format."""
+    """A hash of every file under ``root`` (its path and bytes), of the folder's name (which
+    the events' ``file`` paths begin with) and of the store format."""
     digest = hashlib.blake2b(digest_size=16)
-    digest.update(f"dateline-store/{compiler.FORMAT}\0".encode())
+    name = os.path.basename(os.path.abspath(root))
+    digest.update(f"dateline-store/{compiler.FORMAT}\0{name}\0".encode())
     for relative, content in sorted((digests or file_digests(root)).items()):
         digest.update(f"{relative}\0".encode())
         digest.update(content)
@@ -287,7 +289,7 @@ class Store:
         if not root.is_dir():
             raise DatasetError(dataset_module.load(root).diagnostics)
         revision = fingerprint(root, digests)
-        path = folder / f"{revision}.sqlite"
+        path = folder / f"{_folder_key(root)}-{revision}.sqlite"
         if not path.exists():
             loaded = dataset_module.load(root, read=read)
             if loaded.errors:
@@ -583,9 +585,15 @@ class Store:
         return Page([row[0] for row in rows[:limit]], count, next_key)
 
 
+def _folder_key(root: Path) -> str:
+    """A short name for an events folder: stores of several folders can share a cache."""
+    return hashlib.blake2b(os.path.abspath(root).encode(), digest_size=4).hexdigest()
+
+
 def _prune(folder: Path, *, keep: Path) -> None:
-    """Remove all but the newest few store files (open ones stay readable on POSIX)."""
-    stores = sorted(folder.glob("*.sqlite"), key=_mtime, reverse=True)
+    """Remove all but the newest few stores of one events folder (open ones stay readable)."""
+    prefix = keep.name.split("-", 1)[0]
+    stores = sorted(folder.glob(f"{prefix}-*.sqlite"), key=_mtime, reverse=True)
     for old in stores[KEEP_STORES:]:
         if old != keep:
             old.unlink(missing_ok=True)
