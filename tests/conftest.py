@@ -291,3 +291,75 @@ def world_client(world: Events):  # type: ignore[no-untyped-def]
 
     with TestClient(create_app(Store.open(world.root))) as test_client:
         yield test_client
+
+
+# --- the built site (test_site*.py, test_build*.py, test_browser*.py) ------------------------
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-gpu",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def build_site(events: Path, out: Path) -> Path:
+    """Build the site of ``events`` into ``out`` exactly as `dateline build` does."""
+    from dateline import website
+
+    website.build(events, out, config_file=REPO / "mkdocs.yml")
+    return out
+
+
+@pytest.fixture(scope="session")
+def seed_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site of the bundled events, built once per test session."""
+    return build_site(REPO / "events", tmp_path_factory.mktemp("seed") / "site")
+
+
+class StaticServer:
+    """A folder served over HTTP on a free loopback port, in a thread."""
+
+    def __init__(self, folder: Path) -> None:
+        import functools
+        import http.server
+        import threading
+
+        class Handler(http.server.SimpleHTTPRequestHandler):
+            def log_message(self, format: str, *args: object) -> None:
+                pass  # keep test output clean
+
+        self.server = http.server.ThreadingHTTPServer(
+            ("127.0.0.1", 0), functools.partial(Handler, directory=str(folder))
+        )
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join()
+
+
+@pytest.fixture(scope="session")
+def seed_url(seed_site: Path):  # type: ignore[no-untyped-def]
+    """The URL of the seed site, served by a stdlib HTTP server for the session."""
+    server = StaticServer(seed_site)
+    yield server.url
+    server.close()
+
+
+@pytest.fixture(scope="session")
+def browser():  # type: ignore[no-untyped-def]
+    """Debian's Chromium, driven by Playwright (never a downloaded browser)."""
+    from playwright.sync_api import sync_playwright
+
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (.ci/run does)")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()

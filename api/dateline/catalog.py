@@ -191,6 +191,16 @@ class Catalog:
         items = b",".join(self.item_bytes)
         return b'{"items":[%b],"total":%d,"next":null}' % (items, len(self.item_bytes))
 
+    def claims_json(self) -> bytes:
+        """Every claim as ``/api/v1/claims`` lists them: one page holding all.
+
+        The timeline's actor filter needs it: an actor's events include those where it only
+        makes a claim, as on the actor's page and in the API.
+        """
+        page = self.store.claims(limit=max(1, self.store.counts.claims))
+        items = b",".join(page.items)
+        return b'{"items":[%b],"total":%d,"next":null}' % (items, page.total)
+
     def events_of(self, facet: Facet, value: str) -> list[EventItem]:
         """The events with this tag, actor or place (or a place within it), oldest first."""
         query = {

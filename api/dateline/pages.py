@@ -461,13 +461,19 @@ class Site:
     # -- static data
 
     def write_data(self, site_dir: Path) -> int:
-        """Write ``data/events.json`` and ``data/events/<id>.json``; return the files written."""
+        """Write the site's static JSON, in the API's shapes; return the files written.
+
+        ``data/events.json`` (every event as ``/api/v1/events`` lists them),
+        ``data/events/<id>.json`` (each as ``/api/v1/events/{id}``) and ``data/claims.json``
+        (every claim as ``/api/v1/claims``).
+        """
         folder = site_dir / "data" / "events"
         folder.mkdir(parents=True, exist_ok=True)
         (site_dir / "data" / "events.json").write_bytes(self.catalog.events_json())
+        (site_dir / "data" / "claims.json").write_bytes(self.catalog.claims_json())
         for item in self.catalog.items:
             (folder / f"{item.id}.json").write_bytes(self.catalog.event_json(item.id))
-        return len(self.catalog.items) + 1
+        return len(self.catalog.items) + 2
 
 
 def _source(sources: Sequence[Source], number: int | None) -> Source | None:

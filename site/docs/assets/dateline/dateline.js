@@ -3,8 +3,9 @@
  * The page already lists every event (server-rendered, newest first), so without JavaScript it
  * is complete. This script only narrows and reorders that list. It decides what matches from
  * the site's static JSON, data/events.json (the API's list shape), by the same rules as the
- * API: a date range matches every event whose span overlaps it, and a place matches the places
- * within it too. The filters live in the URL query (?tag=...&from=2017), so a filtered view can
+ * API: a date range matches every event whose span overlaps it, a place matches the places
+ * within it too, and an actor matches the events that name it or carry a claim by it (for
+ * which data/claims.json, the API's list of claims, is loaded when an actor is chosen). The filters live in the URL query (?tag=...&from=2017), so a filtered view can
  * be shared, and loading that URL restores it.
  */
 (function () {
@@ -21,26 +22,46 @@
   var total = document.querySelector(".dl-total");
   var items = Array.prototype.slice.call(timeline.querySelectorAll("li[data-id]"));
   var order = "newest"; // the server renders newest first
-  var events = null; // id -> item, once data/events.json has loaded
+  var events = null; // a promise of id -> item, once data/events.json has loaded
+  var claimants = null; // a promise of event id -> Set of the actors who claim something in it
+
+  function getJSON(attribute) {
+    var url = form.getAttribute(attribute);
+    return fetch(url).then(function (response) {
+      if (!response.ok) {
+        throw new Error(url + ": HTTP " + response.status);
+      }
+      return response.json();
+    });
+  }
 
   function loadEvents() {
     if (!events) {
-      events = fetch(form.getAttribute("data-events"))
-        .then(function (response) {
-          if (!response.ok) {
-            throw new Error("data/events.json: HTTP " + response.status);
-          }
-          return response.json();
-        })
-        .then(function (page) {
-          var byId = new Map();
-          page.items.forEach(function (item) {
-            byId.set(item.id, item);
-          });
-          return byId;
+      events = getJSON("data-events").then(function (page) {
+        var byId = new Map();
+        page.items.forEach(function (item) {
+          byId.set(item.id, item);
         });
+        return byId;
+      });
     }
     return events;
+  }
+
+  function loadClaimants() {
+    if (!claimants) {
+      claimants = getJSON("data-claims").then(function (page) {
+        var byEvent = new Map();
+        page.items.forEach(function (claim) {
+          if (!byEvent.has(claim.event.id)) {
+            byEvent.set(claim.event.id, new Set());
+          }
+          byEvent.get(claim.event.id).add(claim.by.id);
+        });
+        return byEvent;
+      });
+    }
+    return claimants;
   }
 
   // --- state: the URL query <-> the form
@@ -159,7 +180,7 @@
     return found;
   }
 
-  function matcher(state) {
+  function matcher(state, claimed) {
     var from = state.from ? bound(state.from, false) : null;
     var to = state.to ? bound(state.to, true) : null;
     var places = state.place ? placesWithin(state.place) : null;
@@ -171,8 +192,11 @@
         return false;
       }
       if (state.actor) {
-        var actors = item.actors.concat(item.claimants || []);
-        if (!actors.some(function (actor) { return actor.id === state.actor; })) {
+        var named = item.actors.some(function (actor) {
+          return actor.id === state.actor;
+        });
+        var claims = claimed.get(item.id);
+        if (!named && !(claims && claims.has(state.actor))) {
           return false;
         }
       }
@@ -257,12 +281,13 @@
       return Promise.resolve();
     }
     form.setAttribute("aria-busy", "true");
-    return loadEvents()
-      .then(function (byId) {
+    return Promise.all([loadEvents(), state.actor ? loadClaimants() : Promise.resolve(new Map())])
+      .then(function (loaded) {
         if (run !== applied) {
           return; // a newer change has been applied meanwhile
         }
-        var matches = matcher(state);
+        var byId = loaded[0];
+        var matches = matcher(state, loaded[1]);
         var shown = 0;
         items.forEach(function (li) {
           var item = byId.get(li.getAttribute("data-id"));

@@ -13,7 +13,6 @@
     bundlePath: element.getAttribute("data-bundle"),
     showSubResults: false,
     showImages: false,
-    resetStyles: false,
     pageSize: 10,
     translations: { placeholder: "Search events, actors and places" },
     processTerm: function (term) {

@@ -1,0 +1,365 @@
+"""The built site in a real browser: Debian's Chromium, driven by Playwright.
+
+The seed site is built once per session (``seed_site``) and served by a stdlib HTTP server on
+a loopback port; each test opens a fresh browser context. Every page a test opens is watched:
+a console error, an uncaught exception, a failed request or a dialog fails the test.
+Screenshots of the home page and an event page are saved to ``build/artifacts/`` (ignored by
+git) for people to look at.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.parse
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from conftest import REPO, Events, StaticServer, build_site
+from dateline.query import event_filter
+from dateline.store import EventFilter, Store
+
+ARTIFACTS = REPO / "build" / "artifacts"
+SHADDADI = "2026-01-al-shaddadi-prison-falls-to-government-troops"
+HAWL = "2026-01-20-syrian-army-enters-al-hawl-camp"
+
+
+class Watched:
+    """A browser page and everything that went wrong on it."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.problems: list[str] = []
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self.problems.append(f"uncaught: {error}"))
+        page.on("requestfailed", lambda r: self.problems.append(f"failed: {r.url} {r.failure}"))
+        page.on("dialog", self._dialog)
+
+    def _console(self, message: Any) -> None:
+        if message.type == "error":
+            self.problems.append(f"console error: {message.text}")
+
+    def _dialog(self, dialog: Any) -> None:
+        self.problems.append(f"dialog: {dialog.type} {dialog.message!r}")
+        dialog.dismiss()
+
+
+@pytest.fixture
+def watched(browser: Browser) -> Iterator[Watched]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = Watched(context.new_page())
+    yield page
+    context.close()
+    assert page.problems == []
+
+
+@pytest.fixture(scope="module")
+def store() -> Store:
+    return Store.open(REPO / "events")
+
+
+def ids_oldest_first(store: Store, query: EventFilter | None = None) -> list[str]:
+    page = store.events(query or EventFilter(), sort="date", limit=500)
+    return [json.loads(item)["id"] for item in page.items]
+
+
+def shown(page: Page) -> list[str]:
+    """The ids of the events the timeline shows, in the order it shows them."""
+    return page.eval_on_selector_all(
+        "[data-dl-timeline] li[data-id]",
+        "items => items.filter(li => li.offsetParent !== null).map(li => li.dataset.id)",
+    )
+
+
+def query_of(page: Page) -> dict[str, list[str]]:
+    return urllib.parse.parse_qs(urllib.parse.urlsplit(page.url).query)
+
+
+# --- the timeline ------------------------------------------------------------------------
+
+
+def test_the_home_page_lists_the_events_newest_first(
+    watched: Watched, seed_url: str, store: Store
+) -> None:
+    page = watched.page
+    page.goto(seed_url)
+    expect(page.locator("[data-dl-filters]")).to_be_visible()
+    assert shown(page) == ids_oldest_first(store)[::-1]
+    expect(page.locator(".dl-total")).to_have_text("11 events, newest first.")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "home.png"), full_page=True)
+
+
+def test_a_tag_filter_narrows_the_list_and_lives_in_the_url(
+    watched: Watched, seed_url: str, store: Store
+) -> None:
+    page = watched.page
+    everything = ids_oldest_first(store)[::-1]
+    tagged = ids_oldest_first(store, EventFilter(tags=("al-hawl",)))[::-1]
+    assert 0 < len(tagged) < len(everything)
+    page.goto(seed_url)
+    page.select_option("select[name=tag]", "al-hawl")
+    expect(page.locator("[data-dl-count]")).to_contain_text(f"{len(tagged)} of 11 events match")
+    assert shown(page) == tagged
+    assert query_of(page) == {"tag": ["al-hawl"]}
+    # The URL restores the view in a fresh page.
+    shared = page.url
+    page.goto("about:blank")
+    page.goto(shared)
+    expect(page.locator("select[name=tag]")).to_have_value("al-hawl")
+    expect(page.locator("[data-dl-count]")).to_contain_text(f"{len(tagged)} of 11")
+    assert shown(page) == tagged
+    # Clearing restores everything, and the query.
+    page.click("button.dl-clear")
+    expect(page.locator("[data-dl-count]")).to_have_text("")
+    assert shown(page) == everything
+    assert query_of(page) == {}
+    # Back goes to the filtered view again.
+    page.go_back()
+    expect(page.locator("select[name=tag]")).to_have_value("al-hawl")
+    assert shown(page) == tagged
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"place": "hasakah-governorate"},
+        {"actor": "kurdish-media"},
+        {"actor": "sdf", "status": "disputed"},
+        {"from": "2021", "to": "2021"},
+        {"from": "2017-09"},
+        {"to": "2017-08-15"},
+        {"tag": "isis", "from": "2026-01-21", "to": "2026-01-21"},
+    ],
+)
+def test_filters_select_what_the_api_selects(
+    watched: Watched, seed_url: str, store: Store, query: dict[str, str]
+) -> None:
+    # Same rules in the browser as in the API: spans overlap, a place includes the places
+    # within it, an actor includes the events where it only makes a claim.
+    expected = event_filter(
+        start=query.get("from"),
+        end=query.get("to"),
+        tags=[query["tag"]] if "tag" in query else None,
+        actors=[query["actor"]] if "actor" in query else None,
+        places=[query["place"]] if "place" in query else None,
+        statuses=[query["status"]] if "status" in query else None,
+    )
+    want = ids_oldest_first(store, expected)[::-1]
+    page = watched.page
+    page.goto(seed_url + "?" + urllib.parse.urlencode(query))
+    expect(page.locator("[data-dl-count]")).to_contain_text(f"{len(want)} of 11")
+    assert shown(page) == want
+
+
+def test_the_order_toggle_shows_oldest_first(watched: Watched, seed_url: str, store: Store) -> None:
+    page = watched.page
+    page.goto(seed_url)
+    page.check("input[name=order][value=oldest]")
+    expect(page.locator(".dl-total")).to_have_text("11 events, oldest first.")
+    assert shown(page) == ids_oldest_first(store)
+    assert query_of(page) == {"order": ["oldest"]}
+    page.goto(seed_url + "?order=oldest&tag=isis")
+    assert shown(page) == ids_oldest_first(store, EventFilter(tags=("isis",)))
+
+
+def test_a_bad_date_is_marked_not_applied(watched: Watched, seed_url: str) -> None:
+    page = watched.page
+    page.goto(seed_url + "?from=2021-13")
+    expect(page.locator("input[name=from]")).to_have_attribute("aria-invalid", "true")
+    assert len(shown(page)) == 11
+
+
+def test_without_javascript_the_list_is_complete(browser: Browser, seed_url: str) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(seed_url + "?tag=al-hawl")
+    expect(page.locator("[data-dl-filters]")).to_be_hidden()
+    assert len(shown(page)) == 11
+    expect(page.locator(".dl-year__label").first).to_have_text("2026")
+    context.close()
+
+
+# --- event, tag, actor and place pages -----------------------------------------------------
+
+
+def test_the_contested_escape_figures_are_shown_with_their_sources(
+    watched: Watched, seed_url: str
+) -> None:
+    page = watched.page
+    page.goto(f"{seed_url}events/{SHADDADI}/")
+    kurdish = page.locator("figure.dl-figure", has_text="Kurdish media")
+    expect(kurdish.locator(".dl-figure__value")).to_have_text("at least 1,500 people")
+    expect(kurdish.locator(".dl-cite")).to_have_text("[1] The Cradle")
+    damascus = page.locator("figure.dl-figure", has_text="Syrian government (Damascus)")
+    expect(damascus.locator(".dl-figure__value")).to_have_text("at least 100 people")
+    expect(damascus).to_contain_text("A little over 100 ISIS members escaped.")
+    expect(damascus.locator(".dl-cite")).to_have_text("[1] The Cradle")
+    # Side by side on a wide screen: the two cards share a row.
+    first, second = (page.locator("figure.dl-figure").nth(i).bounding_box() for i in range(2))
+    assert first is not None
+    assert second is not None
+    assert abs(first["y"] - second["y"]) < 1
+    assert second["x"] > first["x"]
+    expect(page.locator("#source-1")).to_contain_text("No URL given.")
+    page.screenshot(path=str(ARTIFACTS / "event.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=str(ARTIFACTS / "event-phone.png"), full_page=True)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "",
+        f"events/{HAWL}/",
+        "tags/",
+        "tags/al-hawl/",
+        "actors/",
+        "actors/sdf/",
+        "places/",
+        "places/al-hawl-camp/",
+        "search/",
+        "search/?q=Hawl",
+        "about/",
+        "404.html",
+    ],
+)
+def test_no_page_type_logs_an_error(watched: Watched, seed_url: str, path: str) -> None:
+    watched.page.goto(seed_url + path)
+    watched.page.wait_for_load_state("networkidle")
+    expect(watched.page.locator("h1").first).to_be_visible()
+
+
+def test_arabic_aliases_read_right_to_left(watched: Watched, seed_url: str) -> None:
+    page = watched.page
+    page.goto(f"{seed_url}places/al-hawl-camp/")
+    arabic = page.locator(".dl-alias-list li", has_text="مخيم الهول")
+    assert arabic.evaluate("li => getComputedStyle(li).direction") == "rtl"
+    english = page.locator(".dl-alias-list li", has_text="al-Hol camp")
+    assert english.evaluate("li => getComputedStyle(li).direction") == "ltr"
+    osm = page.locator("a", has_text="Show on OpenStreetMap")
+    expect(osm).to_have_attribute(
+        "href", "https://www.openstreetmap.org/?mlat=36.38&mlon=41.15#map=12/36.38/41.15"
+    )
+
+
+# --- search --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("words", ["Hawl", "مخيم الهول", "al-Hol"])
+def test_search_finds_the_al_hawl_event(watched: Watched, seed_url: str, words: str) -> None:
+    page = watched.page
+    page.goto(f"{seed_url}search/")
+    page.fill(".pagefind-ui__search-input", words)
+    result = page.locator(f'.pagefind-ui__result-link[href$="/events/{HAWL}/"]')
+    expect(result).to_have_text("Syrian army enters Al-Hawl camp after the SDF withdraws")
+    assert query_of(page) == {"q": [words]}  # a search can be shared
+
+
+def test_search_results_filter_by_status(watched: Watched, seed_url: str) -> None:
+    page = watched.page
+    page.goto(f"{seed_url}search/?q=Hawl")
+    expect(page.locator(".pagefind-ui__result-link").first).to_be_visible()
+    page.locator(".pagefind-ui__filter-name", has_text="Status").click()
+    page.locator(".pagefind-ui__filter-checkbox[id$='disputed']").check()
+    links = page.locator(".pagefind-ui__result-link")
+    expect(links).to_have_count(1)
+    expect(links).to_have_attribute("href", f"/events/{SHADDADI}/")
+
+
+# --- safety and honest marks ---------------------------------------------------------------
+
+HOSTILE = """\
+title: "<img src=x onerror=alert('title')> Hostile title"
+date: 2026-01-17~
+summary: |
+  Hello <script>alert('script')</script> <img src=x onerror="alert('img')">
+  [click me](javascript:alert('link')) <a href="javascript:alert('a')">raw</a>
+  <svg onload=alert('svg')></svg> [fine](https://example.org/ok)
+status: disputed
+actors: [sdf]
+places: [al-hawl-camp]
+claims:
+  - by: sdf
+    text: "<script>alert('claim')</script>"
+    source: 1
+sources:
+  - title: "</cite><script>alert('source')</script>"
+    publisher: "<b onmouseover=alert('publisher')>x</b>"
+    url: https://example.org/story
+"""
+RETRACTED = """\
+title: A report later withdrawn
+date: 2026-01-15?
+summary: A report that was withdrawn.
+status: retracted
+sources:
+  - title: A story
+    publisher: Example News
+    url: https://example.org/withdrawn
+updates:
+  - date: 2026-01-16
+    status: retracted
+    note: The outlet withdrew the report.
+"""
+
+
+@pytest.fixture(scope="module")
+def hostile_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    root = tmp_path_factory.mktemp("hostile")
+    events = Events(root / "events")
+    from conftest import ACTORS, EVENT, EVENT_PATH, PLACES
+
+    events.write("actors.yaml", ACTORS)
+    events.write("places.yaml", PLACES)
+    events.write(EVENT_PATH, EVENT)
+    events.write("2026/2026-01-17-hostile.yaml", HOSTILE)
+    events.write("2026/2026-01-15-withdrawn.yaml", RETRACTED)
+    server = StaticServer(build_site(events.root, root / "site"))
+    yield server.url
+    server.close()
+
+
+@pytest.mark.parametrize("path", ["", "events/2026-01-17-hostile/", "actors/sdf/"])
+def test_hostile_markup_is_inert_in_the_browser(
+    watched: Watched, hostile_url: str, path: str
+) -> None:
+    page = watched.page
+    page.goto(hostile_url + path)
+    page.wait_for_load_state("networkidle")
+    page.mouse.move(10, 10)
+    for link in page.locator("article a:visible").all():
+        link.hover()  # an onmouseover that slipped through would fire here
+    scripts = page.eval_on_selector_all("script", "ss => ss.map(s => s.textContent)")
+    assert not [s for s in scripts if "alert(" in s]
+    hrefs = page.eval_on_selector_all("[href], [src]", "es => es.map(e => e.href || e.src)")
+    assert not [h for h in hrefs if h.lower().startswith(("javascript:", "data:"))]
+    handlers = page.evaluate(
+        "[...document.querySelectorAll('*')].flatMap(e => [...e.attributes])"
+        ".filter(a => a.name.startsWith('on')).map(a => a.name)"
+    )
+    assert handlers == []
+    # watched fails the test if any dialog (alert) opened
+
+
+def test_uncertain_and_approximate_dates_are_marked_and_explained(
+    watched: Watched, hostile_url: str
+) -> None:
+    page = watched.page
+    page.goto(hostile_url)
+    approximate = page.locator("li[data-id='2026-01-17-hostile'] .dl-flag--approximate")
+    expect(approximate).to_contain_text("approximate")
+    tip = approximate.locator(".dl-tip")
+    expect(tip).to_have_css("clip-path", "inset(50%)")  # visually hidden until wanted ...
+    approximate.focus()  # ... and shown on keyboard focus, not only on hover
+    expect(tip).to_have_css("clip-path", "none")
+    assert (tip.bounding_box() or {"width": 0})["width"] > 100
+    uncertain = page.locator("li[data-id='2026-01-15-withdrawn'] .dl-flag--uncertain")
+    expect(uncertain).to_contain_text("uncertain")
+    expect(page.locator("li[data-id='2026-01-15-withdrawn'] .dl-status--retracted")).to_be_visible()
+    expect(page.locator("li[data-id='2026-01-17-hostile'] .dl-status--disputed")).to_be_visible()
+    page.goto(hostile_url + "events/2026-01-15-withdrawn/")
+    expect(page.locator(".dl-notice--retracted")).to_contain_text("Retracted.")
+    expect(page.locator(".dl-history")).to_contain_text("The outlet withdrew the report.")

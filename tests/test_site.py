@@ -1,0 +1,361 @@
+"""The built site, read as files: pages, static JSON, safety, and what `dateline build` says.
+
+The site is built once per session from the bundled events (``seed_site``); the browser tests
+in ``test_browser.py`` drive the same build.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import msgspec
+import pytest
+
+from conftest import REPO, Events, build_site
+from dateline import chrome, markup, pages, website
+from dateline.model import Figure
+from dateline.store import EventFilter, Store
+
+SHADDADI = "2026-01-al-shaddadi-prison-falls-to-government-troops"
+HAWL = "2026-01-20-syrian-army-enters-al-hawl-camp"
+
+
+@pytest.fixture(scope="module")
+def store() -> Store:
+    return Store.open(REPO / "events")
+
+
+def read(site: Path, path: str) -> str:
+    return (site / path).read_text(encoding="utf-8")
+
+
+class Markup(HTMLParser):
+    """What a page's markup does: its tags, attributes and script text (not its text)."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.scripts: list[str] = []
+        self._in_script = False
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+        self._in_script = tag == "script"
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_script = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_script:
+            self.scripts.append(data)
+
+    def problems(self) -> list[str]:
+        found = [f"<script> with {s.strip()[:60]!r}" for s in self.scripts if "alert(" in s]
+        for tag, attrs in self.tags:
+            if tag in ("iframe", "object", "embed", "img"):  # Material draws icons as <svg>
+                found.append(f"<{tag}>")
+            for name, value in attrs.items():
+                if name.startswith("on"):
+                    found.append(f"<{tag} {name}=...>")
+                scheme = (value or "").strip().lower()
+                dangerous = scheme.startswith(("javascript:", "data:"))
+                if name in ("href", "src", "action") and dangerous:
+                    found.append(f"<{tag} {name}={value!r}>")
+        return found
+
+
+# --- pages ---------------------------------------------------------------------------------
+
+
+def test_every_record_has_a_page(seed_site: Path, store: Store) -> None:
+    ids = [json.loads(i)["id"] for i in store.events(EventFilter(), sort="date", limit=500).items]
+    assert sorted(p.parent.name for p in (seed_site / "events").glob("*/index.html")) == sorted(ids)
+    for kind in ("actors", "places", "tags"):
+        listed = json.loads(store.listing(kind))
+        for record in listed:
+            assert (seed_site / kind / record["id"] / "index.html").is_file(), (kind, record)
+        assert (seed_site / kind / "index.html").is_file()
+    for page in ("index.html", "search/index.html", "about/index.html"):
+        assert (seed_site / page).is_file()
+
+
+def test_the_home_page_lists_every_event_newest_first(seed_site: Path, store: Store) -> None:
+    oldest_first = [
+        json.loads(i)["id"] for i in store.events(EventFilter(), sort="date", limit=500).items
+    ]
+    listed = re.findall(
+        r'<li class="dl-event[^"]*" data-id="([^"]+)"', read(seed_site, "index.html")
+    )
+    assert listed == oldest_first[::-1]
+
+
+def test_event_pages_are_not_in_the_nav(seed_site: Path) -> None:
+    # Rendering every event into every page's nav made the build cost grow as n² (DESIGN.md).
+    page = read(seed_site, f"events/{HAWL}/index.html")
+    nav = page[page.index('<nav class="md-nav md-nav--primary') :]
+    nav = nav[: nav.index("</nav>")]
+    assert "events/" not in nav
+    assert 'href="../../tags/"' in nav  # the nav itself is there
+
+
+def test_the_contested_figures_are_side_by_side_with_their_sources(seed_site: Path) -> None:
+    page = read(seed_site, f"events/{SHADDADI}/index.html")
+    figures = page[page.index('<div class="dl-figures">') : page.index('<h3 id="statements">')]
+    assert "at least 1,500 people" in figures
+    assert "Kurdish media" in figures
+    assert "at least 100 people" in figures
+    assert "Syrian government (Damascus)" in figures
+    assert figures.count('href="#source-1">[1] The Cradle</a>') == 4
+    # The source has no URL, and the page says so rather than inventing one.
+    sources = page[page.index('<section class="dl-sources"') :]
+    assert "No URL given." in sources
+    assert "gives no URL and no publication date" in sources
+
+
+def test_an_event_page_links_everything_it_names(seed_site: Path, store: Store) -> None:
+    event = json.loads(store.event(SHADDADI) or b"")
+    page = read(seed_site, f"events/{SHADDADI}/index.html")
+    for actor in event["actors"]:
+        assert f'href="../../actors/{actor["id"]}/"' in page
+    for place in event["places"]:
+        assert f'href="../../places/{place["id"]}/"' in page
+    for tag in event["tags"]:
+        assert f'href="../../tags/{tag}/" data-pagefind-filter="tag"' in page
+    for related in event["related"] + event["related_by"]:
+        assert f'href="../../events/{related}/"' in page
+    assert f'href="../../data/events/{SHADDADI}.json"' in page
+    assert f'href="https://github.com/example/dateline/edit/main/{event["file"]}"' in page
+    assert 'data-pagefind-filter="status:disputed"' in page
+
+
+def test_related_events_show_in_both_directions(seed_site: Path, store: Store) -> None:
+    # The Al-Hawl release event lists the army's entry; the entry's page shows it back.
+    back = "2026-01-20-isis-members-released-from-al-hawl-camp"
+    assert HAWL in json.loads(store.event(back) or b"")["related"]
+    page = read(seed_site, f"events/{HAWL}/index.html")
+    related = page[page.index('<section class="dl-related"') :]
+    assert f'href="../../events/{back}/"' in related
+
+
+def test_aliases_are_indexed_and_laid_out_in_their_own_direction(seed_site: Path) -> None:
+    page = read(seed_site, f"events/{HAWL}/index.html")
+    assert '<span class="dl-alias" dir="auto" lang="">مخيم الهول</span>' in page
+    place = read(seed_site, "places/al-hawl-camp/index.html")
+    assert '<li dir="auto" lang="">مخيم الهول</li>' in place
+    assert "https://www.openstreetmap.org/?mlat=36.38&amp;mlon=41.15" in place
+    assert 'href="../../places/hasakah-governorate/"' in place  # its parent
+
+
+def test_a_place_page_lists_the_places_within_it(seed_site: Path) -> None:
+    page = read(seed_site, "places/hasakah-governorate/index.html")
+    children = page[page.index('<ul class="dl-children">') :]
+    children = children[: children.index("</ul>")]
+    for child in ("al-hawl-camp", "al-hasakah", "al-roj-camp", "al-shaddadi"):
+        assert f'href="../../places/{child}/"' in children
+    # ... and the events at them, since a place includes the places within it.
+    assert f'href="../../events/{HAWL}/"' in page
+
+
+def test_the_site_loads_nothing_from_other_servers(seed_site: Path) -> None:
+    # No fonts, scripts, styles, images or API calls from elsewhere: links are fine.
+    for page in seed_site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert not re.search(r'<(script|img|iframe)[^>]+src="(https?:)?//', html), page
+        assert not re.search(r'<link[^>]+rel="(stylesheet|preconnect)"[^>]+//', html), page
+        assert "api.github.com" not in html, page
+
+
+# --- static data ---------------------------------------------------------------------------
+
+
+def test_static_json_is_the_stores_bytes(seed_site: Path, store: Store) -> None:
+    # The site, the API and export share one serialiser, so the JSON cannot drift.
+    for path in (seed_site / "data" / "events").glob("*.json"):
+        assert path.read_bytes() == store.event(path.stem)
+    listing = json.loads(read(seed_site, "data/events.json"))
+    page = store.events(EventFilter(), sort="date", limit=500)
+    assert listing == {
+        "items": [json.loads(item) for item in page.items],
+        "total": page.total,
+        "next": None,
+    }
+
+
+# --- safety --------------------------------------------------------------------------------
+
+HOSTILE = """\
+title: "<img src=x onerror=alert('title')> Hostile <b>title</b>"
+date: 2026-01-17~
+summary: |
+  Hello <script>alert('script')</script> and <img src=x onerror="alert('img')">.
+
+  [click](javascript:alert('link')) <a href="javascript:alert('a')">raw</a>
+  [data](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==) [fine](https://example.org/ok)
+  <iframe src="https://example.org"></iframe> <svg onload=alert('svg')>
+status: disputed
+actors: [sdf]
+places: [al-hawl-camp]
+claims:
+  - by: sdf
+    text: "<script>alert('claim')</script>"
+    source: 1
+sources:
+  - title: "</cite><script>alert('source')</script>"
+    publisher: "<b onmouseover=alert('publisher')>x</b>"
+    url: https://example.org/story
+"""
+HOSTILE_PATH = "2026/2026-01-17-hostile.yaml"
+
+
+@pytest.mark.parametrize(
+    ("markdown", "forbidden"),
+    [
+        ("<script>alert(1)</script>", "<script"),
+        ('<img src=x onerror="alert(1)">', "<img"),
+        ("[x](javascript:alert(1))", "href"),
+        ("[x](JaVaScRiPt:alert(1))", "href"),
+        ("<javascript:alert(1)>", "href"),
+        ('<a href="javascript:alert(1)">x</a>', "<a"),
+        ("[x](data:text/html,<script>alert(1)</script>)", "href"),
+        ("![x](https://tracker.example/pixel.png)", "<img"),
+        ('<iframe src="https://example.org"></iframe>', "<iframe"),
+        ("<svg onload=alert(1)>", "<svg"),
+    ],
+)
+def test_markup_renders_untrusted_markdown_inert(markdown: str, forbidden: str) -> None:
+    assert forbidden not in markup.render(markdown).lower()
+
+
+def test_markup_keeps_plain_markdown_and_marks_links() -> None:
+    html = markup.render("**Bold**, *em*, [a link](https://example.org), `code`\n\n- one\n- two")
+    assert "<strong>Bold</strong>" in html
+    assert '<a href="https://example.org" rel="nofollow noopener">a link</a>' in html
+    assert "<li>one</li>" in html
+
+
+def test_hostile_text_is_escaped_everywhere(events: Events, tmp_path: Path) -> None:
+    events.write(HOSTILE_PATH, HOSTILE)
+    site = build_site(events.root, tmp_path / "site")
+    page = read(site, "events/2026-01-17-hostile/index.html")
+    assert Markup(page).problems() == []
+    assert "<b>title</b>" not in page
+    title = "&lt;img src=x onerror=alert(&#39;title&#39;)&gt; Hostile &lt;b&gt;title&lt;/b&gt;"
+    assert title in page
+    assert '<a href="https://example.org/ok" rel="nofollow noopener">fine</a>' in page
+    for other in ("index.html", "actors/sdf/index.html", "places/al-hawl-camp/index.html"):
+        assert Markup(read(site, other)).problems() == [], other
+
+
+# --- what the pages say --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("figure", "text"),
+    [
+        (Figure(unit="people", value=1500, qualifier="at-least"), "at least 1,500 people"),
+        (Figure(unit="people", value=100, qualifier="at-most"), "at most 100 people"),
+        (Figure(unit="people", value=120), "120 people"),
+        (Figure(unit="people", value=120, qualifier="exact"), "120 people"),
+        (Figure(unit="km", value=2.5, qualifier="about"), "about 2.5 km"),
+        (Figure(unit="people", value=3000.0), "3,000 people"),
+        (Figure(unit="people", low=100, high=150), "100–150 people"),
+    ],
+)
+def test_figures_read_as_prose(figure: Figure, text: str) -> None:
+    assert pages.figure_text(figure) == text
+
+
+def test_the_timeline_groups_by_year_and_month_newest_first(store: Store) -> None:
+    from dateline.catalog import EventItem
+
+    decode = msgspec.json.Decoder(EventItem).decode
+    items = [decode(i) for i in store.events(EventFilter(), sort="date", limit=500).items]
+    years = pages.timeline(items)
+    assert [y.label for y in years] == ["2026", "2021", "2017", "Start not known"]
+    assert [m.label for m in years[0].months] == ["January 2026"]
+    assert [m.label for m in years[1].months] == ["2021, month not known"]
+    oldest = pages.timeline(items, newest_first=False)
+    assert [y.label for y in oldest] == ["Start not known", "2017", "2021", "2026"]
+
+
+def test_the_place_tree_puts_each_place_under_its_parent(store: Store) -> None:
+    from dateline.catalog import Place
+
+    places = msgspec.json.decode(store.listing("places"), type=list[Place])
+    tree = pages.place_tree({p.id: p for p in sorted(places, key=lambda p: p.name)})
+    depth = {o.value: o.depth for o in tree}
+    order = [o.value for o in tree]
+    assert depth["syria"] == 0
+    assert depth["hasakah-governorate"] == 1
+    assert depth["al-hawl-camp"] == 2
+    assert depth["al-shaddadi-prison"] == 3
+    assert order.index("syria") < order.index("hasakah-governorate") < order.index("al-hawl-camp")
+
+
+def test_cached_chrome_is_byte_for_byte_what_material_renders(
+    seed_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def uncached(self: chrome.Chrome, context: object, block: str, render: object) -> object:
+        return render()  # type: ignore[operator]
+
+    monkeypatch.setattr(chrome.Chrome, "__call__", chrome.pass_context(uncached))
+    fresh = build_site(REPO / "events", tmp_path / "site")
+    for page in seed_site.rglob("*.html"):
+        assert page.read_bytes() == (fresh / page.relative_to(seed_site)).read_bytes(), page
+
+
+# --- dateline build ------------------------------------------------------------------------
+
+
+def test_build_refuses_a_dataset_with_errors_and_says_what_check_says(
+    events: Events, dateline
+) -> None:
+    events.write("2026/2026-01-21-broken.yaml", "title: Broken\ndate: 21 January 2026\n")
+    result = dateline("build", "--out", "out", "--config", str(REPO / "mkdocs.yml"))
+    assert result.exit_code == 1
+    assert "events/2026/2026-01-21-broken.yaml:1:1: error: missing required field" in result.output
+    assert (
+        'events/2026/2026-01-21-broken.yaml:2:7: error: date: "21 January 2026" is not an ISO '
+        "date; write 2026-01-21"
+    ) in result.output
+    assert "the site was not built" in result.output
+    assert not Path("out.hash").exists()
+
+
+def test_build_reports_what_it_built(events: Events, dateline, monkeypatch) -> None:
+    monkeypatch.chdir(REPO)
+    out = events.root.parent / "out"
+    result = dateline("build", "--events", str(events.root), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert re.match(r"built \d+ pages \(1 events\) into .* in [\d.]+ s", result.output)
+    assert (out / "pagefind" / "pagefind-ui.js").is_file()
+    assert (out / "data" / "events.json").is_file()
+
+
+def test_a_build_is_reused_until_its_inputs_change(events: Events, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    config = REPO / "mkdocs.yml"
+    first = website.ensure_built(events.root, out, config_file=config)
+    assert not first.reused
+    assert first.events == 1
+    assert website.stamp_path(out).read_text().strip() == website.content_hash(events.root, config)
+    assert website.ensure_built(events.root, out, config_file=config).reused
+    events.write("2026/2026-01-22-another.yaml", EVENT_2)
+    again = website.ensure_built(events.root, out, config_file=config)
+    assert not again.reused
+    assert again.events == 2
+
+
+EVENT_2 = """\
+title: Another event
+date: 2026-01-22
+summary: Something else happened.
+sources:
+  - title: A story
+    publisher: Example News
+    url: https://example.org/another
+"""
