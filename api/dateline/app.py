@@ -378,7 +378,7 @@ def timeline(
         q=q,
         near_text=near,
     )
-    return store.timeline(selected, interval)
+    return _raw(store.timeline(selected, interval))  # type: ignore[no-any-return]
 
 
 _EVENT_SCHEMA: Final = msgspec.json.encode(msgspec.json.schema(model.Event))

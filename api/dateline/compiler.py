@@ -21,10 +21,9 @@ The tables, and why each is shaped as it is:
   first `RANKED_TOP` places in relevance order, with their bm25 scores, and its event count.
   Ranking a word that is in most events costs FTS5 tens of milliseconds at 100k events; read
   from here, the first pages of such a search cost what a rare word's do;
-* ``timeline``: the counts per year, month and day of all events;
 * ``place_boxes``: an R*Tree over place coordinates for ``near``;
-* ``claims``, ``actors``, ``places``, and ``lists`` (the whole ``/actors``, ``/places`` and
-  ``/tags`` responses, encoded once).
+* ``claims``, ``actors``, ``places``, and ``lists``: the whole ``/actors``, ``/places``,
+  ``/tags`` and unfiltered ``/timeline`` responses, encoded once.
 """
 
 from __future__ import annotations
@@ -43,12 +42,16 @@ import msgspec
 from dateline import resources
 from dateline.dataset import Dataset
 
-FORMAT: Final = 2  # bump when the file's tables change: old caches are then rebuilt
+FORMAT: Final = 3  # bump when the file's tables change: old caches are then rebuilt
 WEIGHTS: Final = (10.0, 5.0, 2.0, 1.0)  # title, claims, summary, names
 NEAR_DAYS: Final = 400  # spans up to this long are "near"; a year's 366 days is one
 RANKED_MIN_EVENTS: Final = 2000
 RANKED_TOP: Final = 1000
-INTERVALS: Final = {"year": 4, "month": 7, "day": 10}  # the prefix of a key that names a period
+INTERVALS: Final[dict[resources.Interval, int]] = {
+    "year": 4,
+    "month": 7,
+    "day": 10,
+}  # the prefix of a key that names a period
 
 _ARABIC_MARKS: Final = re.compile("[\u0610-\u061a\u0640\u064b-\u065f\u0670\u06d6-\u06ed]")
 
@@ -84,9 +87,6 @@ CREATE TABLE ranked(
     PRIMARY KEY(term, score, n)) WITHOUT ROWID;
 CREATE TABLE terms(term TEXT PRIMARY KEY, events INTEGER NOT NULL, kept INTEGER NOT NULL)
     WITHOUT ROWID;
-CREATE TABLE timeline(
-    interval TEXT NOT NULL, period TEXT NOT NULL, count INTEGER NOT NULL,
-    PRIMARY KEY(interval, period)) WITHOUT ROWID;
 CREATE TABLE claims(
     n INTEGER PRIMARY KEY, event INTEGER NOT NULL, event_id TEXT NOT NULL, idx INTEGER NOT NULL,
     by TEXT NOT NULL, sort TEXT NOT NULL, item BLOB NOT NULL);
@@ -152,10 +152,15 @@ def _rank_common_words(db: sqlite3.Connection) -> None:
 
 
 def _count_periods(db: sqlite3.Connection) -> None:
+    interval: resources.Interval
     for interval, width in INTERVALS.items():
+        rows = db.execute(
+            f"SELECT substr(sort, 1, {width}) AS period, count(*) FROM events "
+            "GROUP BY period ORDER BY period"
+        ).fetchall()
         db.execute(
-            "INSERT INTO timeline SELECT ?, substr(sort, 1, ?), count(*) FROM events GROUP BY 2",
-            (interval, width),
+            "INSERT INTO lists VALUES (?, ?)",
+            (f"timeline-{interval}", resources.encode(resources.timeline(interval, rows))),
         )
 
 

@@ -422,6 +422,18 @@ class Builder:
             yield self.event(event_id)
 
 
+def timeline(interval: Interval, rows: list[tuple[str, int]]) -> Timeline:
+    """The timeline from (period, count) rows in period order; period '' has no start."""
+    buckets = [Bucket(period=period, count=count) for period, count in rows if period]
+    open_start = sum(count for period, count in rows if not period)
+    return Timeline(
+        interval=interval,
+        buckets=buckets,
+        open_start=open_start,
+        total=open_start + sum(b.count for b in buckets),
+    )
+
+
 def _by_count(pair: tuple[str, int]) -> tuple[int, str]:
     return (-pair[1], pair[0])
 

@@ -325,7 +325,8 @@ class Store:
         )
         return [row[0] for row in rows]
 
-    def listing(self, name: Literal["actors", "places", "tags"]) -> bytes:
+    def listing(self, name: str) -> bytes:
+        """A whole list encoded once: ``actors``, ``places``, ``tags``, ``timeline-year``..."""
         body = self._one("SELECT body FROM lists WHERE name = ?", name)
         assert body is not None
         return body
@@ -513,18 +514,15 @@ class Store:
             [selection.text, *where.params, *start, limit + 1],
         ).fetchall()
 
-    def timeline(self, query: EventFilter, interval: resources.Interval) -> resources.Timeline:
-        """Counts of matching events per period of their span's start (UTC)."""
+    def timeline(self, query: EventFilter, interval: resources.Interval) -> bytes:
+        """The encoded :class:`~dateline.resources.Timeline` of the matching events (UTC)."""
         selection = self._select(query)
+        if not selection.sources and not selection.statuses and selection.text is None:
+            return self.listing(f"timeline-{interval}")
         db = self._db()
         width = compiler.INTERVALS[interval]
         alone = selection.alone()
-        if not selection.sources and not selection.statuses and selection.text is None:
-            rows = db.execute(
-                "SELECT period, count FROM timeline WHERE interval = ? ORDER BY period",
-                (interval,),
-            ).fetchall()
-        elif alone is not None:
+        if alone is not None:
             distinct = "DISTINCT " if alone.repeats else ""
             rows = db.execute(
                 f"SELECT substr(sort, 1, {width}) AS period, count(*) FROM "
@@ -538,14 +536,7 @@ class Store:
                 f"WHERE {where.clause()} GROUP BY period ORDER BY period",
                 where.params,
             ).fetchall()
-        buckets = [resources.Bucket(period=p, count=c) for p, c in rows if p]
-        open_start = sum(c for p, c in rows if not p)
-        return resources.Timeline(
-            interval=interval,
-            buckets=buckets,
-            open_start=open_start,
-            total=open_start + sum(b.count for b in buckets),
-        )
+        return resources.encode(resources.timeline(interval, rows))
 
     def claims(
         self,
