@@ -143,17 +143,46 @@ def new(
     help="Watch the events folder and serve each change that passes the checks.",
 )
 @click.option("--access-log", is_flag=True, help="Log every request.")
-def serve(events: Path, host: str, port: int, reload: bool, access_log: bool) -> None:
-    """Serve the API at /api/v1 (docs at /api/v1/docs) and a page of links at /.
+@click.option(
+    "--site",
+    "site_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("build/site"),
+    show_default=True,
+    help="The built site to serve at / (built first if the data or the site changed).",
+)
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("mkdocs.yml"),
+    show_default=True,
+    help="The site's MkDocs configuration.",
+)
+@click.option("--no-site", is_flag=True, help="Serve only the API, and a page of links at /.")
+def serve(
+    events: Path,
+    host: str,
+    port: int,
+    reload: bool,
+    access_log: bool,
+    site_dir: Path,
+    config_file: Path,
+    no_site: bool,
+) -> None:
+    """Serve the API at /api/v1 (docs at /api/v1/docs) and the built site at /, on one port.
 
-    Refuses to start if the dataset has errors. With --reload, a change that brings errors
-    is logged and reported by /api/v1/health while the last good data is still served.
+    Builds the site first (as `dateline build --out SITE` does) unless nothing it is made
+    from (the events, site/, mkdocs.yml) changed since the last build. Refuses to start if
+    the dataset has errors. With --reload, a change that brings errors is logged and
+    reported by /api/v1/health while the last good data is still served.
     """
     from dateline import server  # the web stack loads only for this command
     from dateline.store import DatasetError
 
+    site = None if no_site else _site_to_serve(events, site_dir, config_file)
     try:
-        server.serve(events, host=host, port=port, reload=reload, access_log=access_log)
+        server.serve(events, host=host, port=port, reload=reload, access_log=access_log, site=site)
     except DatasetError as error:
         errors = [
             Diagnostic(
@@ -203,6 +232,31 @@ def build(events: Path, out: Path, config_file: Path) -> None:
     click.echo(
         f"built {built.pages} pages ({built.events} events) into "
         f"{diagnostics_module.display_path(built.out)} in "
-        f"{built.mkdocs_seconds + built.pagefind_seconds:.1f} s "
-        f"(MkDocs {built.mkdocs_seconds:.1f} s, Pagefind {built.pagefind_seconds:.1f} s)"
+        f"{built.store_seconds + built.mkdocs_seconds + built.pagefind_seconds:.1f} s "
+        f"(Store {built.store_seconds:.1f} s, MkDocs {built.mkdocs_seconds:.1f} s, "
+        f"Pagefind {built.pagefind_seconds:.1f} s)"
     )
+
+
+def _site_to_serve(events: Path, site_dir: Path, config_file: Path) -> Path | None:
+    """The site folder, built first if it is missing or out of date; None if there is none."""
+    if not config_file.is_file():
+        if (site_dir / "index.html").is_file():
+            click.echo(f"serving the site in {site_dir} as it is (no {config_file} here)")
+            return site_dir
+        click.echo(f"no {config_file} here and no site in {site_dir}: serving the API only")
+        return None
+    from dateline import website  # MkDocs loads only when a site is served
+
+    try:
+        built = website.ensure_built(events, site_dir, config_file=config_file)
+    except website.BuildError as error:
+        click.echo(str(error), err=True)
+        raise click.ClickException("the site was not built; not serving") from None
+    where = diagnostics_module.display_path(site_dir)
+    if built.reused:
+        click.echo(f"site: nothing changed since the last build; serving {where}")
+    else:
+        seconds = built.store_seconds + built.mkdocs_seconds + built.pagefind_seconds
+        click.echo(f"site: built {built.pages} pages into {where} in {seconds:.1f} s")
+    return site_dir

@@ -178,16 +178,27 @@ def watching(
     return lifespan
 
 
-def build(events: Path, *, reload: bool, cache: Path | None = None) -> Litestar:
-    """The app for ``events``; raises :class:`DatasetError` if the dataset has errors."""
+def build(
+    events: Path, *, reload: bool, cache: Path | None = None, site: Path | None = None
+) -> Litestar:
+    """The app for ``events`` (and the built ``site`` at ``/``); raises :class:`DatasetError`."""
     store = Store.open(events, cache=cache)
-    return create_app(store, lifespan=[watching(events, cache=cache)] if reload else [])
+    lifespan = [watching(events, cache=cache)] if reload else []
+    return create_app(store, site=site, lifespan=lifespan)
 
 
-def serve(events: Path, *, host: str, port: int, reload: bool, access_log: bool = False) -> None:
-    """Serve the API (and the page at ``/``) until interrupted."""
+def serve(
+    events: Path,
+    *,
+    host: str,
+    port: int,
+    reload: bool,
+    access_log: bool = False,
+    site: Path | None = None,
+) -> None:
+    """Serve the API (and the built ``site``, or a page of links, at ``/``) until interrupted."""
     started = time.perf_counter()
-    app = build(events, reload=reload)
+    app = build(events, reload=reload, site=site)
     store = served(app).store
     logger.info(
         "serving revision %s (%d events) from %s, opened in %.2f s",
