@@ -253,8 +253,8 @@ def _snippet(text: str | None) -> str | None:
 
 _ONE_WORD: Final = re.compile(r'"([a-z0-9]+)"', re.ASCII)
 _SNIPPET_SQL: Final = (
-    f"SELECT snippet(search, -1, '{_SNIPPET_OPEN}', '{_SNIPPET_CLOSE}', '…', 16) "
-    "FROM search WHERE search MATCH ? AND rowid = ?"
+    f"SELECT rowid, snippet(search, -1, '{_SNIPPET_OPEN}', '{_SNIPPET_CLOSE}', '…', 16) "
+    "FROM search WHERE search MATCH ? AND rowid"
 )
 
 
@@ -440,11 +440,12 @@ class Store:
             rows = self._by_date(selection, sort == "-date", limit, after)
         page = rows[:limit]
         snippets: dict[int, str | None] = {}
-        if query.text is not None:
-            db = self._db()
-            for n, *_ in page:
-                found = db.execute(_SNIPPET_SQL, (query.text, n)).fetchone()
-                snippets[n] = _snippet(found[0]) if found is not None else None
+        if query.text is not None and page:
+            numbers = [row[0] for row in page]
+            found = self._db().execute(
+                f"{_SNIPPET_SQL} IN ({_marks(numbers)})", [query.text, *numbers]
+            )
+            snippets = {n: _snippet(text) for n, text in found}
         items = [resources.with_snippet(item, snippets.get(n)) for n, _, _, item in page]
         next_key: Key | None = None
         if len(rows) > limit:
