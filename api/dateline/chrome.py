@@ -39,3 +39,22 @@ class Chrome:
         if cached is None:
             cached = self.blocks[key] = Markup(render())
         return cached
+
+
+class Fragments:
+    """Rendered list entries, keyed by record and depth: each event is listed on the timeline
+    and on the page of every tag, actor and place it has (about ten lists per event in the
+    benchmark datasets), and its entry is the same text in all of them.
+    """
+
+    def __init__(self) -> None:
+        self.entries: dict[tuple[str, str], Markup] = {}
+
+    def reset(self) -> None:
+        self.entries.clear()
+
+    def __call__(self, key: str, root: str, render: Callable[..., Any], *args: Any) -> Markup:
+        cached = self.entries.get((key, root))
+        if cached is None:
+            cached = self.entries[(key, root)] = Markup(render(*args))
+        return cached

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import urllib.parse
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final, Literal
@@ -34,7 +35,7 @@ from dateline.catalog import (
     PlaceRef,
     Source,
 )
-from dateline.chrome import Chrome
+from dateline.chrome import Chrome, Fragments
 from dateline.model import STATUSES, Figure, Status
 
 Kind = Literal["event", "tag", "actor", "place", "tags", "actors", "places"]
@@ -302,6 +303,9 @@ class Site:
         self.catalog = catalog
         self.settings = settings or Settings()
         self.chrome = Chrome()  # the templates' `chrome(...)`: see dateline/chrome.py
+        self.listed = Fragments()  # and their `listed(...)`
+        self._data: ThreadPoolExecutor | None = None
+        self._written: Future[int] | None = None
         self.specs: dict[str, Spec] = {}
         for item in catalog.items:
             self.specs[f"events/{item.id}.md"] = Spec("event", item.id)
@@ -459,6 +463,24 @@ class Site:
         ]
 
     # -- static data
+
+    def start_data(self, site_dir: Path) -> None:
+        """Start writing the static JSON in a thread, beside the pages MkDocs renders.
+
+        Writing a file per event is mostly waiting on the disk and on SQLite, both of which
+        release the GIL, so it overlaps the rendering instead of following it.
+        """
+        self._data = ThreadPoolExecutor(1, thread_name_prefix="dateline-data")
+        self._written = self._data.submit(self.write_data, site_dir)
+
+    def finish_data(self) -> int:
+        """Wait for the static JSON; re-raises whatever stopped it."""
+        if self._data is None or self._written is None:
+            raise RuntimeError("finish_data() before start_data()")
+        try:
+            return self._written.result()
+        finally:
+            self._data.shutdown()
 
     def write_data(self, site_dir: Path) -> int:
         """Write the site's static JSON, in the API's shapes; return the files written.

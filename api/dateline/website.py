@@ -142,7 +142,12 @@ def build(events: Path, out: Path = DEFAULT_OUT, *, config_file: Path = DEFAULT_
             + diagnostics.render_text(shown).rstrip()
         ) from None
     store_seconds = time.perf_counter() - started
-    config = load_config(config_file=str(config_file), site_dir=str(out.resolve()))
+    # Build beside the output and swap it in when complete: a failed build leaves the last
+    # good site in place (`dateline serve` may be serving it), and MkDocs starts from an
+    # empty folder instead of deleting the old site file by file first.
+    staging = out.with_name(f".{out.name}.building")
+    shutil.rmtree(staging, ignore_errors=True)
+    config = load_config(config_file=str(config_file), site_dir=str(staging.resolve()))
     options = config.extra.setdefault("dateline", {})
     options["events"] = str(events.resolve())
     started = time.perf_counter()
@@ -154,12 +159,23 @@ def build(events: Path, out: Path = DEFAULT_OUT, *, config_file: Path = DEFAULT_
             raise BuildError("\n".join(messages)) from None
     mkdocs_seconds = time.perf_counter() - started
     started = time.perf_counter()
-    index(out)
+    index(staging)
     pagefind_seconds = time.perf_counter() - started
-    pages = sum(1 for _ in out.rglob("index.html"))
-    event_pages = sum(1 for _ in (out / "events").glob("*/index.html"))
+    pages = sum(1 for _ in staging.rglob("index.html"))
+    event_pages = sum(1 for _ in (staging / "events").glob("*/index.html"))
+    _swap(staging, out)
     stamp.write_text(source_hash + "\n", encoding="utf-8")
     return Built(out, pages, event_pages, store_seconds, mkdocs_seconds, pagefind_seconds)
+
+
+def _swap(new: Path, out: Path) -> None:
+    """Put the folder ``new`` in the place of ``out`` (two renames), then delete the old one."""
+    old = out.with_name(f".{out.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    if out.exists():
+        out.rename(old)
+    new.rename(out)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def index(out: Path) -> None:

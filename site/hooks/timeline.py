@@ -69,6 +69,8 @@ def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
     # text, so they (and only they: Material's expect raw HTML) escape everything.
     env.autoescape = lambda name: bool(name) and name.startswith("dateline/")
     env.globals["chrome"] = site().chrome
+    env.globals["listed"] = site().listed
+    site().start_data(Path(config.site_dir))  # the static JSON, written while pages render
     return env
 
 
@@ -100,4 +102,4 @@ def on_page_context(
 
 
 def on_post_build(config: MkDocsConfig) -> None:
-    site().write_data(Path(config.site_dir))
+    site().finish_data()
