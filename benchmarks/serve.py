@@ -76,7 +76,15 @@ class Server:
     def __init__(self, events: Path, *, reload: bool = False) -> None:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        command = [str(DATELINE), "serve", "--events", str(events), "--port", str(self.port)]
+        command = [
+            str(DATELINE),
+            "serve",
+            "--no-site",
+            "--events",
+            str(events),
+            "--port",
+            str(self.port),
+        ]
         self.started = time.perf_counter()
         self.process = subprocess.Popen(
             [*command, *(["--reload"] if reload else [])],
