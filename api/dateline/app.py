@@ -29,6 +29,11 @@ Every 4xx is ``application/problem+json`` (see :mod:`dateline.problems`); every 
 read has a strong ``ETag``, answers ``If-None-Match`` with a 304, and says
 ``Cache-Control: public, max-age=60``; responses of 500 bytes or more are gzipped when the
 client accepts it, and any origin may read (CORS).
+
+The OpenAPI document (``/api/v1/docs/openapi.json``) is generated from the handlers and the
+Structs of :mod:`dateline.resources`, and works with no network. The interactive page at
+``/api/v1/docs`` is Swagger UI, whose scripts Litestar loads from a CDN (jsDelivr): offline,
+that page stays blank, and the document is the reference.
 """
 
 from __future__ import annotations
