@@ -305,11 +305,12 @@ CHROMIUM_ARGS = [
 ]
 
 
-def build_site(events: Path, out: Path) -> Path:
-    """Build the site of ``events`` into ``out`` exactly as `dateline build` does."""
+def build_site(events: Path, out: Path, **options: object) -> Path:
+    """Build the site of ``events`` into ``out`` as `dateline build` does (``options``: see
+    ``website.build``)."""
     from dateline import website
 
-    website.build(events, out, config_file=REPO / "mkdocs.yml")
+    website.build(events, out, config_file=REPO / "mkdocs.yml", options=options)
     return out
 
 

@@ -34,12 +34,17 @@ class Watched:
         self.problems: list[str] = []
         page.on("console", self._console)
         page.on("pageerror", lambda error: self.problems.append(f"uncaught: {error}"))
-        page.on("requestfailed", lambda r: self.problems.append(f"failed: {r.url} {r.failure}"))
+        page.on("requestfailed", self._failed)
         page.on("dialog", self._dialog)
 
     def _console(self, message: Any) -> None:
         if message.type == "error":
             self.problems.append(f"console error: {message.text}")
+
+    def _failed(self, request: Any) -> None:
+        # ERR_ABORTED is a request the test cut short by navigating away, not a failure.
+        if "ERR_ABORTED" not in (request.failure or ""):
+            self.problems.append(f"failed: {request.url} {request.failure}")
 
     def _dialog(self, dialog: Any) -> None:
         self.problems.append(f"dialog: {dialog.type} {dialog.message!r}")
@@ -363,3 +368,29 @@ def test_uncertain_and_approximate_dates_are_marked_and_explained(
     page.goto(hostile_url + "events/2026-01-15-withdrawn/")
     expect(page.locator(".dl-notice--retracted")).to_contain_text("Retracted.")
     expect(page.locator(".dl-history")).to_contain_text("The outlet withdrew the report.")
+
+
+@pytest.fixture(scope="module")
+def sharded_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The seed site with its search index in shards of 10 pages (44 pages: 5 shards)."""
+    out = tmp_path_factory.mktemp("sharded") / "site"
+    server = StaticServer(build_site(REPO / "events", out, search_shard_size=10))
+    yield server.url
+    server.close()
+
+
+@pytest.mark.parametrize(
+    ("words", "found"),
+    [
+        ("مخيم الهول", f"/events/{HAWL}/"),
+        ("Hawl", f"/events/{HAWL}/"),
+        ("Hawl", "/places/al-hawl-camp/"),  # places come after every event: the last shard
+        ("1,500", f"/events/{SHADDADI}/"),
+    ],
+)
+def test_search_finds_pages_in_every_shard(
+    watched: Watched, sharded_url: str, words: str, found: str
+) -> None:
+    page = watched.page
+    page.goto(f"{sharded_url}search/?q={urllib.parse.quote(words)}")
+    expect(page.locator(f'.pagefind-ui__result-link[href$="{found}"]')).to_be_visible()

@@ -359,3 +359,21 @@ sources:
     publisher: Example News
     url: https://example.org/another
 """
+
+
+def test_the_search_index_is_built_in_shards(tmp_path: Path) -> None:
+    # 11 events, 21 actors and 12 places are indexed: 44 pages, in shards of at most 10.
+    site = build_site(REPO / "events", tmp_path / "site", search_shard_size=10)
+    bundles = ["pagefind", "pagefind-1", "pagefind-2", "pagefind-3", "pagefind-4"]
+    for bundle in bundles:
+        assert (site / bundle / "pagefind-entry.json").is_file(), bundle
+    assert not (site / "pagefind-5").exists()
+    assert f'data-bundles="{" ".join(f"../{b}/" for b in bundles)}"' in read(
+        site, "search/index.html"
+    )
+    pages = sum(
+        json.loads((site / b / "pagefind-entry.json").read_text())["languages"]["en"]["page_count"]
+        for b in bundles
+    )
+    assert pages == 44
+    assert not list(tmp_path.glob(".site.search-*"))  # the scratch folders are gone

@@ -37,6 +37,7 @@ from dateline.catalog import (
 )
 from dateline.chrome import Chrome, Fragments
 from dateline.model import STATUSES, Figure, Status
+from dateline.searchindex import SHARD_SIZE, SearchIndex
 
 Kind = Literal["event", "tag", "actor", "place", "tags", "actors", "places"]
 
@@ -50,6 +51,7 @@ TEMPLATES: Final[dict[Kind, str]] = {
     "places": "dateline/index.html",
 }
 TIMELINE_TEMPLATE: Final = "dateline/timeline.html"
+INDEXED: Final = frozenset({"event", "actor", "place"})  # the pages the search index holds
 
 _MONTHS: Final = (
     "",
@@ -290,10 +292,21 @@ class Spec:
 
 
 @dataclass(frozen=True)
+class Stats:
+    """What a build did besides the pages, for `dateline build` to report."""
+
+    data_files: int
+    search_shards: int
+    search_seconds: float  # Pagefind's time, summed over the shards (mostly while rendering)
+    search_waited: float  # how long the build waited for Pagefind after the last page
+
+
+@dataclass(frozen=True)
 class Settings:
     """What the site needs to know besides the data (from ``mkdocs.yml``)."""
 
     edit_base: str | None = None  # e.g. https://github.com/o/r/edit/main/ ; None: no links
+    shard_size: int = SHARD_SIZE  # pages per search index shard (dateline/searchindex.py)
 
 
 class Site:
@@ -306,6 +319,7 @@ class Site:
         self.listed = Fragments()  # and their `listed(...)`
         self._data: ThreadPoolExecutor | None = None
         self._written: Future[int] | None = None
+        self.search: SearchIndex | None = None  # made by start(), once the output is known
         self.specs: dict[str, Spec] = {}
         for item in catalog.items:
             self.specs[f"events/{item.id}.md"] = Spec("event", item.id)
@@ -377,6 +391,7 @@ class Site:
             "catalog": self.catalog,
             "flag_text": FLAG_TEXT,
             "status_text": STATUS_TEXT,
+            "search_bundles": self.search.bundles if self.search else ["pagefind"],
         }
 
     def home(self) -> dict[str, Any]:
@@ -464,23 +479,39 @@ class Site:
 
     # -- static data
 
-    def start_data(self, site_dir: Path) -> None:
-        """Start writing the static JSON in a thread, beside the pages MkDocs renders.
+    def start(self, site_dir: Path) -> None:
+        """Start what runs beside the rendering: the static JSON and the search index.
 
         Writing a file per event is mostly waiting on the disk and on SQLite, both of which
-        release the GIL, so it overlaps the rendering instead of following it.
+        release the GIL, so a thread overlaps it with the rendering; Pagefind runs in its own
+        process, shard by shard (see dateline/searchindex.py).
         """
+        indexed = sum(1 for spec in self.specs.values() if spec.kind in INDEXED)
+        self.search = SearchIndex(site_dir, indexed, self.settings.shard_size)
         self._data = ThreadPoolExecutor(1, thread_name_prefix="dateline-data")
         self._written = self._data.submit(self.write_data, site_dir)
 
-    def finish_data(self) -> int:
-        """Wait for the static JSON; re-raises whatever stopped it."""
-        if self._data is None or self._written is None:
-            raise RuntimeError("finish_data() before start_data()")
+    def rendered(self, src_uri: str, dest_uri: str) -> None:
+        """Called as MkDocs finishes rendering each page (it writes the page right after)."""
+        spec = self.specs.get(src_uri)
+        if self.search is not None:
+            self.search.page(dest_uri if spec is not None and spec.kind in INDEXED else None)
+
+    def finish(self) -> Stats:
+        """Wait for the static JSON and the search index; re-raise whatever stopped them."""
+        if self._data is None or self._written is None or self.search is None:
+            raise RuntimeError("finish() before start()")
         try:
-            return self._written.result()
+            files = self._written.result()
+            self.search.finish()
         finally:
             self._data.shutdown()
+        return Stats(
+            data_files=files,
+            search_shards=len(self.search.bundles),
+            search_seconds=self.search.seconds,
+            search_waited=self.search.waited,
+        )
 
     def write_data(self, site_dir: Path) -> int:
         """Write the site's static JSON, in the API's shapes; return the files written.

@@ -1,6 +1,7 @@
-"""The static site: MkDocs (with the hook in ``site/hooks/``) and then Pagefind over its output.
+"""The static site: MkDocs (with the hook in ``site/hooks/``) and Pagefind over its output.
 
-:func:`build` runs both, in this process and a Pagefind subprocess. :func:`ensure_built` is
+:func:`build` runs MkDocs in this process; the hook runs Pagefind over the pages in shards as
+MkDocs writes them (:mod:`dateline.searchindex` says why). :func:`ensure_built` is
 what ``dateline serve`` calls: it builds only when the inputs changed since the last build,
 which it knows from a content hash stored next to the output (``build/site.hash`` for
 ``build/site``). The hash covers everything the output depends on: the events folder, the
@@ -15,21 +16,21 @@ import importlib.metadata
 import logging
 import os
 import shutil
-import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 import msgspec
 from mkdocs.commands import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
-from pagefind.service import get_executable
 
 from dateline import diagnostics
+from dateline.pages import Stats
+from dateline.searchindex import SearchIndexError
 from dateline.store import DatasetError, Store
 
 DEFAULT_OUT: Final = Path("build/site")
@@ -50,9 +51,20 @@ class Built:
     pages: int  # HTML pages MkDocs wrote
     events: int  # of which event pages
     store_seconds: float  # opening the Store (compiling it if the data is new)
-    mkdocs_seconds: float  # MkDocs with the hook: every page, and the static JSON
-    pagefind_seconds: float
+    mkdocs_seconds: float  # MkDocs with the hook: every page, the static JSON, the index
+    pagefind_seconds: float  # Pagefind's own time, mostly while MkDocs was still rendering
+    pagefind_waited: float = 0.0  # of which the build waited for after the last page
+    shards: int = 0  # search index shards
     reused: bool = False  # nothing changed since the last build, so it was not rebuilt
+
+    @property
+    def render_seconds(self) -> float:
+        """MkDocs' time to render and write the pages, without waiting for Pagefind."""
+        return self.mkdocs_seconds - self.pagefind_waited
+
+    @property
+    def seconds(self) -> float:
+        return self.store_seconds + self.mkdocs_seconds
 
 
 def stamp_path(out: Path) -> Path:
@@ -121,8 +133,17 @@ def _mkdocs_log() -> Iterator[_Collect]:
         logger.propagate = propagate
 
 
-def build(events: Path, out: Path = DEFAULT_OUT, *, config_file: Path = DEFAULT_CONFIG) -> Built:
-    """Build the site for ``events`` into ``out``: MkDocs, then Pagefind. Raises BuildError."""
+def build(
+    events: Path,
+    out: Path = DEFAULT_OUT,
+    *,
+    config_file: Path = DEFAULT_CONFIG,
+    options: Mapping[str, Any] | None = None,
+) -> Built:
+    """Build the site for ``events`` into ``out``; raises BuildError.
+
+    ``options`` override ``extra.dateline`` in the configuration (e.g. ``search_shard_size``).
+    """
     if not config_file.is_file():
         raise BuildError(f"{config_file} not found; run from the repository root or pass --config")
     stamp = stamp_path(out)
@@ -148,8 +169,9 @@ def build(events: Path, out: Path = DEFAULT_OUT, *, config_file: Path = DEFAULT_
     staging = out.with_name(f".{out.name}.building")
     shutil.rmtree(staging, ignore_errors=True)
     config = load_config(config_file=str(config_file), site_dir=str(staging.resolve()))
-    options = config.extra.setdefault("dateline", {})
-    options["events"] = str(events.resolve())
+    settings = config.extra.setdefault("dateline", {})
+    settings.update(options or {})
+    settings["events"] = str(events.resolve())
     started = time.perf_counter()
     with _mkdocs_log() as log:
         try:
@@ -157,15 +179,24 @@ def build(events: Path, out: Path = DEFAULT_OUT, *, config_file: Path = DEFAULT_
         except MkDocsException as error:
             messages = [m for m in log.messages if m] or [str(error)]
             raise BuildError("\n".join(messages)) from None
+        except SearchIndexError as error:
+            raise BuildError(str(error)) from None
     mkdocs_seconds = time.perf_counter() - started
-    started = time.perf_counter()
-    index(staging)
-    pagefind_seconds = time.perf_counter() - started
+    stats: Stats = settings["stats"]
     pages = sum(1 for _ in staging.rglob("index.html"))
     event_pages = sum(1 for _ in (staging / "events").glob("*/index.html"))
     _swap(staging, out)
     stamp.write_text(source_hash + "\n", encoding="utf-8")
-    return Built(out, pages, event_pages, store_seconds, mkdocs_seconds, pagefind_seconds)
+    return Built(
+        out=out,
+        pages=pages,
+        events=event_pages,
+        store_seconds=store_seconds,
+        mkdocs_seconds=mkdocs_seconds,
+        pagefind_seconds=stats.search_seconds,
+        pagefind_waited=stats.search_waited,
+        shards=stats.search_shards,
+    )
 
 
 def _swap(new: Path, out: Path) -> None:
@@ -176,22 +207,6 @@ def _swap(new: Path, out: Path) -> None:
         out.rename(old)
     new.rename(out)
     shutil.rmtree(old, ignore_errors=True)
-
-
-def index(out: Path) -> None:
-    """Run Pagefind over the built site; it writes its index and UI into ``out/pagefind``."""
-    executable = get_executable()
-    if executable is None:
-        raise BuildError("the Pagefind binary is missing; install pagefind[bin]")
-    shutil.rmtree(out / "pagefind", ignore_errors=True)
-    result = subprocess.run(
-        [str(executable), "--site", str(out), "--silent"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if result.returncode != 0:
-        raise BuildError(f"Pagefind failed:\n{result.stdout}{result.stderr}")
 
 
 def ensure_built(

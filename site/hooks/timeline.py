@@ -48,7 +48,11 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         raise PluginError(
             f"{events} has errors; fix them and build again:\n" + diagnostics.render_text(shown)
         ) from None
-    _site = pages.Site(data, pages.Settings(edit_base=_edit_base(options)))
+    settings = pages.Settings(
+        edit_base=_edit_base(options),
+        shard_size=int(options.get("search_shard_size", pages.SHARD_SIZE)),
+    )
+    _site = pages.Site(data, settings)
     return config
 
 
@@ -70,7 +74,7 @@ def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
     env.autoescape = lambda name: bool(name) and name.startswith("dateline/")
     env.globals["chrome"] = site().chrome
     env.globals["listed"] = site().listed
-    site().start_data(Path(config.site_dir))  # the static JSON, written while pages render
+    site().start(Path(config.site_dir))  # the static JSON and search index, beside the pages
     return env
 
 
@@ -101,5 +105,11 @@ def on_page_context(
     return context
 
 
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    site().rendered(page.file.src_uri, page.file.dest_uri)
+    return output
+
+
 def on_post_build(config: MkDocsConfig) -> None:
-    site().finish_data()
+    # `dateline build` reads these from the config it passed to MkDocs, to report them.
+    config.extra["dateline"]["stats"] = site().finish()

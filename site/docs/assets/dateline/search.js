@@ -8,9 +8,14 @@
   if (!element || typeof PagefindUI === "undefined") {
     return;
   }
+  // The index is in shards: the first bundle is the primary one, the others are merged in.
+  var bundles = element.getAttribute("data-bundles").split(" ");
   var ui = new PagefindUI({
     element: "#dl-search",
-    bundlePath: element.getAttribute("data-bundle"),
+    bundlePath: bundles[0],
+    mergeIndex: bundles.slice(1).map(function (path) {
+      return { bundlePath: path };
+    }),
     showSubResults: false,
     showImages: false,
     pageSize: 10,

@@ -1,0 +1,119 @@
+"""The Pagefind search index, built in shards while MkDocs is still writing the pages.
+
+Two measurements shaped this (``benchmarks/build.py``, 2 cores):
+
+* Pagefind holds about 110 KB per event page while it indexes (1,000 pages: 134 MB; 10,000:
+  1.1 GB), so one index of 100,000 events would need some 11 GB. Indexing at most
+  :data:`SHARD_SIZE` pages at a time bounds that; the search page merges the shards'
+  bundles (``pagefind/``, ``pagefind-1/``, ...) with Pagefind's ``mergeIndex``, which is how
+  Pagefind searches several sites at once.
+* MkDocs renders on one core. Pagefind is a separate process, so a shard whose pages are all
+  written can be indexed on the other core while MkDocs renders the next ones; only the last
+  shard is left to wait for at the end.
+
+Only the pages that carry ``data-pagefind-body`` are indexed (events, actors, places): the
+timeline and the tag lists would only repeat event titles. MkDocs writes each page right
+after the hook's ``on_post_page`` returns, so by the next call every earlier page is on disk.
+A shard's pages are hard-linked into a scratch folder that mirrors the site, and Pagefind runs
+over that folder, writing its bundle into the site.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import shutil
+import subprocess
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+from typing import Final
+
+from pagefind.service import get_executable
+
+SHARD_SIZE: Final = 20_000
+
+
+class SearchIndexError(Exception):
+    """Pagefind failed; the message carries its output."""
+
+
+def bundle(shard: int) -> str:
+    """The folder (under the site) of a shard's Pagefind bundle."""
+    return "pagefind" if shard == 0 else f"pagefind-{shard}"
+
+
+class SearchIndex:
+    """Collects the pages to index as MkDocs writes them, and indexes them shard by shard."""
+
+    def __init__(self, site_dir: Path, pages: int, shard_size: int = SHARD_SIZE) -> None:
+        self.site_dir = site_dir
+        self.shard_size = shard_size
+        self.bundles = [bundle(i) for i in range(max(1, math.ceil(pages / shard_size)))]
+        self._rendered: list[str] = []  # rendered; on disk once MkDocs moves on
+        self._written: list[str] = []
+        self._shards: list[Future[float]] = []
+        self._runner = ThreadPoolExecutor(1, thread_name_prefix="dateline-pagefind")
+        self.seconds = 0.0  # Pagefind's own time, summed over the shards
+        self.waited = 0.0  # the part of it the build waited for at the end
+
+    def page(self, dest_uri: str | None) -> None:
+        """Called as each page is rendered, with its path if it is to be indexed."""
+        self._written.extend(self._rendered)
+        self._rendered.clear()
+        while len(self._written) >= self.shard_size and len(self._shards) < len(self.bundles):
+            self._cut(self._written[: self.shard_size])
+            del self._written[: self.shard_size]
+        if dest_uri is not None:
+            self._rendered.append(dest_uri)
+
+    def finish(self) -> None:
+        """Index what is left, wait for every shard, and raise if one failed."""
+        started = time.perf_counter()
+        self._written.extend(self._rendered)
+        self._rendered.clear()
+        while len(self._shards) < len(self.bundles):
+            self._cut(self._written[: self.shard_size])
+            del self._written[: self.shard_size]
+        try:
+            self.seconds = sum(shard.result() for shard in self._shards)
+        finally:
+            self._runner.shutdown()
+            self.waited = time.perf_counter() - started
+
+    def _cut(self, pages: list[str]) -> None:
+        shard = len(self._shards)
+        self._shards.append(self._runner.submit(self._index, shard, list(pages)))
+
+    def _index(self, shard: int, pages: list[str]) -> float:
+        started = time.perf_counter()
+        scratch = self.site_dir.with_name(f".{self.site_dir.name}.search-{shard}")
+        shutil.rmtree(scratch, ignore_errors=True)
+        try:
+            for page in pages:
+                target = scratch / page
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.link(self.site_dir / page, target)
+            run(scratch, self.site_dir / bundle(shard))
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+        return time.perf_counter() - started
+
+
+def run(site: Path, output: Path) -> None:
+    """Run Pagefind over the HTML under ``site``, writing its bundle into ``output``."""
+    executable = get_executable()
+    if executable is None:
+        raise SearchIndexError("the Pagefind binary is missing; install pagefind[bin]")
+    shutil.rmtree(output, ignore_errors=True)
+    if not any(site.rglob("*.html")):
+        site.mkdir(parents=True, exist_ok=True)  # nothing to index: an empty, working bundle
+        (site / "index.html").write_text('<html lang="en"><body data-pagefind-body></body></html>')
+    result = subprocess.run(
+        [str(executable), "--site", str(site), "--output-path", str(output), "--silent"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise SearchIndexError(f"Pagefind failed on {site}:\n{result.stdout}{result.stderr}")
