@@ -9,7 +9,8 @@ Two measurements shaped this (``benchmarks/build.py``, 2 cores):
   Pagefind searches several sites at once.
 * MkDocs renders on one core. Pagefind is a separate process, so a shard whose pages are all
   written can be indexed on the other core while MkDocs renders the next ones; only the last
-  shard is left to wait for at the end.
+  shard is left to wait for at the end. So a site of more than 2,000 indexed pages gets
+  about four shards even when its memory would allow one.
 
 Only the pages that carry ``data-pagefind-body`` are indexed (events, actors, places): the
 timeline and the tag lists would only repeat event titles. MkDocs writes each page right
@@ -31,7 +32,9 @@ from typing import Final
 
 from pagefind.service import get_executable
 
-SHARD_SIZE: Final = 20_000
+SHARD_SIZE: Final = 20_000  # at most: ~2.2 GB of Pagefind at a time
+MIN_SHARD_SIZE: Final = 2_000  # below this a shard costs more to start than it saves
+SHARDS_TO_OVERLAP: Final = 4  # aim for this many, so most of the indexing overlaps rendering
 
 
 class SearchIndexError(Exception):
@@ -48,7 +51,10 @@ class SearchIndex:
 
     def __init__(self, site_dir: Path, pages: int, shard_size: int = SHARD_SIZE) -> None:
         self.site_dir = site_dir
-        self.shard_size = shard_size
+        # Small sites get one shard; larger ones about four (all but the last indexed while
+        # MkDocs renders); the largest shards of ``shard_size``, to bound Pagefind's memory.
+        wanted = max(MIN_SHARD_SIZE, math.ceil(pages / SHARDS_TO_OVERLAP))
+        self.shard_size = min(shard_size, wanted)
         self.bundles = [bundle(i) for i in range(max(1, math.ceil(pages / shard_size)))]
         self._rendered: list[str] = []  # rendered; on disk once MkDocs moves on
         self._written: list[str] = []
