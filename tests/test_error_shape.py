@@ -46,6 +46,12 @@ BAD_PARAMETERS = [
     ("/events?cursor=" + cursor(b'{"sort": "date"}'), [("cursor", CURSOR)]),
     ("/events?cursor=" + cursor(b"\xff\xfe"), [("cursor", CURSOR)]),
     (
+        "/events?q=a&cursor=" + cursor(b'["relevance", 1.5, 99999999999999999999]'),
+        [("cursor", CURSOR)],
+    ),
+    ("/events?q=a&cursor=" + cursor(b'["relevance", 1e999, 1]'), [("cursor", CURSOR)]),
+    ("/events?q=a&cursor=" + cursor(b'["relevance", true, 1]'), [("cursor", CURSOR)]),
+    (
         "/events?sort=-date&cursor=" + cursor(b'["date", "2017", "x"]'),
         [("cursor", "belongs to sort=date; keep the sort of the page it came from")],
     ),

@@ -214,8 +214,18 @@ def decode_cursor(text: str, sort: Sort | str) -> Key:
     shape = _CURSOR_SHAPES[sort]
     key = value[1:]
     if len(key) != len(shape) or not all(
-        isinstance(part, kind) and not isinstance(part, bool)
-        for part, kind in zip(key, shape, strict=True)
+        _fits(part, kind) for part, kind in zip(key, shape, strict=True)
     ):
         raise refused
     return tuple(key)
+
+
+def _fits(part: object, kind: type) -> bool:
+    """A cursor part of the right type, and one SQLite can compare (64-bit, finite)."""
+    if isinstance(part, bool) or not isinstance(part, kind):
+        return False
+    if isinstance(part, int):
+        return -(2**63) <= part < 2**63
+    if isinstance(part, float):
+        return math.isfinite(part)
+    return True
