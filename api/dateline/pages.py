@@ -28,7 +28,6 @@ from dateline.catalog import (
     Actor,
     Catalog,
     Claim,
-    Date,
     EventItem,
     EventResource,
     Place,
@@ -105,11 +104,6 @@ def figure_text(figure: Figure) -> str:
     assert figure.low is not None
     assert figure.high is not None
     return f"{number(figure.low)}–{number(figure.high)} {figure.unit}"
-
-
-def flags(date: Date) -> list[tuple[str, str]]:
-    """The marks a date needs, as (visible word, explanation)."""
-    return [FLAG_TEXT[name] for name in ("approximate", "uncertain") if getattr(date, name)]
 
 
 def root_of(url: str) -> str:
@@ -548,9 +542,9 @@ __all__ = [
     "Settings",
     "Site",
     "Spec",
+    "Stats",
     "Year",
     "figure_text",
-    "flags",
     "osm_url",
     "place_tree",
     "root_of",
