@@ -161,12 +161,12 @@ def test_ranked_words_page_exactly_as_fts5_ranks_them(
             f"\nsummary: {words} and more words.\nsources:\n  - title: A\n    publisher: B\n",
         )
 
-    def pages(store: Store, text: str, limit: int) -> list[str]:
-        seen: list[str] = []
+    def pages(store: Store, text: str, limit: int) -> list[bytes]:
+        seen: list[bytes] = []  # whole items: snippets ranked ahead must be the live ones
         after = None
         while True:
             page = store.events(EventFilter(text=text), sort="relevance", limit=limit, after=after)
-            seen += ids(page)
+            seen += page.items
             if page.next_key is None:
                 return seen
             after = page.next_key

@@ -18,7 +18,8 @@ The tables, and why each is shaped as it is:
   ``unicode61 remove_diacritics 2``, and Arabic short vowels and tatweel are folded away on
   both sides, so ``الهَول`` finds ``الهول``;
 * ``ranked`` and ``terms``: for every word in at least `RANKED_MIN_EVENTS` events, its events'
-  first `RANKED_TOP` places in relevance order, with their bm25 scores, and its event count.
+  first `RANKED_TOP` places in relevance order, with their bm25 scores (and the first page's
+  snippets), and its event count.
   Ranking a word that is in most events costs FTS5 tens of milliseconds at 100k events; read
   from here, the first pages of such a search cost what a rare word's do;
 * ``place_boxes``: an R*Tree over place coordinates for ``near``;
@@ -42,7 +43,7 @@ import msgspec
 from dateline import resources
 from dateline.dataset import Dataset
 
-FORMAT: Final = 3  # bump when the file's tables change: old caches are then rebuilt
+FORMAT: Final = 4  # bump when the file's tables change: old caches are then rebuilt
 WEIGHTS: Final = (10.0, 5.0, 2.0, 1.0)  # title, claims, summary, names
 NEAR_DAYS: Final = 400  # spans up to this long are "near"; a year's 366 days is one
 RANKED_MIN_EVENTS: Final = 2000
@@ -54,11 +55,23 @@ INTERVALS: Final[dict[resources.Interval, int]] = {
 }  # the prefix of a key that names a period
 
 _ARABIC_MARKS: Final = re.compile("[\u0610-\u061a\u0640\u064b-\u065f\u0670\u06d6-\u06ed]")
+_SNIPPET_OPEN: Final = "\x01"  # YAML cannot carry C0 controls, so these mark hits unambiguously
+_SNIPPET_CLOSE: Final = "\x02"
+SNIPPET: Final = f"snippet(search, -1, '{_SNIPPET_OPEN}', '{_SNIPPET_CLOSE}', '…', 16)"
+SNIPPET_TOP: Final = 50  # the first page of a ranked word keeps its snippets too
 
 
 def fold(text: str) -> str:
     """Text as the search index sees it: Arabic diacritics (harakat) and tatweel removed."""
     return _ARABIC_MARKS.sub("", text)
+
+
+def snippet_html(text: str | None) -> str | None:
+    """A `SNIPPET` as HTML: the hits in ``<mark>``, everything else escaped."""
+    if text is None:
+        return None
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return escaped.replace(_SNIPPET_OPEN, "<mark>").replace(_SNIPPET_CLOSE, "</mark>")
 
 
 def is_far(start: str | None, end: str | None) -> bool:
@@ -83,7 +96,7 @@ CREATE VIRTUAL TABLE search USING fts5(
     title, claims, summary, names, tokenize='unicode61 remove_diacritics 2');
 INSERT INTO search(search, rank) VALUES('rank', 'bm25({", ".join(map(str, WEIGHTS))})');
 CREATE TABLE ranked(
-    term TEXT NOT NULL, score REAL NOT NULL, n INTEGER NOT NULL,
+    term TEXT NOT NULL, score REAL NOT NULL, n INTEGER NOT NULL, snippet TEXT,
     PRIMARY KEY(term, score, n)) WITHOUT ROWID;
 CREATE TABLE terms(term TEXT PRIMARY KEY, events INTEGER NOT NULL, kept INTEGER NOT NULL)
     WITHOUT ROWID;
@@ -142,10 +155,21 @@ def _rank_common_words(db: sqlite3.Connection) -> None:
     ).fetchall()
     for term, events in common:
         phrase = '"' + term.replace('"', '""') + '"'
-        db.execute(
-            "INSERT INTO ranked SELECT ?, rank, rowid FROM search WHERE search MATCH ? "
-            "ORDER BY rank, rowid LIMIT ?",
-            (term, phrase, RANKED_TOP),
+        ranked = db.execute(
+            "SELECT rank, rowid FROM search WHERE search MATCH ? ORDER BY rank, rowid LIMIT ?",
+            (phrase, RANKED_TOP),
+        ).fetchall()
+        first = [n for _, n in ranked[:SNIPPET_TOP]]
+        snippets = dict(
+            db.execute(
+                f"SELECT rowid, {SNIPPET} FROM search WHERE search MATCH ? "
+                f"AND rowid IN ({', '.join('?' * len(first))})",
+                [phrase, *first],
+            ).fetchall()
+        )
+        db.executemany(
+            "INSERT INTO ranked VALUES (?, ?, ?, ?)",
+            ((term, score, n, snippet_html(snippets.get(n))) for score, n in ranked),
         )
         db.execute("INSERT INTO terms VALUES (?, ?, ?)", (term, events, min(events, RANKED_TOP)))
     db.execute("DROP TABLE temp.vocabulary")

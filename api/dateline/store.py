@@ -45,9 +45,6 @@ Sort = Literal["date", "-date", "relevance"]
 # date, -date: (sort key, id); relevance: (bm25 score, n); claims: (sort key, event id, index)
 Key = tuple[str, str] | tuple[float, int] | tuple[str, str, int]
 
-_SNIPPET_OPEN: Final = "\x01"  # YAML cannot carry C0 controls, so these mark hits unambiguously
-_SNIPPET_CLOSE: Final = "\x02"
-
 
 class DatasetError(Exception):
     """The dataset has errors, so it was not compiled; ``diagnostics`` lists every problem."""
@@ -244,18 +241,8 @@ class Page:
     next_key: Key | None
 
 
-def _snippet(text: str | None) -> str | None:
-    if text is None:
-        return None
-    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return escaped.replace(_SNIPPET_OPEN, "<mark>").replace(_SNIPPET_CLOSE, "</mark>")
-
-
 _ONE_WORD: Final = re.compile(r'"([a-z0-9]+)"', re.ASCII)
-_SNIPPET_SQL: Final = (
-    f"SELECT rowid, snippet(search, -1, '{_SNIPPET_OPEN}', '{_SNIPPET_CLOSE}', '…', 16) "
-    "FROM search WHERE search MATCH ? AND rowid"
-)
+_SNIPPET_SQL: Final = f"SELECT rowid, {compiler.SNIPPET} FROM search WHERE search MATCH ? AND rowid"
 
 
 class Store:
@@ -434,56 +421,73 @@ class Store:
         """One page of matching events in ``sort`` order, starting after the key ``after``."""
         selection = self._select(query)
         total = self._total(selection)
-        if sort == "relevance" and query.text is not None:
-            rows = self._by_relevance(selection, limit, after)
-        else:
-            rows = self._by_date(selection, sort == "-date", limit, after)
-        page = rows[:limit]
+        scores: dict[int, float] = {}
         snippets: dict[int, str | None] = {}
-        if query.text is not None and page:
-            numbers = [row[0] for row in page]
-            found = self._db().execute(
-                f"{_SNIPPET_SQL} IN ({_marks(numbers)})", [query.text, *numbers]
+        if sort == "relevance" and query.text is not None:
+            ranked = self._by_relevance(selection, limit, after)
+            numbers = [n for n, _, _ in ranked]
+            scores = {n: score for n, score, _ in ranked}
+            snippets = {n: snippet for n, _, snippet in ranked if snippet is not None}
+        else:
+            numbers = self._by_date(selection, sort == "-date", limit, after)
+        page = numbers[:limit]
+        db = self._db()
+        rows = {
+            n: (sort_key, event_id, item)
+            for n, sort_key, event_id, item in db.execute(
+                f"SELECT n, sort, id, item FROM events WHERE n IN ({_marks(page)})", page
             )
-            snippets = {n: _snippet(text) for n, text in found}
-        items = [resources.with_snippet(item, snippets.get(n)) for n, _, _, item in page]
+        }
+        missing = [n for n in page if n not in snippets]
+        if query.text is not None and missing:
+            found = db.execute(f"{_SNIPPET_SQL} IN ({_marks(missing)})", [query.text, *missing])
+            snippets.update((n, compiler.snippet_html(text)) for n, text in found)
+        items = [resources.with_snippet(rows[n][2], snippets.get(n)) for n in page]
         next_key: Key | None = None
-        if len(rows) > limit:
-            _, first, second, _ = page[-1]
-            next_key = (first, second)
+        if len(numbers) > limit:
+            last = page[-1]
+            next_key = (scores[last], last) if scores else (rows[last][0], rows[last][1])
         return Page(items, total, next_key)
 
     def _by_date(
         self, selection: _Selection, backwards: bool, limit: int, after: Key | None
-    ) -> list[tuple[Any, ...]]:
-        """Rows (n, sort, id, item) in date order, or backwards, after the key ``after``."""
+    ) -> list[int]:
+        """The ``n`` of up to ``limit + 1`` events in date order (or backwards) after ``after``."""
         db = self._db()
-        where = selection.conditions()
+        bound: tuple[str, int] | None = None
         if after is not None:
             if backwards:
                 row = db.execute(
                     "SELECT n FROM events WHERE (sort, id) >= (?, ?) ORDER BY sort, id LIMIT 1",
                     after,
                 ).fetchone()
-                where.add("e.n < ?", row[0] if row is not None else self.counts.events + 1)
+                bound = ("<", row[0] if row is not None else self.counts.events + 1)
             else:
                 row = db.execute(
                     "SELECT n FROM events WHERE (sort, id) <= (?, ?) "
                     "ORDER BY sort DESC, id DESC LIMIT 1",
                     after,
                 ).fetchone()
-                where.add("e.n > ?", row[0] if row is not None else 0)
-        order = "e.n DESC" if backwards else "e.n"
-        return db.execute(
-            f"SELECT e.n, e.sort, e.id, e.item FROM events e WHERE {where.clause()} "
-            f"ORDER BY {order} LIMIT ?",
-            [*where.params, limit + 1],
-        ).fetchall()
+                bound = (">", row[0] if row is not None else 0)
+        order = "n DESC" if backwards else "n"
+        alone = selection.alone()
+        if alone is not None:  # straight from the facet's index, in n order
+            where = f"WHERE n {bound[0]} ?" if bound is not None else ""
+            distinct = "DISTINCT " if alone.repeats else ""
+            sql = f"SELECT {distinct}n FROM ({alone.sql}) {where} ORDER BY {order} LIMIT ?"
+            params = [*alone.params, *([bound[1]] if bound is not None else []), limit + 1]
+        else:
+            conditions = selection.conditions()
+            if bound is not None:
+                conditions.add(f"e.n {bound[0]} ?", bound[1])
+            sql = f"SELECT e.n FROM events e WHERE {conditions.clause()} ORDER BY e.{order} LIMIT ?"
+            params = [*conditions.params, limit + 1]
+        return [row[0] for row in db.execute(sql, params)]
 
     def _by_relevance(
         self, selection: _Selection, limit: int, after: Key | None
-    ) -> list[tuple[Any, ...]]:
-        """Rows (n, score, n, item) best first (bm25, then date), after the key ``after``."""
+    ) -> list[tuple[int, float, str | None]]:
+        """(n, score, snippet if ranked ahead) of up to ``limit + 1`` events, best first."""
         assert selection.text is not None
         db = self._db()
         start = after if after is not None else (-math.inf, 0)
@@ -494,22 +498,15 @@ class Store:
             ).fetchone()
             if term is not None:
                 ranked = db.execute(
-                    "SELECT n, score FROM ranked WHERE term = ? AND (score, n) > (?, ?) "
+                    "SELECT n, score, snippet FROM ranked WHERE term = ? AND (score, n) > (?, ?) "
                     "ORDER BY score, n LIMIT ?",
                     (word[1], *start, limit + 1),
                 ).fetchall()
                 if len(ranked) > limit or term[0] == term[1]:  # else past the ranked ones
-                    numbers = [n for n, _ in ranked]
-                    items = dict(
-                        db.execute(
-                            f"SELECT n, item FROM events WHERE n IN ({_marks(numbers)})",
-                            numbers,
-                        ).fetchall()
-                    )
-                    return [(n, score, n, items[n]) for n, score in ranked]
+                    return ranked
         where = selection.conditions(text=False)
         return db.execute(
-            "SELECT e.n, s.rank, e.n, e.item FROM search s JOIN events e ON e.n = s.rowid "
+            "SELECT e.n, s.rank, NULL FROM search s JOIN events e ON e.n = s.rowid "
             f"WHERE search MATCH ? AND {where.clause()} AND (s.rank, e.n) > (?, ?) "
             "ORDER BY s.rank, e.n LIMIT ?",
             [selection.text, *where.params, *start, limit + 1],
