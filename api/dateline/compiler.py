@@ -139,7 +139,6 @@ def compile_dataset(dataset: Dataset, path: Path, revision: str) -> None:
             _count_periods(connection)
             connection.execute("COMMIT")
             connection.execute("ANALYZE")
-            connection.execute("VACUUM")
         finally:
             connection.close()
         os.replace(temporary, path)
