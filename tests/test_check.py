@@ -526,3 +526,17 @@ def test_parallel_loading_matches_serial(events: Events) -> None:
     assert parallel.diagnostics == serial.diagnostics
     assert parallel.events == serial.events
     assert len(parallel.errors) == 1
+
+
+def test_actor_and_place_maps_may_outgrow_an_event_file(events: Events) -> None:
+    # 6,000 actors are ~72,000 YAML values: more than an event file may hold, and fine here.
+    events.write(
+        "actors.yaml",
+        (events.root / "actors.yaml").read_text()
+        + "".join(
+            f"a{i}: {{name: Actor {i}, kind: person, aliases: [A{i}, B{i}]}}\n" for i in range(6000)
+        ),
+    )
+    loaded = dataset.load(events.root)
+    assert loaded.errors == []
+    assert len(loaded.actors) == 6002

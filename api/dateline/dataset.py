@@ -138,10 +138,12 @@ def _diagnostic(file: str, document: Document | None, problem: loading.Problem) 
     return Diagnostic(file=file, line=line, column=column, message=problem.message)
 
 
-def _read(file: str) -> tuple[Document | None, list[Diagnostic]]:
+def _read(
+    file: str, limits: loading.Limits = loading.EVENT_LIMITS
+) -> tuple[Document | None, list[Diagnostic]]:
     """The file's document, or the diagnostic that says why it could not be read."""
     try:
-        return loading.read_document(Path(file)), []
+        return loading.read_document(Path(file), limits), []
     except LoadError as error:
         return None, [
             Diagnostic(file=file, line=error.line, column=error.column, message=error.message)
@@ -307,7 +309,7 @@ def _map_file(
     file = str(root / name)
     if not (root / name).exists():
         return {}, Document(data=None), []
-    document, diagnostics = _read(file)
+    document, diagnostics = _read(file, loading.MAP_LIMITS)
     if document is None or document.data is None:
         return {}, document or Document(data=None), diagnostics
     target: Any = dict[Slug, record]  # type: ignore[valid-type]  # built at run time

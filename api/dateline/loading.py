@@ -37,9 +37,22 @@ import yaml
 
 from dateline import dates, model
 
-MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 16
-MAX_NODES = 50_000
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How big one file may be. Bounds keep a hostile pull request from costing much."""
+
+    max_bytes: int
+    max_nodes: int
+    what: str  # "an event file"
+
+
+# One event is small; actors.yaml and places.yaml hold every actor and place, so they grow
+# with the dataset (a few thousand records of ~10 values each is ~1 MiB and ~50,000 values).
+EVENT_LIMITS = Limits(max_bytes=1024 * 1024, max_nodes=50_000, what="an event file")
+MAP_LIMITS = Limits(max_bytes=32 * 1024 * 1024, max_nodes=2_000_000, what="this file")
 
 Key = str | int
 DataPath = tuple[Key, ...]
@@ -90,16 +103,16 @@ class Document:
 # --- reading -------------------------------------------------------------------------------
 
 
-def read_text(path: Path) -> str:
+def read_text(path: Path, limits: Limits = EVENT_LIMITS) -> str:
     """The file as text: bounded in size, strictly UTF-8 (a leading BOM is allowed)."""
     try:
         size = path.stat().st_size
-        if size > MAX_BYTES:
+        if size > limits.max_bytes:
             raise LoadError(
                 1,
                 1,
-                f"file is too large: {size:,} bytes; an event file may be at most "
-                f"{MAX_BYTES:,} bytes (1 MiB)",
+                f"file is too large: {size:,} bytes; {limits.what} may be at most "
+                f"{limits.max_bytes:,} bytes ({limits.max_bytes // (1024 * 1024)} MiB)",
             )
         raw = path.read_bytes()
     except OSError as error:
@@ -129,11 +142,11 @@ def _position(event: yaml.Event) -> Position:
     return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
 
 
-def parse_yaml(text: str) -> Document:
+def parse_yaml(text: str, limits: Limits = EVENT_LIMITS) -> Document:
     """Build plain data from YAML text; raise :class:`LoadError` for anything unsafe."""
     document = Document(data=None)
     try:
-        _walk(yaml.parse(text, Loader=yaml.CSafeLoader), document)
+        _walk(yaml.parse(text, Loader=yaml.CSafeLoader), document, limits.max_nodes)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -159,7 +172,7 @@ def parse_yaml(text: str) -> Document:
     return document
 
 
-def _walk(events: Iterator[yaml.Event], document: Document) -> None:
+def _walk(events: Iterator[yaml.Event], document: Document, max_nodes: int) -> None:
     """Consume the event stream, building containers on an explicit stack (no recursion)."""
     # Each frame: (container, its data path, pending mapping key or None).
     stack: list[list[Any]] = []
@@ -222,8 +235,8 @@ def _walk(events: Iterator[yaml.Event], document: Document) -> None:
             continue
         if isinstance(event, (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             nodes += 1
-            if nodes > MAX_NODES:
-                raise LoadError(*_position(event), f"file has more than {MAX_NODES:,} values")
+            if nodes > max_nodes:
+                raise LoadError(*_position(event), f"file has more than {max_nodes:,} values")
         if isinstance(event, yaml.ScalarEvent):
             if stack and isinstance(stack[-1][0], dict) and stack[-1][2] is None:
                 attach(event.value, event)  # keys stay text even when they look empty
@@ -245,9 +258,9 @@ def _walk(events: Iterator[yaml.Event], document: Document) -> None:
         document.data = None
 
 
-def read_document(path: Path) -> Document:
+def read_document(path: Path, limits: Limits = EVENT_LIMITS) -> Document:
     """Read and parse one file; raise :class:`LoadError` where it cannot be read."""
-    return parse_yaml(read_text(path))
+    return parse_yaml(read_text(path, limits), limits)
 
 
 # --- typed conversion ----------------------------------------------------------------------

@@ -86,7 +86,7 @@ def _known_ids(root: Path, file: str) -> set[str]:
     if not path.exists():
         return set()
     try:
-        data = loading.read_document(path).data
+        data = loading.read_document(path, loading.MAP_LIMITS).data
     except loading.LoadError as error:
         raise ScaffoldError(
             f"{path}:{error.line}:{error.column}: {error.message} (fix it, then try again)"
