@@ -127,10 +127,13 @@ def dataset(size: int) -> Path:
 
 
 def cold(events: Path) -> None:
-    """Delete the compiled Store of ``events``, so that the build compiles it again."""
-    from dateline.store import Store
+    """Delete the compiled Store of ``events``, so that the build compiles it again.
 
-    Store.open(events).path.unlink()  # opening finds the file (or makes it) wherever it lives
+    In a child process: opening finds the file (or makes it) wherever the Store keeps it, and
+    a Store made here must not stay in this process's memory while the build is measured.
+    """
+    forget = "import sys; from dateline.store import Store; Store.open(sys.argv[1]).path.unlink()"
+    subprocess.run([str(PYTHON), "-c", forget, str(events)], check=True)
 
 
 def bench(size: int, out: Path) -> Result:
@@ -145,7 +148,9 @@ def bench(size: int, out: Path) -> Result:
             stdout=stdout,
             stderr=stderr,
         )
-        sampler = run.TreeSampler(process.pid)
+        # Reading the smaps of a process of gigabytes is not free: sample twice a second, and
+        # rely on the kernel's high-water mark (wait4) for the largest single process.
+        sampler = run.TreeSampler(process.pid, interval=0.5)
         sampler.start()
         _, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - started

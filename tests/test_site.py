@@ -10,12 +10,15 @@ import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import msgspec
 import pytest
+from jinja2.runtime import Context
+from markupsafe import Markup
 
 from conftest import REPO, Events, build_site
-from dateline import chrome, markup, pages, website
+from dateline import markup, pages, searchindex, shell, website
 from dateline.model import Figure
 from dateline.store import EventFilter, Store
 
@@ -32,7 +35,7 @@ def read(site: Path, path: str) -> str:
     return (site / path).read_text(encoding="utf-8")
 
 
-class Markup(HTMLParser):
+class Tags(HTMLParser):
     """What a page's markup does: its tags, attributes and script text (not its text)."""
 
     def __init__(self, html: str) -> None:
@@ -241,13 +244,13 @@ def test_hostile_text_is_escaped_everywhere(events: Events, tmp_path: Path) -> N
     events.write(HOSTILE_PATH, HOSTILE)
     site = build_site(events.root, tmp_path / "site")
     page = read(site, "events/2026-01-17-hostile/index.html")
-    assert Markup(page).problems() == []
+    assert Tags(page).problems() == []
     assert "<b>title</b>" not in page
     title = "&lt;img src=x onerror=alert(&#39;title&#39;)&gt; Hostile &lt;b&gt;title&lt;/b&gt;"
     assert title in page
     assert '<a href="https://example.org/ok" rel="nofollow noopener">fine</a>' in page
     for other in ("index.html", "actors/sdf/index.html", "places/al-hawl-camp/index.html"):
-        assert Markup(read(site, other)).problems() == [], other
+        assert Tags(read(site, other)).problems() == [], other
 
 
 # --- what the pages say --------------------------------------------------------------------
@@ -296,16 +299,26 @@ def test_the_place_tree_puts_each_place_under_its_parent(store: Store) -> None:
     assert order.index("syria") < order.index("hasakah-governorate") < order.index("al-hawl-camp")
 
 
-def test_cached_chrome_is_byte_for_byte_what_material_renders(
+def test_shells_are_byte_for_byte_what_the_full_templates_render(
     seed_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def uncached(self: chrome.Chrome, context: object, block: str, render: object) -> object:
-        return render()  # type: ignore[operator]
+    # Render every page whole through its template instead, and compare every file.
+    def whole(self: shell.Shells, context: Context) -> Markup:
+        variables = context.get_all()
+        template = context.environment.get_template(variables["dateline_template"])
+        return Markup(template.render(variables))
 
-    monkeypatch.setattr(chrome.Chrome, "__call__", chrome.pass_context(uncached))
+    def each(self: shell.Fragments, key: str, root: str, render: Any, *args: Any) -> Markup:
+        return Markup(render(*args))
+
+    monkeypatch.setattr(shell.Shells, "__call__", shell.pass_context(whole))
+    monkeypatch.setattr(shell.Fragments, "__call__", each)
     fresh = build_site(REPO / "events", tmp_path / "site")
+    compared = 0
     for page in seed_site.rglob("*.html"):
         assert page.read_bytes() == (fresh / page.relative_to(seed_site)).read_bytes(), page
+        compared += 1
+    assert compared > 50
 
 
 # --- dateline build ------------------------------------------------------------------------
@@ -377,3 +390,38 @@ def test_the_search_index_is_built_in_shards(tmp_path: Path) -> None:
     )
     assert pages == 44
     assert not list(tmp_path.glob(".site.search-*"))  # the scratch folders are gone
+
+
+@pytest.mark.parametrize(
+    ("pages", "largest", "size"),
+    [
+        (44, 20_000, 2_000),  # one shard
+        (2_000, 20_000, 2_000),
+        (11_000, 20_000, 2_750),  # about four, so that three are built while rendering
+        (110_000, 20_000, 20_000),  # the largest: ~2.2 GB of Pagefind at a time
+        (44, 10, 10),
+        (0, 20_000, 2_000),
+    ],
+)
+def test_shard_sizes(pages: int, largest: int, size: int) -> None:
+    assert searchindex.size_of_shards(pages, largest) == size
+
+
+def test_every_page_lands_in_a_shard(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    indexed: list[list[str]] = []
+
+    def record(self: searchindex.SearchIndex, shard: int, pages: list[str]) -> float:
+        indexed.append(pages)
+        return 0.0
+
+    monkeypatch.setattr(searchindex.SearchIndex, "_index", record)
+    monkeypatch.setattr(searchindex, "MIN_SHARD_SIZE", 3)
+    index = searchindex.SearchIndex(tmp_path, pages=14)
+    assert index.bundles == ["pagefind", "pagefind-1", "pagefind-2", "pagefind-3"]
+    for n in range(14):
+        index.page(f"events/e{n}/index.html")
+        index.page(None)  # a page that is not indexed
+    index.finish()
+    assert [len(shard) for shard in indexed] == [4, 4, 4, 2]
+    every = sorted(page for shard in indexed for page in shard)
+    assert every == sorted(f"events/e{n}/index.html" for n in range(14))

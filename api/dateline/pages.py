@@ -34,9 +34,9 @@ from dateline.catalog import (
     PlaceRef,
     Source,
 )
-from dateline.chrome import Chrome, Fragments
 from dateline.model import STATUSES, Figure, Status
 from dateline.searchindex import SHARD_SIZE, SearchIndex
+from dateline.shell import Fragments, Shells
 
 Kind = Literal["event", "tag", "actor", "place", "tags", "actors", "places"]
 
@@ -50,6 +50,8 @@ TEMPLATES: Final[dict[Kind, str]] = {
     "places": "dateline/index.html",
 }
 TIMELINE_TEMPLATE: Final = "dateline/timeline.html"
+SHELL_TEMPLATE: Final = "dateline/shell.html"
+SHELLED: Final = frozenset({"event", "tag", "actor", "place"})  # not in the nav: one chrome each
 INDEXED: Final = frozenset({"event", "actor", "place"})  # the pages the search index holds
 
 _MONTHS: Final = (
@@ -309,7 +311,7 @@ class Site:
     def __init__(self, catalog: Catalog, settings: Settings | None = None) -> None:
         self.catalog = catalog
         self.settings = settings or Settings()
-        self.chrome = Chrome()  # the templates' `chrome(...)`: see dateline/chrome.py
+        self.shell = Shells()  # the templates' `shell()`: see dateline/shell.py
         self.listed = Fragments()  # and their `listed(...)`
         self._data: ThreadPoolExecutor | None = None
         self._written: Future[int] | None = None
@@ -375,8 +377,13 @@ class Site:
             "dateline": view,
             "dateline_kind": spec.kind,
             "dateline_key": spec.key,
+            "dateline_template": TEMPLATES[spec.kind],
             **self.common(root),
         }
+
+    def template(self, spec: Spec) -> str:
+        """The template MkDocs renders the page with (the shell, for the pages it fits)."""
+        return SHELL_TEMPLATE if spec.kind in SHELLED else TEMPLATES[spec.kind]
 
     def common(self, root: str) -> dict[str, Any]:
         """What every Dateline template needs, generated or hand-written."""

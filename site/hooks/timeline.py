@@ -72,7 +72,7 @@ def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
     # MkDocs renders templates without autoescape; Dateline's own templates show contributor
     # text, so they (and only they: Material's expect raw HTML) escape everything.
     env.autoescape = lambda name: bool(name) and name.startswith("dateline/")
-    env.globals["chrome"] = site().chrome
+    env.globals["shell"] = site().shell
     env.globals["listed"] = site().listed
     site().start(Path(config.site_dir))  # the static JSON and search index, beside the pages
     return env
@@ -85,7 +85,7 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     # Material prints page titles unescaped; an escaped Markup string is safe there and is
     # not escaped twice by the autoescaped templates.
     page.meta["title"] = escape(site().title(spec))
-    page.meta["template"] = pages.TEMPLATES[spec.kind]
+    page.meta["template"] = site().template(spec)
     description = site().description(spec)
     if description is not None:
         page.meta["description"] = escape(description)
