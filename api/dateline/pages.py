@@ -18,7 +18,7 @@ import urllib.parse
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, Final, Literal
 
 from markupsafe import Markup
@@ -521,6 +521,13 @@ class Site:
         ``data/events/<id>.json`` (each as ``/api/v1/events/{id}``) and ``data/claims.json``
         (every claim as ``/api/v1/claims``).
         """
+        # The pages' folders first: creating a folder is the slowest part of writing a page
+        # on a journalling file system, and here it happens off the rendering thread.
+        for src_uri in self.specs:
+            path = PurePosixPath(src_uri)
+            (site_dir / (path.parent if path.stem == "index" else path.with_suffix(""))).mkdir(
+                parents=True, exist_ok=True
+            )
         folder = site_dir / "data" / "events"
         folder.mkdir(parents=True, exist_ok=True)
         (site_dir / "data" / "events.json").write_bytes(self.catalog.events_json())
