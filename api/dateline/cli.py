@@ -71,7 +71,7 @@ def check(paths: tuple[Path, ...], events: Path, output_format: str, strict: boo
     error (or, with --strict, a warning). With PATHS, reports only on those files or
     folders, while still resolving references against the whole dataset.
     """
-    loaded = dataset_module.load(events)
+    loaded = dataset_module.load(events, keep_events=False)
     shown = [
         Diagnostic(
             file=diagnostics_module.display_path(d.file),
@@ -87,7 +87,7 @@ def check(paths: tuple[Path, ...], events: Path, output_format: str, strict: boo
     warnings = len(shown) - errors
     if output_format == "text":
         summary = (
-            f"{len(loaded.events)} events, {len(loaded.actors)} actors, "
+            f"{len(loaded.files)} events, {len(loaded.actors)} actors, "
             f"{len(loaded.places)} places checked: "
             f"{errors} error{'s' if errors != 1 else ''}, "
             f"{warnings} warning{'s' if warnings != 1 else ''}"

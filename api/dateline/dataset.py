@@ -8,10 +8,13 @@ holding the records that loaded and every :class:`~dateline.diagnostics.Diagnost
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import gc
 import multiprocessing
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,61 +35,46 @@ PLACEHOLDER = "TODO"
 # Below this many files, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 200
 
-# Positions a worker sends back: only those the cross-file checks point at.
-_KEPT_PATHS = frozenset(
-    {
-        "date",
-        "summary",
-        "status",
-        "tags",
-        "actors",
-        "places",
-        "related",
-        "claims",
-        "sources",
-        "updates",
-    }
-)
+Ref = tuple[str, int, int]  # an id, and the line and column where the file names it
+
+
+def _ref(document: Document, path: DataPath, value: str) -> Ref:
+    line, column = document.position(path)
+    return (value, line, column)
 
 
 @dataclass
 class References:
-    """The ids an event file points at, read from its plain data.
+    """The ids an event file points at, where it names them, read from its plain data.
 
     They are read before typing, so that a file with a type error still has its references
-    checked in the same run.
+    checked in the same run. They are all a worker sends back of a file's positions: the
+    checks across files need nothing else, and positions of every value would cost ~5 KB a
+    file (half a gigabyte at 100,000 files).
     """
 
-    lists: dict[str, list[tuple[int, str]]] = field(default_factory=dict)  # field -> (i, id)
-    claim_actors: list[tuple[int, str]] = field(default_factory=list)
-    claim_sources: list[tuple[int, int]] = field(default_factory=list)
-    source_count: int = 0
+    lists: dict[str, list[Ref]] = field(default_factory=dict)  # actors, places, related
+    claim_actors: list[Ref] = field(default_factory=list)
 
     @classmethod
-    def read(cls, data: dict[str, Any]) -> References:
-        def strings(value: Any) -> list[tuple[int, str]]:
-            items = value if isinstance(value, list) else []
-            return [(i, item) for i, item in enumerate(items) if isinstance(item, str)]
-
+    def read(cls, document: Document) -> References:
+        data = document.data
+        lists: dict[str, list[Ref]] = {}
+        for name in ("actors", "places", "related"):
+            items = data.get(name)
+            if isinstance(items, list):
+                lists[name] = [
+                    _ref(document, (name, i), item)
+                    for i, item in enumerate(items)
+                    if isinstance(item, str)
+                ]
         claims = data.get("claims")
-        claims = (
-            [c if isinstance(c, dict) else {} for c in claims] if isinstance(claims, list) else []
-        )
-        sources = data.get("sources")
-        return cls(
-            lists={
-                name: strings(data.get(name)) for name in ("tags", "actors", "places", "related")
-            },
-            claim_actors=[
-                (i, c["by"]) for i, c in enumerate(claims) if isinstance(c.get("by"), str)
-            ],
-            claim_sources=[
-                (i, int(c["source"]))
-                for i, c in enumerate(claims)
-                if isinstance(c.get("source"), str) and c["source"].isdigit()
-            ],
-            source_count=len(sources) if isinstance(sources, list) else 0,
-        )
+        claim_actors = [
+            _ref(document, ("claims", i, "by"), claim["by"])
+            for i, claim in enumerate(claims if isinstance(claims, list) else [])
+            if isinstance(claim, dict) and isinstance(claim.get("by"), str)
+        ]
+        return cls(lists=lists, claim_actors=claim_actors)
 
 
 @dataclass
@@ -95,13 +83,13 @@ class EventFile:
 
     path: str
     id: str
+    valid: bool  # it typed as an Event (``event`` may still be None if not kept)
     event: Event | None
-    positions: dict[DataPath, Position]
     diagnostics: list[Diagnostic]
     references: References = field(default_factory=References)
 
-    def at(self, path: DataPath, message: str, severity: Severity = "error") -> Diagnostic:
-        line, column = _nearest(self.positions, path)
+    def at(self, position: Position, message: str, severity: Severity = "error") -> Diagnostic:
+        line, column = position
         return Diagnostic(
             file=self.path, line=line, column=column, message=message, severity=severity
         )
@@ -127,12 +115,6 @@ class Dataset:
         return [d for d in self.diagnostics if d.severity == "warning"]
 
 
-def _nearest(positions: dict[DataPath, Position], path: DataPath) -> Position:
-    while path not in positions and path:
-        path = path[:-1]
-    return positions.get(path, (1, 1))
-
-
 def _diagnostic(file: str, document: Document | None, problem: loading.Problem) -> Diagnostic:
     line, column = document.position(problem.path, at_key=problem.at_key) if document else (1, 1)
     return Diagnostic(file=file, line=line, column=column, message=problem.message)
@@ -150,42 +132,35 @@ def _read(
         ]
 
 
-def _kept(path: DataPath) -> bool:
-    return bool(path) and path[0] in _KEPT_PATHS
-
-
 # --- one event file (runs in worker processes) --------------------------------------------
 
 
-def load_event_file(file: str) -> EventFile:
-    """Read, type and self-check one ``events/<YYYY>/<id>.yaml`` file; never raise."""
+def load_event_file(file: str, keep_event: bool = True) -> EventFile:
+    """Read, type and self-check one ``events/<YYYY>/<id>.yaml`` file; never raise.
+
+    Everything that needs only this file is checked here, in the worker; ``keep_event=False``
+    (for `dateline check`) sends back only the diagnostics and references, not the record.
+    """
     try:
-        return _load_event_file(file)
+        result = _load_event_file(file)
     except Exception as error:  # a bug of ours must not hide every other file's problems
-        return EventFile(
-            path=file,
-            id=Path(file).stem,
-            event=None,
-            positions={},
-            diagnostics=[
-                Diagnostic(
-                    file=file,
-                    line=1,
-                    column=1,
-                    message=f"internal error while checking this file ({type(error).__name__}: "
-                    f"{error}); please report it",
-                )
-            ],
+        message = (
+            f"internal error while checking this file ({type(error).__name__}: {error}); "
+            "please report it"
         )
+        result = EventFile(path=file, id=Path(file).stem, valid=False, event=None, diagnostics=[])
+        result.diagnostics.append(result.at((1, 1), message))
+    if not keep_event:
+        result.event = None
+    return result
 
 
 def _load_event_file(file: str) -> EventFile:
     path = Path(file)
-    result = EventFile(path=file, id=path.stem, event=None, positions={}, diagnostics=[])
-    document, result.diagnostics = _read(file)
+    document, diagnostics = _read(file)
+    result = EventFile(path=file, id=path.stem, valid=False, event=None, diagnostics=diagnostics)
     if document is None:
         return result
-    result.positions = {p: pos for p, pos in document.values.items() if _kept(p)}
     if not isinstance(document.data, dict):
         found = (
             "nothing (the file is empty)"
@@ -194,58 +169,92 @@ def _load_event_file(file: str) -> EventFile:
         )
         result.diagnostics.append(
             result.at(
-                (),
-                (
-                    "expected a mapping of fields at the top level (title:, date:, summary:, "
-                    f"sources: ...), found {found}"
-                ),
+                document.position(()),
+                "expected a mapping of fields at the top level (title:, date:, summary:, "
+                f"sources: ...), found {found}",
             )
         )
         return result
-    result.references = References.read(document.data)
+    result.references = References.read(document)
+    result.diagnostics += _list_problems(result, document)
     event, problems = loading.convert(document, Event)
     result.diagnostics += [_diagnostic(file, document, p) for p in problems]
-    result.event = event
-    result.diagnostics += _identity_problems(result, path)
+    result.diagnostics += _identity_problems(result, document, event, path)
+    if event is not None:
+        result.valid = True
+        result.event = event
+        result.diagnostics += _update_problems(result, document, event)
+        result.diagnostics += _event_warnings(result, document, event)
     return result
 
 
-def _identity_problems(result: EventFile, path: Path) -> list[Diagnostic]:
+def _list_problems(result: EventFile, document: Document) -> list[Diagnostic]:
+    """Ids listed twice, an event related to itself, claim sources that do not exist."""
+    data = document.data
+    problems: list[Diagnostic] = []
+    for name, kind in (
+        ("tags", "tag"),
+        ("actors", "actor"),
+        ("places", "place"),
+        ("related", "event"),
+    ):
+        items = data.get(name)
+        seen: set[str] = set()
+        for index, value in enumerate(items if isinstance(items, list) else []):
+            if not isinstance(value, str):
+                continue
+            here = document.position((name, index))
+            if value in seen:
+                problems.append(result.at(here, f"{kind} '{value}' is listed twice"))
+            seen.add(value)
+            if name == "related" and value == result.id:
+                problems.append(result.at(here, "an event cannot be related to itself"))
+    sources = data.get("sources")
+    count = len(sources) if isinstance(sources, list) else 0
+    claims = data.get("claims")
+    for index, claim in enumerate(claims if isinstance(claims, list) else []):
+        number = claim.get("source") if isinstance(claim, dict) else None
+        if isinstance(number, str) and number.isdigit() and int(number) > count:
+            problems.append(
+                result.at(
+                    document.position(("claims", index, "source")),
+                    f"source {int(number)} does not exist: this event lists {count} "
+                    f"source{'s' if count != 1 else ''}, numbered from 1",
+                )
+            )
+    return problems
+
+
+def _identity_problems(
+    result: EventFile, document: Document, event: Event | None, path: Path
+) -> list[Diagnostic]:
     """The id (file name), its year prefix and its folder must agree with the date."""
     if not _ID.match(result.id) or len(result.id) > MAX_ID_LENGTH:
         return [
             result.at(
-                (),
-                (
-                    f"file name '{path.name}' is not a valid id: use lower-case a–z, digits and "
-                    f"single hyphens, at most {MAX_ID_LENGTH} characters, then '.yaml'"
-                ),
+                (1, 1),
+                f"file name '{path.name}' is not a valid id: use lower-case a–z, digits and "
+                f"single hyphens, at most {MAX_ID_LENGTH} characters, then '.yaml'",
             )
         ]
-    if result.event is None:
-        return []
-    year = dates.earliest_year(result.event.when)
+    year = dates.earliest_year(event.when) if event is not None else None
     if year is None:
         return []
     expected = f"{year:04d}"
     if result.id != expected and not result.id.startswith(expected + "-"):
         return [
             result.at(
-                ("date",),
-                (
-                    f"the id '{result.id}' must begin with {expected}, the year this date "
-                    f"begins in (e.g. rename the file to {expected}-{_strip_year(result.id)}.yaml)"
-                ),
+                document.position(("date",)),
+                f"the id '{result.id}' must begin with {expected}, the year this date "
+                f"begins in (e.g. rename the file to {expected}-{_strip_year(result.id)}.yaml)",
             )
         ]
     if path.parent.name != expected:
         return [
             result.at(
-                ("date",),
-                (
-                    f"this event begins in {expected} but its file is in "
-                    f"{path.parent.name}/; move it to {expected}/{path.name}"
-                ),
+                document.position(("date",)),
+                f"this event begins in {expected} but its file is in "
+                f"{path.parent.name}/; move it to {expected}/{path.name}",
             )
         ]
     return []
@@ -259,43 +268,47 @@ def _strip_year(identifier: str) -> str:
 
 
 def discover(root: Path) -> tuple[list[str], list[Diagnostic]]:
-    """Event files under ``root``, and diagnostics for files that are not where they belong."""
+    """Event files under ``root``, and diagnostics for files that are not where they belong.
+
+    Walks with ``os.scandir`` (no per-file ``Path`` objects): at 100,000 files the walk is
+    a visible part of a check.
+    """
     events: list[str] = []
     strays: list[Diagnostic] = []
-    for directory, subdirectories, names in os.walk(root):
-        subdirectories[:] = sorted(d for d in subdirectories if not d.startswith("."))
-        folder = Path(directory)
-        for name in sorted(names):
+
+    def visit(folder: str, depth: int, year_folder: bool) -> None:
+        with os.scandir(folder) as scan:
+            entries = sorted(scan, key=lambda entry: entry.name)
+        for entry in entries:
+            name = entry.name
             if name.startswith("."):
                 continue
-            file = folder / name
-            stray = _stray_message(root, file)
-            if stray is None:
-                events.append(str(file))
-            elif stray:
-                severity: Severity = "warning" if stray.endswith("ignored") else "error"
+            if entry.is_dir():
+                visit(entry.path, depth + 1, depth == 0 and bool(_YEAR_DIR.match(name)))
+            elif year_folder and name.endswith(".yaml"):
+                events.append(entry.path)
+            elif not (depth == 0 and name in (ACTORS_FILE, PLACES_FILE)):
+                message, severity = _stray_message(name)
                 strays.append(
-                    Diagnostic(file=str(file), line=1, column=1, message=stray, severity=severity)
+                    Diagnostic(
+                        file=entry.path, line=1, column=1, message=message, severity=severity
+                    )
                 )
+
+    visit(str(root), 0, False)
     return events, strays
 
 
-def _stray_message(root: Path, file: Path) -> str | None:
-    """None for an event file, "" for a known map file, else why the file is out of place."""
-    relative = file.relative_to(root)
-    parts = relative.parts
-    if parts in ((ACTORS_FILE,), (PLACES_FILE,)):
-        return ""
-    if len(parts) == 2 and _YEAR_DIR.match(parts[0]) and file.suffix == ".yaml":
-        return None
-    if file.suffix == ".yml":
-        return f"event files end in .yaml, not .yml; rename it to {file.stem}.yaml"
-    if file.suffix == ".yaml":
+def _stray_message(name: str) -> tuple[str, Severity]:
+    """Why a file is out of place, and whether that is an error (a lost event) or not."""
+    if name.endswith(".yml"):
+        return f"event files end in .yaml, not .yml; rename it to {name[:-4]}.yaml", "error"
+    if name.endswith(".yaml"):
         return (
             "an event file belongs in a year folder, as <events>/<YYYY>/<id>.yaml; "
             "actors and places go in actors.yaml and places.yaml at the top"
-        )
-    return "not a Dateline file (events are <YYYY>/<id>.yaml); ignored"
+        ), "error"
+    return "not a Dateline file (events are <YYYY>/<id>.yaml); ignored", "warning"
 
 
 def _map_file(
@@ -323,32 +336,63 @@ def _map_file(
     return records or {}, document, diagnostics
 
 
-def load_files(files: list[str], jobs: int | None) -> Iterator[EventFile]:
+def load_files(
+    files: list[str], jobs: int | None, *, keep_events: bool = True
+) -> Iterator[EventFile]:
     """Read every event file, in parallel where there are enough of them."""
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
+    read = functools.partial(load_event_file, keep_event=keep_events)
     if workers <= 1 or len(files) < PARALLEL_THRESHOLD:
-        yield from map(load_event_file, files)
+        yield from map(read, files)
         return
     # fork starts workers in milliseconds and shares the imported modules.
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
     context = multiprocessing.get_context(method)
     chunk = max(8, len(files) // (workers * 16))
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        yield from pool.map(load_event_file, files, chunksize=chunk)
+        yield from pool.map(read, files, chunksize=chunk)
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cycle collector while loading.
+
+    Loading allocates millions of small objects and frees them by reference counting (it
+    makes no cycles), so the collector's passes were pure cost: about a third of the main
+    process's time at 10,000 files. Forked workers inherit the pause.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def load(
     root: Path | str,
     *,
     jobs: int | None = None,
-    read: Callable[[list[str], int | None], Iterable[EventFile]] = load_files,
+    keep_events: bool = True,
+    read: Callable[[list[str], int | None], Iterable[EventFile]] | None = None,
 ) -> Dataset:
     """Load and check every file under ``root`` (an ``events/`` folder).
 
+    ``keep_events=False`` checks everything but keeps no event records (``events`` stays
+    empty; ``files`` still lists every valid event), which is all `dateline check` needs.
     ``read`` turns event files into `EventFile` results; a server that reloads passes one that
     reuses the results of files whose bytes have not changed.
     """
-    root = Path(root)
+    with _collector_paused():
+        return _load(
+            Path(root), jobs, read or functools.partial(load_files, keep_events=keep_events)
+        )
+
+
+def _load(
+    root: Path, jobs: int | None, read: Callable[[list[str], int | None], Iterable[EventFile]]
+) -> Dataset:
     dataset = Dataset(root=root)
     if not root.is_dir():
         dataset.diagnostics.append(
@@ -366,35 +410,32 @@ def load(
     dataset.places, places_document, problems = _map_file(root, PLACES_FILE, Place)
     dataset.diagnostics += problems
     loaded = list(read(files, jobs))
+    every_id = {result.id for result in loaded}
     for result in loaded:
         dataset.diagnostics += result.diagnostics
-    _index_events(dataset, loaded)
-    every_id = {Path(file).stem for file in files}
-    for result in loaded:
         dataset.diagnostics += _reference_problems(dataset, result, every_id)
-        if result.event is not None and dataset.files.get(result.id) == result.path:
-            dataset.diagnostics += _update_problems(result, result.event)
-            dataset.diagnostics += _event_warnings(result)
+    _index_events(dataset, loaded)
     dataset.diagnostics += _place_problems(dataset, places_document)
-    dataset.diagnostics += _unused_warnings(dataset, actors_document, places_document)
+    dataset.diagnostics += _unused_warnings(dataset, loaded, actors_document, places_document)
     dataset.diagnostics.sort(key=Diagnostic.sort_key)
     return dataset
 
 
 def _index_events(dataset: Dataset, loaded: list[EventFile]) -> None:
     for result in loaded:
-        if result.event is None:
+        if not result.valid:
             continue
         if result.id in dataset.files:
             first = dataset.files[result.id]
             dataset.diagnostics.append(
                 result.at(
-                    (), (f"the id '{result.id}' is already used by {first}; ids must be unique")
+                    (1, 1), f"the id '{result.id}' is already used by {first}; ids must be unique"
                 )
             )
             continue
-        dataset.events[result.id] = result.event
         dataset.files[result.id] = result.path
+        if result.event is not None:
+            dataset.events[result.id] = result.event
 
 
 def _reference_problems(
@@ -404,44 +445,23 @@ def _reference_problems(
     references = result.references
     actors_where = ACTORS_FILE if dataset.actors else f"{ACTORS_FILE} (which is empty)"
     places_where = PLACES_FILE if dataset.places else f"{PLACES_FILE} (which is empty)"
-    targets: dict[str, tuple[str, Iterable[str], str]] = {
+    targets: dict[str, tuple[str, Collection[str], str]] = {
         "actors": ("actor", dataset.actors, actors_where),
         "places": ("place", dataset.places, places_where),
         "related": ("event", every_id, "the events folder"),
     }
+    checks = [(references.lists.get(name, []), *target) for name, target in targets.items()]
+    checks.append((references.claim_actors, *targets["actors"]))
     problems: list[Diagnostic] = []
-    for name, values in references.lists.items():
-        kind, known, where = targets.get(name, ("tag", (), ""))
-        seen: set[str] = set()
-        for index, value in values:
-            if value in seen:
-                problems.append(result.at((name, index), f"{kind} '{value}' is listed twice"))
-            seen.add(value)
-            if name == "related" and value == result.id:
-                problems.append(result.at((name, index), "an event cannot be related to itself"))
-            elif name in targets and value not in known:
+    for refs, kind, known, where in checks:
+        for value, line, column in refs:
+            if value not in known:
                 message = loading.unknown_message(kind, value, known, where)
-                problems.append(result.at((name, index), message))
-    for index, actor in references.claim_actors:
-        if actor not in dataset.actors:
-            message = loading.unknown_message("actor", actor, dataset.actors, actors_where)
-            problems.append(result.at(("claims", index, "by"), message))
-    count = references.source_count
-    for index, source in references.claim_sources:
-        if source > count:
-            problems.append(
-                result.at(
-                    ("claims", index, "source"),
-                    (
-                        f"source {source} does not exist: this event lists {count} "
-                        f"source{'s' if count != 1 else ''}, numbered from 1"
-                    ),
-                )
-            )
+                problems.append(result.at((line, column), message))
     return problems
 
 
-def _update_problems(result: EventFile, event: Event) -> list[Diagnostic]:
+def _update_problems(result: EventFile, document: Document, event: Event) -> list[Diagnostic]:
     problems: list[Diagnostic] = []
     previous: str | None = None
     for index, update in enumerate(event.updates):
@@ -449,7 +469,8 @@ def _update_problems(result: EventFile, event: Event) -> list[Diagnostic]:
         if previous is not None and key is not None and key < previous:
             problems.append(
                 result.at(
-                    ("updates", index, "date"), "updates are listed oldest first; move this one up"
+                    document.position(("updates", index, "date")),
+                    "updates are listed oldest first; move this one up",
                 )
             )
         previous = key or previous
@@ -460,56 +481,43 @@ def _update_problems(result: EventFile, event: Event) -> list[Diagnostic]:
         index, status = statuses[-1]
         problems.append(
             result.at(
-                ("updates", index, "status"),
-                (
-                    f"status is '{event.status}' but the latest update (updates[{index + 1}]) sets "
-                    f"'{status}'; make them agree"
-                ),
+                document.position(("updates", index, "status")),
+                f"status is '{event.status}' but the latest update (updates[{index + 1}]) sets "
+                f"'{status}'; make them agree",
             )
         )
     return problems
 
 
-def _event_warnings(result: EventFile) -> list[Diagnostic]:
-    event = result.event
-    assert event is not None
+def _event_warnings(result: EventFile, document: Document, event: Event) -> list[Diagnostic]:
     warnings: list[Diagnostic] = []
+
+    def warn(path: DataPath, message: str) -> None:
+        warnings.append(result.at(document.position(path), message, "warning"))
+
     placeholder = f"replace the {PLACEHOLDER} placeholder with what the source says"
     if event.summary.startswith(PLACEHOLDER):
-        warnings.append(result.at(("summary",), placeholder, "warning"))
+        warn(("summary",), placeholder)
     for index, source in enumerate(event.sources):
         if source.title.startswith(PLACEHOLDER) or source.publisher.startswith(PLACEHOLDER):
-            warnings.append(result.at(("sources", index), placeholder, "warning"))
+            warn(("sources", index), placeholder)
         if source.url is None:
-            warnings.append(
-                result.at(
-                    ("sources", index),
-                    (f"source {index + 1} has no url; add one if the source is online"),
-                    "warning",
-                )
+            warn(
+                ("sources", index),
+                f"source {index + 1} has no url; add one if the source is online",
             )
         elif source.archived is None:
-            warnings.append(
-                result.at(
-                    ("sources", index),
-                    (
-                        f"source {index + 1} has no archived copy; add `archived:` with a "
-                        "web.archive.org or archive.today link"
-                    ),
-                    "warning",
-                )
+            warn(
+                ("sources", index),
+                f"source {index + 1} has no archived copy; add `archived:` with a "
+                "web.archive.org or archive.today link",
             )
     for index, claim in enumerate(event.claims):
         if claim.source is None:
-            warnings.append(
-                result.at(
-                    ("claims", index),
-                    (
-                        "this claim names no source; add `source:` with the number of the source "
-                        "that reports it"
-                    ),
-                    "warning",
-                )
+            warn(
+                ("claims", index),
+                "this claim names no source; add `source:` with the number of the source "
+                "that reports it",
             )
     return warnings
 
@@ -554,15 +562,17 @@ def _place_problems(dataset: Dataset, document: Document) -> list[Diagnostic]:
 
 def _unused_warnings(
     dataset: Dataset,
+    loaded: list[EventFile],
     actors_document: Document,
     places_document: Document,
 ) -> list[Diagnostic]:
     used_actors: set[str] = set()
     used_places: set[str] = set()
-    for event in dataset.events.values():
-        used_actors.update(event.actors)
-        used_actors.update(claim.by for claim in event.claims)
-        for place_id in event.places:
+    for result in loaded:  # broken files count too: fixing them must not be the only use
+        references = result.references
+        used_actors.update(ref[0] for ref in references.lists.get("actors", ()))
+        used_actors.update(ref[0] for ref in references.claim_actors)
+        for place_id, _, _ in references.lists.get("places", ()):
             # A used place's parents are used too: its page links up to them.
             while place_id in dataset.places and place_id not in used_places:
                 used_places.add(place_id)
