@@ -305,6 +305,11 @@ CHROMIUM_ARGS = [
 ]
 
 
+# mkdocs.yml leaves `edit_url` unset (the repository's address is the publisher's to give);
+# the tests set one to see the link.
+EDIT_URL = "https://git.example.org/dateline/edit/main/"
+
+
 def build_site(events: Path, out: Path, **options: object) -> Path:
     """Build the site of ``events`` into ``out`` as `dateline build` does (``options``: see
     ``website.build``)."""
@@ -317,7 +322,9 @@ def build_site(events: Path, out: Path, **options: object) -> Path:
 @pytest.fixture(scope="session")
 def seed_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The site of the bundled events, built once per test session."""
-    return build_site(REPO / "events", tmp_path_factory.mktemp("seed") / "site")
+    return build_site(
+        REPO / "events", tmp_path_factory.mktemp("seed") / "site", edit_url=EDIT_URL
+    )
 
 
 class StaticServer:

@@ -17,7 +17,7 @@ import pytest
 from jinja2.runtime import Context
 from markupsafe import Markup
 
-from conftest import REPO, Events, build_site
+from conftest import EDIT_URL, REPO, Events, build_site
 from dateline import markup, pages, searchindex, shell, website
 from dateline.model import Figure
 from dateline.store import EventFilter, Store
@@ -131,7 +131,7 @@ def test_an_event_page_links_everything_it_names(seed_site: Path, store: Store) 
     for related in event["related"] + event["related_by"]:
         assert f'href="../../events/{related}/"' in page
     assert f'href="../../data/events/{SHADDADI}.json"' in page
-    assert f'href="https://github.com/example/dateline/edit/main/{event["file"]}"' in page
+    assert f'href="{EDIT_URL}{event["file"]}"' in page
     assert 'data-pagefind-filter="status:disputed"' in page
 
 
