@@ -313,7 +313,7 @@ def test_shells_are_byte_for_byte_what_the_full_templates_render(
 
     monkeypatch.setattr(shell.Shells, "__call__", shell.pass_context(whole))
     monkeypatch.setattr(shell.Fragments, "__call__", each)
-    fresh = build_site(REPO / "events", tmp_path / "site")
+    fresh = build_site(REPO / "events", tmp_path / "site", edit_url=EDIT_URL)
     compared = 0
     for page in seed_site.rglob("*.html"):
         assert page.read_bytes() == (fresh / page.relative_to(seed_site)).read_bytes(), page
