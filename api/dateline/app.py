@@ -31,9 +31,12 @@ read has a strong ``ETag``, answers ``If-None-Match`` with a 304, and says
 client accepts it, and any origin may read (CORS).
 
 The OpenAPI document (``/api/v1/docs/openapi.json``) is generated from the handlers and the
-Structs of :mod:`dateline.resources`, and works with no network. The interactive page at
-``/api/v1/docs`` is Swagger UI, whose scripts Litestar loads from a CDN (jsDelivr): offline,
-that page stays blank, and the document is the reference.
+Structs of :mod:`dateline.resources`. The interactive page at ``/api/v1/docs`` is Swagger UI,
+whose script, style sheet and icon the app serves itself from ``/api/v1/docs/assets/`` (never a
+CDN), so the page works with no network. They come from the ``openapi-ui-bundles`` package
+(Swagger UI 5.17, byte for byte npm's ``swagger-ui-dist``); ``swagger-ui-bundle`` 1.1.0 ships
+Swagger UI 4.15, which supports only OpenAPI 3.0 and shows "Unable to render this definition"
+for the 3.1 document Litestar generates.
 """
 
 from __future__ import annotations
@@ -46,9 +49,11 @@ from pathlib import Path
 from typing import Annotated, Any, Final, Literal
 
 import msgspec
-from litestar import Litestar, MediaType, Request, Router, get
+import openapi_ui_bundles
+from litestar import Litestar, MediaType, Request, Response, Router, get
 from litestar.config.compression import CompressionConfig
 from litestar.config.cors import CORSConfig
+from litestar.datastructures import CacheControlHeader
 from litestar.di import NamedDependency, Provide
 from litestar.exceptions import NotFoundException
 from litestar.handlers import HTTPRouteHandler
@@ -69,6 +74,7 @@ from dateline.store import EventFilter, Key, Page, Sort, Store, unique
 
 API: Final = "/api/v1"
 DOCS: Final = f"{API}/docs"
+DOCS_ASSETS: Final = f"{DOCS}/assets"
 
 
 class Served:
@@ -430,7 +436,7 @@ INDEX: Final = f"""<!doctype html>
 <h1>Dateline</h1>
 <p>A timeline of real-world events, kept as YAML files and served read-only.</p>
 <ul>
-<li><a href="{DOCS}">API documentation</a> (interactive; its scripts come from a CDN)</li>
+<li><a href="{DOCS}">API documentation</a> (interactive)</li>
 <li><a href="{DOCS}/openapi.json">OpenAPI document</a></li>
 <li><a href="{API}/events">Events</a>, <a href="{API}/tags">tags</a>,
 <a href="{API}/actors">actors</a>, <a href="{API}/places">places</a>,
@@ -442,6 +448,47 @@ INDEX: Final = f"""<!doctype html>
 @get("/", media_type=MediaType.HTML, include_in_schema=False)
 async def index() -> str:
     return INDEX
+
+
+# --- the interactive docs' own files -----------------------------------------------------------
+
+SWAGGER_UI: Final = Path(openapi_ui_bundles.swagger_ui.static_path)
+# Only the files the page uses: the package's folder also has a demo index.html that loads
+# an example API from the internet.
+DOCS_FILES: Final = {
+    "swagger-ui-bundle.js": "text/javascript",
+    "swagger-ui-standalone-preset.js": "text/javascript",
+    "swagger-ui.css": "text/css",
+    "favicon-32x32.png": "image/png",
+}
+
+
+@cache
+def _docs_file(name: str) -> bytes:
+    return (SWAGGER_UI / name).read_bytes()
+
+
+@get(
+    f"{DOCS_ASSETS}/{{name:str}}",
+    sync_to_thread=True,
+    include_in_schema=False,
+    cache_control=CacheControlHeader(public=True, max_age=3600),
+)
+def docs_asset(name: FromPath[str]) -> Response[bytes]:
+    """A file of Swagger UI, served here so that the docs page needs no network."""
+    media_type = DOCS_FILES.get(name)
+    if media_type is None:
+        raise NotFoundException(detail=f"there is no file '{name}' of the API docs")
+    return Response(_docs_file(name), media_type=media_type)
+
+
+SWAGGER: Final = SwaggerRenderPlugin(
+    path="/",
+    js_url=f"{DOCS_ASSETS}/swagger-ui-bundle.js",
+    css_url=f"{DOCS_ASSETS}/swagger-ui.css",
+    standalone_preset_js_url=f"{DOCS_ASSETS}/swagger-ui-standalone-preset.js",
+    favicon=f'<link rel="icon" type="image/png" href="{DOCS_ASSETS}/favicon-32x32.png">',
+)
 
 
 API_HANDLERS: Final = [
@@ -483,7 +530,7 @@ def create_app(
         else index
     )
     app = Litestar(
-        route_handlers=[api, root],
+        route_handlers=[api, root, docs_asset],
         exception_handlers=exception_handlers(),
         compression_config=CompressionConfig(
             backend="gzip", gzip_compress_level=6, minimum_size=500
@@ -494,7 +541,7 @@ def create_app(
             version="1",
             description=DESCRIPTION,
             path=DOCS,
-            render_plugins=[SwaggerRenderPlugin(path="/"), JsonRenderPlugin()],
+            render_plugins=[SWAGGER, JsonRenderPlugin()],
         ),
         lifespan=list(lifespan),
         debug=False,

@@ -1,0 +1,128 @@
+"""The interactive API docs at /api/v1/docs work with no network: every file is served here."""
+
+from __future__ import annotations
+
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from litestar.testing import TestClient
+from playwright.sync_api import Browser, Route, expect
+
+from conftest import Events
+
+Client = TestClient[Any]
+DATELINE = str(Path(sys.executable).parent / "dateline")
+
+ASSETS = {
+    "/api/v1/docs/assets/swagger-ui-bundle.js": "text/javascript; charset=utf-8",
+    "/api/v1/docs/assets/swagger-ui-standalone-preset.js": "text/javascript; charset=utf-8",
+    "/api/v1/docs/assets/swagger-ui.css": "text/css; charset=utf-8",
+    "/api/v1/docs/assets/favicon-32x32.png": "image/png",
+}
+
+
+def referenced(html: str) -> list[str]:
+    """The addresses of the page's scripts, style sheets and icons."""
+    return re.findall(r"""<(?:script|link)\b[^>]*\b(?:src|href)=["']([^"']+)["']""", html)
+
+
+def test_the_docs_page_names_no_other_host(client: Client) -> None:
+    page = client.get("/api/v1/docs")
+    assert page.status_code == 200
+    assert page.headers["content-type"] == "text/html; charset=utf-8"
+    assert sorted(referenced(page.text)) == sorted(ASSETS)
+    assert re.findall(r"(?:https?:)?//[\w.-]+", page.text) == []
+
+
+@pytest.mark.parametrize(("path", "content_type"), ASSETS.items())
+def test_each_file_of_the_docs_is_served(client: Client, path: str, content_type: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 200
+    assert response.headers["content-type"] == content_type
+    assert response.headers["cache-control"] == "max-age=3600, public"
+    assert len(response.content) > 500
+
+
+@pytest.mark.parametrize("name", ["index.html", "swagger-initializer.js", "..%2Fapp.py"])
+def test_only_the_files_the_page_uses_are_served(client: Client, name: str) -> None:
+    response = client.get(f"/api/v1/docs/assets/{name}")
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "application/problem+json"
+
+
+# --- in a real browser, from a real `dateline serve` ----------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+def api_server(events: Events) -> Iterator[str]:
+    """`dateline serve --no-site` on a free loopback port; yields its base URL."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    process = subprocess.Popen(
+        [DATELINE, "serve", "--events", str(events.root), "--no-site", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"dateline serve exited:\n{process.communicate()[0]}")
+            try:
+                if httpx.get(f"{base}/api/v1/health", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail("dateline serve did not answer within 30 s")
+            time.sleep(0.05)
+        yield base
+    finally:
+        process.terminate()
+        process.communicate(timeout=10)
+
+
+def test_the_docs_render_in_a_browser_with_no_network(api_server: str, browser: Browser) -> None:
+    context = browser.new_context()
+    blocked: list[str] = []
+    problems: list[str] = []
+
+    def loopback_only(route: Route) -> None:
+        if urllib.parse.urlsplit(route.request.url).hostname == "127.0.0.1":
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", loopback_only)
+    page = context.new_page()
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(f"uncaught: {e}"))
+    page.on("requestfailed", lambda r: problems.append(f"failed: {r.url} {r.failure}"))
+    page.goto(f"{api_server}/api/v1/docs")
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("Dateline API")
+    operation = page.locator(".opblock-summary-path", has_text=re.compile(r"^/api/v1/events$"))
+    expect(operation).to_be_visible()
+    operation.click()  # open it: the parameters are drawn from the document's schemas
+    expect(page.locator(".parameters-container")).to_contain_text("cursor")
+    expect(page.locator(".swagger-ui")).not_to_contain_text("Unable to render")
+    context.close()
+    assert blocked == []
+    assert problems == []
