@@ -516,10 +516,12 @@ def create_app(
 
     ``lifespan`` runs alongside the app (``dateline serve --reload`` watches the events there).
     """
+    from dateline import feeds  # its handlers use this module's parameters
+
     state = Served(store)
     api = Router(
         API,
-        route_handlers=API_HANDLERS,
+        route_handlers=[*API_HANDLERS, *feeds.HANDLERS],
         dependencies={"store": Provide(_store, sync_to_thread=False)},
         middleware=[ConditionalGetMiddleware(lambda: state.store)],
         before_request=_check_parameters,

@@ -1,0 +1,132 @@
+"""The event list in other formats: ``/api/v1/events.{geojson,ics,atom,csv}``.
+
+Each takes the filters of ``/events`` (``from``, ``to``, ``tag``, ``actor``, ``place``,
+``status``, ``q``, ``near``) and answers with every matching event in date order, in one
+response: no paging. At most `MAX_EVENTS` may match; past that the answer is a problem+json
+400 that says to filter. The bytes come from :mod:`dateline.formats`, the serialisers that
+``dateline export`` uses too; links in them point at ``/api/v1/events/{id}`` on the host the
+request was made to. ETags, 304s, gzip and CORS are those of every other read.
+"""
+
+from typing import Any, Final
+
+import msgspec
+from litestar import Request, Response, get
+from litestar.di import NamedDependency
+from litestar.exceptions import ClientException
+from litestar.handlers import HTTPRouteHandler
+
+from dateline import formats, query
+from dateline.app import (
+    API,
+    ERRORS,
+    Actors,
+    From,
+    NearText,
+    Places,
+    Statuses,
+    Tags,
+    Text,
+    To,
+)
+from dateline.formats import Format
+from dateline.store import Store
+
+MAX_EVENTS: Final = 10_000
+
+_ABOUT: Final[dict[Format, str]] = {
+    "geojson": (
+        "Matching events as a GeoJSON FeatureCollection: one Point Feature per event per "
+        "place with coordinates; `skipped` counts the events with none."
+    ),
+    "ics": (
+        "Matching events as an iCalendar calendar: one VEVENT per event with a known date "
+        "bound (UID `<id>@dateline`); X-DATELINE-SKIPPED counts those with none."
+    ),
+    "atom": "Matching events as an Atom 1.0 feed, one entry per event, in date order.",
+    "csv": (
+        "Matching events as CSV, one row per event: id, title, edtf, start, end, precision, "
+        "approximate, uncertain, label, status, tags, actors, places, sources, file."
+    ),
+}
+
+
+def _feed(
+    fmt: Format,
+    request: Request[Any, Any, Any],
+    store: Store,
+    filters: dict[str, Any],
+) -> Response[Any]:
+    selected = query.event_filter(**filters)
+    try:
+        chosen = formats.select(store, selected, limit=MAX_EVENTS)
+    except formats.TooMany as error:
+        raise ClientException(detail=str(error)) from None
+    base = str(request.base_url).rstrip("/")
+
+    def link(event_id: str) -> str:
+        return f"{base}{API}/events/{event_id}"
+
+    if fmt == "atom":
+        params = request.url.query
+        body = formats.atom(
+            chosen.events,
+            link,
+            feed_id=f"urn:dateline:events?{params}" if params else "urn:dateline:events",
+            self_url=str(request.url),
+        )
+    else:
+        body = formats.render(fmt, chosen, link)
+    content: Any = msgspec.Raw(body) if fmt == "geojson" else body
+    # Litestar adds "; charset=utf-8" to a text/ type itself.
+    return Response(content, media_type=formats.MEDIA_TYPES[fmt].split(";")[0])
+
+
+def _handler(fmt: Format, returns: Any) -> HTTPRouteHandler:
+    def handler(
+        request: Request[Any, Any, Any],
+        store: NamedDependency[Store],
+        from_: From = None,
+        to: To = None,
+        tag: Tags = None,
+        actor: Actors = None,
+        place: Places = None,
+        status: Statuses = None,
+        q: Text = None,
+        near: NearText = None,
+    ) -> Response[Any]:
+        return _feed(
+            fmt,
+            request,
+            store,
+            {
+                "start": from_,
+                "end": to,
+                "tags": tag,
+                "actors": actor,
+                "places": place,
+                "statuses": status,
+                "q": q,
+                "near_text": near,
+            },
+        )
+
+    handler.__annotations__["return"] = Response[returns]
+    handler.__name__ = handler.__qualname__ = f"list_events_{fmt}"
+    return get(
+        f"/events.{fmt}",
+        media_type=formats.MEDIA_TYPES[fmt],
+        sync_to_thread=True,
+        responses=ERRORS,
+        operation_id=f"ListEvents{fmt.capitalize()}",
+        summary=f"Events as {fmt}",
+        description=_ABOUT[fmt],
+    )(handler)
+
+
+HANDLERS: Final = [
+    _handler("geojson", formats.FeatureCollection),
+    _handler("ics", str),
+    _handler("atom", str),
+    _handler("csv", str),
+]

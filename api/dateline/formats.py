@@ -1,0 +1,434 @@
+"""The dataset in other formats: one serialiser per format, for the API, ``dateline export``
+and the site alike, so that they cannot drift.
+
+Every serialiser reads the events as the API publishes them: the encoded
+:class:`~dateline.resources.EventResource` of each event, as the Store holds it, decoded into
+the view of :mod:`dateline.catalog` (a date's ``start``/``end`` are the API's strings,
+``2017-08-01`` or ``2026-01-21T10:00:00Z``). No field is derived from the event files again.
+
+=========  ==========================  ======================================================
+format     media type                  what it holds
+=========  ==========================  ======================================================
+json       application/json            the ``/events`` list shape, all in one page: the same
+                                       bytes as the site's ``data/events.json``
+csv        text/csv; charset=utf-8     one row per event (see `CSV_COLUMNS`), RFC 4180
+                                       quoting, CRLF line ends, UTF-8 without a BOM
+geojson    application/geo+json        a FeatureCollection: one Point Feature per event per
+                                       place that has coordinates; ``skipped`` (a foreign
+                                       member) counts the events with no such place
+ics        text/calendar               one VEVENT per event with a known bound (see `ics`);
+                                       ``X-DATELINE-SKIPPED`` counts those with none
+atom       application/atom+xml        an Atom 1.0 feed, one entry per event (see `atom`)
+sqlite     application/vnd.sqlite3     the compiled Store file itself (export only)
+=========  ==========================  ======================================================
+
+Output is deterministic: the same events give the same bytes (no wall-clock time anywhere;
+the one exception is ``sqlite``, whose file records when it was compiled). Text is never
+markup: the XML and iCalendar writers escape it.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import shutil
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Final, Literal
+
+import icalendar
+import msgspec
+
+from dateline.catalog import Date, EventResource
+from dateline.store import EventFilter, Store
+
+Format = Literal["json", "csv", "geojson", "ics", "atom", "sqlite"]
+FORMATS: Final[tuple[Format, ...]] = ("json", "csv", "geojson", "ics", "atom", "sqlite")
+MEDIA_TYPES: Final[dict[Format, str]] = {
+    "json": "application/json",
+    "csv": "text/csv; charset=utf-8",
+    "geojson": "application/geo+json",
+    "ics": "text/calendar; charset=utf-8",
+    "atom": "application/atom+xml",
+    "sqlite": "application/vnd.sqlite3",
+}
+# A link to an event, from its id; None where no address is known.
+Linker = Callable[[str], str] | None
+
+ATOM: Final = "http://www.w3.org/2005/Atom"
+NO_DATE: Final = "1970-01-01T00:00:00Z"  # an Atom feed's `updated` when it has no entry
+CSV_COLUMNS: Final = (
+    "id",
+    "title",
+    "edtf",
+    "start",
+    "end",
+    "precision",
+    "approximate",
+    "uncertain",
+    "label",
+    "status",
+    "tags",
+    "actors",
+    "places",
+    "sources",
+    "file",
+)
+
+_decode = msgspec.json.Decoder(EventResource).decode
+
+
+class TooMany(Exception):
+    """More events match than one response may hold."""
+
+    def __init__(self, total: int, limit: int) -> None:
+        self.total, self.limit = total, limit
+        super().__init__(
+            f"{total:,} events match, and this format holds at most {limit:,}; "
+            "narrow the list with from, to, tag, actor, place, status, q or near"
+        )
+
+
+class Selected(msgspec.Struct, frozen=True):
+    """The matching events: each list item as encoded, and the complete event decoded."""
+
+    items: list[bytes]
+    events: list[EventResource]
+
+
+def select(store: Store, query: EventFilter, *, limit: int | None = None) -> Selected:
+    """Every event that matches ``query``, in date order; :class:`TooMany` past ``limit``."""
+    cap = limit if limit is not None else max(1, store.counts.events)
+    page = store.events(query, sort="date", limit=cap)
+    if page.next_key is not None:
+        raise TooMany(page.total, cap)
+    ids = [msgspec.json.decode(item, type=_Id).id for item in page.items]
+    return Selected(page.items, [_decode(_stored(store, event_id)) for event_id in ids])
+
+
+class _Id(msgspec.Struct):
+    id: str
+
+
+def _stored(store: Store, event_id: str) -> bytes:
+    body = store.event(event_id)
+    assert body is not None, event_id
+    return body
+
+
+# --- json ------------------------------------------------------------------------------------
+
+
+def json(items: Sequence[bytes]) -> bytes:
+    """The ``/events`` list holding every item given: ``{"items": [...], "total", "next"}``."""
+    return b'{"items":[%b],"total":%d,"next":null}' % (b",".join(items), len(items))
+
+
+# --- csv -------------------------------------------------------------------------------------
+
+
+def _flag(value: bool) -> str:
+    return "true" if value else "false"
+
+
+def csv_text(events: Iterable[EventResource]) -> bytes:
+    """One row per event under a header of `CSV_COLUMNS`; lists are joined by ``;``.
+
+    ``actors`` and ``places`` are ids; ``sources`` is how many the event cites; ``start`` and
+    ``end`` are empty where open.
+    """
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for event in events:
+        date = event.date
+        writer.writerow(
+            (
+                event.id,
+                event.title,
+                date.edtf,
+                date.start or "",
+                date.end or "",
+                date.precision,
+                _flag(date.approximate),
+                _flag(date.uncertain),
+                date.label,
+                event.status,
+                ";".join(event.tags),
+                ";".join(a.id for a in event.actors),
+                ";".join(p.id for p in event.places),
+                len(event.sources),
+                event.file,
+            )
+        )
+    return out.getvalue().encode("utf-8")
+
+
+# --- geojson ---------------------------------------------------------------------------------
+
+
+class Point(msgspec.Struct, frozen=True):
+    coordinates: tuple[float, float]  # longitude, latitude (RFC 7946)
+    type: Literal["Point"] = "Point"
+
+
+class FeatureProperties(msgspec.Struct, frozen=True):
+    id: str
+    title: str
+    date: str  # the label: "August 2017"
+    edtf: str
+    start: str | None
+    end: str | None
+    status: str
+    place: str
+    place_name: str
+    url: str | None
+
+
+class Feature(msgspec.Struct, frozen=True):
+    id: str  # <event id>@<place id>
+    geometry: Point
+    properties: FeatureProperties
+    type: Literal["Feature"] = "Feature"
+
+
+class FeatureCollection(msgspec.Struct, frozen=True):
+    features: list[Feature]
+    skipped: int  # events with no place that has coordinates
+    type: Literal["FeatureCollection"] = "FeatureCollection"
+
+
+_geo_encoder = msgspec.json.Encoder(order="deterministic")
+
+
+def geojson(events: Iterable[EventResource], link: Linker = None) -> bytes:
+    """A FeatureCollection: a Point per event per place with coordinates, in date order."""
+    features: list[Feature] = []
+    skipped = 0
+    for event in events:
+        located = False
+        for place in event.places:
+            if place.lat is None or place.lon is None:
+                continue
+            located = True
+            features.append(
+                Feature(
+                    id=f"{event.id}@{place.id}",
+                    geometry=Point((place.lon, place.lat)),
+                    properties=FeatureProperties(
+                        id=event.id,
+                        title=event.title,
+                        date=event.date.label,
+                        edtf=event.date.edtf,
+                        start=event.date.start,
+                        end=event.date.end,
+                        status=event.status,
+                        place=place.id,
+                        place_name=place.name,
+                        url=link(event.id) if link else None,
+                    ),
+                )
+            )
+        skipped += not located
+    return _geo_encoder.encode(FeatureCollection(features=features, skipped=skipped))
+
+
+# --- dates shared by ics and atom -------------------------------------------------------------
+
+
+def _bound(text: str) -> datetime.date:
+    """A bound as the API writes it: a date, or a UTC moment ending in ``Z``."""
+    if len(text) == 10:
+        return datetime.date.fromisoformat(text)
+    return datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def _rfc3339(text: str) -> str:
+    return f"{text}T00:00:00Z" if len(text) == 10 else text
+
+
+def updated(event: EventResource) -> str:
+    """When the record last changed, as RFC 3339 — from the record itself, never the clock.
+
+    The newest of its updates' dates; else the newest of its sources' publication dates; else
+    the start of the event (or its end, if the start is open); else `NO_DATE`.
+    """
+    for found in (
+        [u.date.start for u in event.updates],
+        [s.published.start for s in event.sources if s.published is not None],
+        [event.date.start or event.date.end],
+    ):
+        known = [_rfc3339(d) for d in found if d is not None]
+        if known:
+            return max(known)
+    return NO_DATE
+
+
+def describe(event: EventResource) -> str:
+    """The text of a calendar event or feed entry: date label, status, then the summary."""
+    return f"{event.date.label} ({event.status})\n\n{event.summary.strip()}"
+
+
+# --- ics -------------------------------------------------------------------------------------
+
+_ICS_STATUS: Final = {
+    "reported": "TENTATIVE",
+    "disputed": "TENTATIVE",
+    "confirmed": "CONFIRMED",
+    "retracted": "CANCELLED",
+}
+
+
+def _ics_span(date: Date) -> tuple[datetime.date, datetime.date | None] | None:
+    """DTSTART and DTEND of a date; a one-bound event on its known bound; None with neither."""
+    start = _bound(date.start) if date.start is not None else None
+    end = _bound(date.end) if date.end is not None else None
+    if start is not None and end is not None:
+        if isinstance(start, datetime.datetime) != isinstance(end, datetime.datetime):
+            start, end = _moment(start), _moment(end)  # DTSTART and DTEND share one type
+        return start, end
+    if start is not None:
+        return start, None
+    if end is not None:  # the end is exclusive: the last day, or the moment itself
+        if isinstance(end, datetime.datetime):
+            return end, None
+        return end - datetime.timedelta(days=1), None
+    return None
+
+
+def _moment(bound: datetime.date) -> datetime.datetime:
+    if isinstance(bound, datetime.datetime):
+        return bound
+    return datetime.datetime(bound.year, bound.month, bound.day, tzinfo=datetime.UTC)
+
+
+def ics(events: Iterable[EventResource], link: Linker = None) -> bytes:
+    """An iCalendar (RFC 5545) calendar: one VEVENT per event with a known bound.
+
+    UID is ``<id>@dateline``; DTSTART/DTEND are dates (``VALUE=DATE``, the end exclusive, as
+    in Dateline) for date spans and UTC date-times for moments. An event with one known bound
+    is an event on that bound (its DESCRIPTION starts with the date label, which says what is
+    known); one with neither is left out, and ``X-DATELINE-SKIPPED`` counts them. DTSTAMP is
+    the record's `updated` time; STATUS is TENTATIVE for reported and disputed events.
+    """
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//Dateline//Dateline events//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    skipped = 0
+    for event in events:
+        span = _ics_span(event.date)
+        if span is None:
+            skipped += 1
+            continue
+        entry = icalendar.Event()
+        entry.add("uid", f"{event.id}@dateline")
+        entry.add("dtstamp", _bound(updated(event)))
+        entry.add("dtstart", span[0])
+        if span[1] is not None:
+            entry.add("dtend", span[1])
+        entry.add("summary", event.title)
+        entry.add("description", describe(event))
+        entry.add("status", _ICS_STATUS[event.status])
+        if event.places:
+            entry.add("location", "; ".join(p.name for p in event.places))
+        if event.tags:
+            entry.add("categories", event.tags)
+        if link is not None:
+            entry.add("url", link(event.id))
+        calendar.add_component(entry)
+    calendar.add("x-dateline-skipped", str(skipped))
+    text: bytes = calendar.to_ical()
+    return text
+
+
+# --- atom ------------------------------------------------------------------------------------
+
+
+def _add(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+    element = ET.SubElement(parent, tag, attrs)
+    if text is not None:
+        element.text = text
+    return element
+
+
+def atom(
+    events: Iterable[EventResource],
+    link: Linker = None,
+    *,
+    feed_id: str = "urn:dateline:events",
+    title: str = "Dateline events",
+    self_url: str | None = None,
+) -> bytes:
+    """An Atom 1.0 (RFC 4287) feed, one entry per event in date order.
+
+    An entry's id is ``urn:dateline:event:<id>`` (ids are permanent); its ``updated`` is the
+    record's `updated`; its summary is plain text (`describe`), its categories the tags, its
+    alternate link the event's address where known. The feed's ``updated`` is the newest
+    entry's (`NO_DATE` with no entry), so the bytes depend on the data alone.
+    """
+    feed = ET.Element("feed", xmlns=ATOM)  # the default namespace of every element
+    entries: list[tuple[EventResource, str]] = [(event, updated(event)) for event in events]
+    _add(feed, "id", feed_id)
+    _add(feed, "title", title, type="text")
+    _add(feed, "updated", max((u for _, u in entries), default=NO_DATE))
+    author = _add(feed, "author")
+    _add(author, "name", "Dateline")
+    _add(feed, "generator", "Dateline")
+    if self_url is not None:
+        _add(feed, "link", rel="self", type="application/atom+xml", href=self_url)
+    for event, when in entries:
+        entry = _add(feed, "entry")
+        _add(entry, "id", f"urn:dateline:event:{event.id}")
+        _add(entry, "title", event.title, type="text")
+        _add(entry, "updated", when)
+        if link is not None:
+            _add(entry, "link", rel="alternate", href=link(event.id))
+        for tag in event.tags:
+            _add(entry, "category", term=tag)
+        _add(entry, "summary", describe(event), type="text")
+    text: bytes = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+    return text
+
+
+# --- every format ----------------------------------------------------------------------------
+
+
+def render(fmt: Format, selected: Selected, link: Linker = None) -> bytes:
+    """The selected events in a text format (every format but ``sqlite``)."""
+    if fmt == "json":
+        return json(selected.items)
+    if fmt == "csv":
+        return csv_text(selected.events)
+    if fmt == "geojson":
+        return geojson(selected.events, link)
+    if fmt == "ics":
+        return ics(selected.events, link)
+    if fmt == "atom":
+        return atom(selected.events, link)
+    raise ValueError(f"{fmt} is not a text format")
+
+
+def export(events: Path, fmt: Format, *, base_url: str | None = None) -> bytes:
+    """The whole dataset of an events folder in ``fmt`` (not ``sqlite``: see `copy_store`).
+
+    ``base_url`` is the site's address: links then go to its event pages
+    (``<base_url>/events/<id>/``). Raises :class:`~dateline.store.DatasetError`.
+    """
+    store = Store.open(events)
+    link = _site_links(base_url)
+    return render(fmt, select(store, EventFilter()), link)
+
+
+def copy_store(events: Path, out: Path) -> None:
+    """Copy the compiled Store of an events folder to ``out`` (an SQLite file)."""
+    shutil.copyfile(Store.open(events).path, out)
+
+
+def _site_links(base_url: str | None) -> Linker:
+    if base_url is None:
+        return None
+    base = base_url.rstrip("/")
+    return lambda event_id: f"{base}/events/{event_id}/"

@@ -1,0 +1,470 @@
+"""The event list as JSON, CSV, GeoJSON, iCalendar, Atom and SQLite: the serialisers of
+`dateline.formats`, and the API's `/events.{geojson,ics,atom,csv}` that serve them."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import json
+import sqlite3
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
+
+import icalendar
+import pytest
+from litestar.testing import TestClient
+
+from conftest import Events, world_event
+from dateline import feeds, formats
+from dateline.catalog import Catalog
+from dateline.store import DatasetError, EventFilter, Store
+
+Client = TestClient[Any]
+
+HAWL = "2026-01-20-syrian-army-enters-al-hawl-camp"
+SHADDADI = "2026-01-17-al-shaddadi-prison-falls"
+CENTCOM = "2026-01-21-centcom-transfer-begins"
+SOHR = "2017-08-sohr-reports-helicopters"
+DEIR = "2017-deir-ezzor-retaken"
+PMU = "2021-pmu-thermal-cameras"
+BASE = "2024-fighters-moved-to-us-base"
+IN_DATE_ORDER = [BASE, SOHR, DEIR, PMU, SHADDADI, HAWL, CENTCOM]
+NS = {"a": formats.ATOM}
+FEEDS = ["geojson", "ics", "atom", "csv"]
+
+
+def link(event_id: str) -> str:
+    return f"https://example.org/events/{event_id}/"
+
+
+def render(store: Store, fmt: formats.Format, query: EventFilter | None = None) -> bytes:
+    return formats.render(fmt, formats.select(store, query or EventFilter()), link)
+
+
+# --- parsing each format back, with its real parser -------------------------------------------
+
+
+def csv_rows(body: bytes) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(body.decode("utf-8"), newline="")))
+
+
+def vevents(body: bytes) -> list[icalendar.Event]:
+    return list(icalendar.Calendar.from_ical(body).walk("VEVENT"))
+
+
+def atom_entries(body: bytes) -> list[ET.Element]:
+    feed = ET.fromstring(body)
+    assert feed.tag == f"{{{formats.ATOM}}}feed"
+    return feed.findall("a:entry", NS)
+
+
+def geojson_features(body: bytes) -> list[dict[str, Any]]:
+    collection = json.loads(body)
+    assert collection["type"] == "FeatureCollection"
+    for feature in collection["features"]:
+        assert feature["type"] == "Feature"
+        assert feature["geometry"]["type"] == "Point"
+        lon, lat = feature["geometry"]["coordinates"]
+        assert -180 <= lon <= 180
+        assert -90 <= lat <= 90
+        assert set(feature["properties"]) >= {"id", "title", "date", "start", "end", "status"}
+    features: list[dict[str, Any]] = collection["features"]
+    return features
+
+
+def event_ids(fmt: str, body: bytes) -> list[str]:
+    """The ids of the events a body holds, in its order (each once)."""
+    if fmt == "csv":
+        found = [row["id"] for row in csv_rows(body)]
+    elif fmt == "ics":
+        found = [str(e["UID"]).removesuffix("@dateline") for e in vevents(body)]
+    elif fmt == "atom":
+        found = [
+            (e.findtext("a:id", namespaces=NS) or "").removeprefix("urn:dateline:event:")
+            for e in atom_entries(body)
+        ]
+    elif fmt == "geojson":
+        found = [f["properties"]["id"] for f in geojson_features(body)]
+    else:
+        found = [item["id"] for item in json.loads(body)["items"]]
+    return list(dict.fromkeys(found))
+
+
+# --- one event, exactly, per format -----------------------------------------------------------
+
+
+def test_csv_row(world: Events) -> None:
+    rows = csv_rows(render(Store.open(world.root), "csv"))
+    assert list(rows[0]) == list(formats.CSV_COLUMNS)
+    assert rows[-1] == {
+        "id": CENTCOM,
+        "title": "CENTCOM transfer begins",
+        "edtf": "2026-01-21T10:00Z",
+        "start": "2026-01-21T10:00:00Z",
+        "end": "2026-01-21T10:01:00Z",
+        "precision": "minute",
+        "approximate": "false",
+        "uncertain": "false",
+        "label": "21 January 2026, 10:00 UTC",
+        "status": "reported",
+        "tags": "detention;transfer",
+        "actors": "",
+        "places": "hasakah;iraq",
+        "sources": "1",
+        "file": f"events/2026/{CENTCOM}.yaml",
+    }
+
+
+def test_csv_is_rfc_4180(world: Events) -> None:
+    body = render(Store.open(world.root), "csv")
+    lines = body.split(b"\r\n")
+    assert lines[0] == b",".join(c.encode() for c in formats.CSV_COLUMNS)
+    assert lines[-1] == b""  # every record ends with CRLF
+    assert b'"21 January 2026, 10:00 UTC"' in lines[-2]  # a comma is quoted
+    assert not body.startswith(b"\xef\xbb\xbf")  # UTF-8, no BOM
+
+
+def test_geojson_feature(world: Events) -> None:
+    features = geojson_features(render(Store.open(world.root), "geojson"))
+    assert [f for f in features if f["properties"]["id"] == HAWL] == [
+        {
+            "id": f"{HAWL}@al-hawl-camp",
+            "geometry": {"coordinates": [41.15, 36.38], "type": "Point"},
+            "properties": {
+                "id": HAWL,
+                "title": "Syrian army enters Al-Hawl camp",
+                "date": "20 January 2026",
+                "edtf": "2026-01-20",
+                "start": "2026-01-20",
+                "end": "2026-01-21",
+                "status": "reported",
+                "place": "al-hawl-camp",
+                "place_name": "Al-Hawl camp",
+                "url": link(HAWL),
+            },
+            "type": "Feature",
+        }
+    ]
+
+
+def test_geojson_has_a_point_per_place_and_counts_the_events_without_one(world: Events) -> None:
+    body = render(Store.open(world.root), "geojson")
+    assert [f["id"] for f in geojson_features(body) if f["properties"]["id"] == CENTCOM] == [
+        f"{CENTCOM}@hasakah",
+        f"{CENTCOM}@iraq",
+    ]
+    assert json.loads(body)["skipped"] == 1  # BASE has no place
+    assert BASE not in event_ids("geojson", body)
+
+
+@pytest.mark.parametrize(
+    ("event_id", "expected"),
+    [
+        (
+            HAWL,
+            {
+                "DTSTART": datetime.date(2026, 1, 20),
+                "DTEND": datetime.date(2026, 1, 21),  # exclusive, as in Dateline
+                "SUMMARY": "Syrian army enters Al-Hawl camp",
+                "DESCRIPTION": (
+                    "20 January 2026 (reported)\n\n"
+                    "Government troops enter the camp after the <b>SDF</b> withdraws & leaves."
+                ),
+                "STATUS": "TENTATIVE",
+                "LOCATION": "Al-Hawl camp",
+                "URL": link(HAWL),
+                "DTSTAMP": datetime.datetime(2026, 1, 20, tzinfo=datetime.UTC),
+            },
+        ),
+        (
+            CENTCOM,
+            {
+                "DTSTART": datetime.datetime(2026, 1, 21, 10, 0, tzinfo=datetime.UTC),
+                "DTEND": datetime.datetime(2026, 1, 21, 10, 1, tzinfo=datetime.UTC),
+                "SUMMARY": "CENTCOM transfer begins",
+                "LOCATION": "Hasakah Governorate; Iraq",
+            },
+        ),
+        (  # no known start: an event on the last day of its known end
+            BASE,
+            {
+                "DTSTART": datetime.date(2024, 12, 31),
+                "DTEND": None,
+                "DESCRIPTION": "up to 2024 (start unknown) (retracted)\n\nSomething happened.",
+                "STATUS": "CANCELLED",
+            },
+        ),
+    ],
+)
+def test_ics_event(world: Events, event_id: str, expected: dict[str, object]) -> None:
+    found = {str(e["UID"]): e for e in vevents(render(Store.open(world.root), "ics"))}
+    event = found[f"{event_id}@dateline"]
+    for name, value in expected.items():
+        if value is None:
+            assert name not in event
+        elif name in ("DTSTART", "DTEND", "DTSTAMP"):
+            assert event.decoded(name) == value, name
+        else:
+            assert str(event[name]) == value, name
+
+
+def test_ics_dates_are_value_date(world: Events) -> None:
+    body = render(Store.open(world.root), "ics").decode()
+    assert "DTSTART;VALUE=DATE:20260120\r\nDTEND;VALUE=DATE:20260121\r\n" in body
+    assert "DTSTART:20260121T100000Z\r\n" in body
+    assert "X-DATELINE-SKIPPED:0\r\n" in body
+
+
+def test_ics_open_end_is_an_event_on_its_start(world: Events) -> None:
+    world.write("2026/2026-02-01-ongoing.yaml", world_event("Ongoing", "2026-02-01/.."))
+    (event,) = [
+        e
+        for e in vevents(render(Store.open(world.root), "ics"))
+        if str(e["UID"]) == "2026-02-01-ongoing@dateline"
+    ]
+    assert event.decoded("DTSTART") == datetime.date(2026, 2, 1)
+    assert "DTEND" not in event
+    assert str(event["DESCRIPTION"]).startswith("from 1 February 2026 on (reported)")
+
+
+def test_atom_entry(world: Events) -> None:
+    body = render(Store.open(world.root), "atom")
+    feed = ET.fromstring(body)
+    assert feed.findtext("a:id", namespaces=NS) == "urn:dateline:events"
+    assert feed.findtext("a:updated", namespaces=NS) == "2026-01-21T10:00:00Z"  # the newest
+    assert feed.findtext("a:author/a:name", namespaces=NS) == "Dateline"
+    entry = atom_entries(body)[IN_DATE_ORDER.index(HAWL)]
+    assert entry.findtext("a:id", namespaces=NS) == f"urn:dateline:event:{HAWL}"
+    assert entry.findtext("a:title", namespaces=NS) == "Syrian army enters Al-Hawl camp"
+    assert entry.findtext("a:updated", namespaces=NS) == "2026-01-20T00:00:00Z"
+    links = entry.findall("a:link", NS)
+    assert [(x.get("rel"), x.get("href")) for x in links] == [("alternate", link(HAWL))]
+    assert [c.get("term") for c in entry.findall("a:category", NS)] == ["al-hawl", "detention"]
+    summary = entry.find("a:summary", NS)
+    assert summary is not None
+    assert summary.get("type") == "text"
+    assert summary.text == (
+        "20 January 2026 (reported)\n\n"
+        "Government troops enter the camp after the <b>SDF</b> withdraws & leaves."
+    )
+
+
+def test_atom_updated_is_the_newest_update(world: Events) -> None:
+    world.write(
+        f"2026/{HAWL}.yaml",
+        world_event("Syrian army enters Al-Hawl camp", "2026-01-20")
+        + "updates:\n  - date: 2026-01-22\n    note: Earlier.\n"
+        + "  - date: 2026-01-25\n    note: Corrected.\n",
+    )
+    body = render(Store.open(world.root), "atom")
+    entry = atom_entries(body)[IN_DATE_ORDER.index(HAWL)]
+    assert entry.findtext("a:updated", namespaces=NS) == "2026-01-25T00:00:00Z"
+    assert ET.fromstring(body).findtext("a:updated", namespaces=NS) == "2026-01-25T00:00:00Z"
+
+
+def test_an_empty_atom_feed_has_a_fixed_date(world: Events) -> None:
+    body = render(Store.open(world.root), "atom", EventFilter(tags=("nothing",)))
+    assert atom_entries(body) == []
+    assert ET.fromstring(body).findtext("a:updated", namespaces=NS) == formats.NO_DATE
+
+
+def test_json_is_the_sites_events_json_and_the_api_list(
+    world: Events, world_client: Client
+) -> None:
+    store = Store.open(world.root)
+    body = render(store, "json")
+    assert body == Catalog(store).events_json()
+    response = world_client.get("/api/v1/events", headers={"accept-encoding": "identity"})
+    assert body == response.content
+    assert event_ids("json", body) == IN_DATE_ORDER
+
+
+def test_sqlite_is_a_copy_of_the_store(world: Events, tmp_path: Path) -> None:
+    out = tmp_path / "dateline.sqlite"
+    formats.copy_store(world.root, out)
+    assert out.read_bytes() == Store.open(world.root).path.read_bytes()
+    with sqlite3.connect(out) as db:
+        assert db.execute("SELECT count(*) FROM events").fetchone() == (7,)
+
+
+# --- every format -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["json", *FEEDS])
+def test_every_event_in_date_order(world: Events, fmt: formats.Format) -> None:
+    body = render(Store.open(world.root), fmt)
+    expected = [i for i in IN_DATE_ORDER if fmt != "geojson" or i != BASE]
+    assert event_ids(fmt, body) == expected
+
+
+@pytest.mark.parametrize("fmt", ["json", *FEEDS])
+def test_the_same_data_gives_the_same_bytes(world: Events, tmp_path: Path, fmt: str) -> None:
+    first = formats.export(world.root, fmt)  # type: ignore[arg-type]
+    for cached in (world.root.parent / ".cache").glob("**/*.sqlite"):
+        cached.unlink()  # compiled afresh
+    assert formats.export(world.root, fmt) == first  # type: ignore[arg-type]
+
+
+TRICKY = '<script>alert("x")</script> & co'
+
+
+@pytest.mark.parametrize("fmt", ["json", *FEEDS])
+def test_markup_in_text_stays_text(world: Events, fmt: formats.Format) -> None:
+    world.write(
+        "2026/2026-02-01-tricky.yaml",
+        world_event("'" + TRICKY + "'", "2026-02-01", summary="'<img src=x onerror=alert(1)>'"),
+    )
+    body = render(Store.open(world.root), fmt)
+    if fmt == "csv":
+        (row,) = [r for r in csv_rows(body) if r["id"] == "2026-02-01-tricky"]
+        assert row["title"] == TRICKY
+    elif fmt == "ics":
+        (event,) = [e for e in vevents(body) if str(e["UID"]) == "2026-02-01-tricky@dateline"]
+        assert str(event["SUMMARY"]) == TRICKY
+        assert str(event["DESCRIPTION"]).endswith("<img src=x onerror=alert(1)>")
+    elif fmt == "atom":
+        assert b"<script>" not in body
+        assert b"<img" not in body
+        entry = atom_entries(body)[-1]
+        assert entry.findtext("a:title", namespaces=NS) == TRICKY
+        assert [e.tag for e in entry.iter()].count(f"{{{formats.ATOM}}}script") == 0
+    elif fmt == "geojson":
+        # no place: not a feature, but counted
+        assert json.loads(body)["skipped"] == 2
+    else:
+        assert json.loads(body)["items"][-1]["title"] == TRICKY
+
+
+def test_too_many_events(world: Events) -> None:
+    with pytest.raises(formats.TooMany, match="7 events match, and this format holds at most 3"):
+        formats.select(Store.open(world.root), EventFilter(), limit=3)
+
+
+def test_export_refuses_a_dataset_with_errors(events: Events) -> None:
+    events.write("2026/2026-02-01-broken.yaml", "title: Broken\n")
+    with pytest.raises(DatasetError) as raised:
+        formats.export(events.root, "csv")
+    assert any("2026-02-01-broken.yaml" in d.file for d in raised.value.diagnostics)
+
+
+def test_export_links_to_the_site(world: Events) -> None:
+    body = formats.export(world.root, "atom", base_url="https://example.org/timeline/")
+    entry = atom_entries(body)[0]
+    assert entry.find("a:link", NS).get("href") == (  # type: ignore[union-attr]
+        f"https://example.org/timeline/events/{BASE}/"
+    )
+
+
+# --- the API ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("fmt", "media_type"),
+    [
+        ("geojson", "application/geo+json"),
+        ("ics", "text/calendar; charset=utf-8"),
+        ("atom", "application/atom+xml"),
+        ("csv", "text/csv; charset=utf-8"),
+    ],
+)
+def test_api_media_types(world_client: Client, fmt: str, media_type: str) -> None:
+    response = world_client.get(f"/api/v1/events.{fmt}")
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == media_type
+
+
+@pytest.mark.parametrize("fmt", FEEDS)
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("", IN_DATE_ORDER),
+        ("tag=isis", [SOHR, DEIR, PMU]),
+        ("place=hasakah&status=reported", [HAWL, CENTCOM]),
+        ("from=2025", [SHADDADI, HAWL, CENTCOM]),
+        ("q=camp", [HAWL]),
+        ("tag=nothing", []),
+    ],
+)
+def test_api_filters(world_client: Client, fmt: str, query: str, expected: list[str]) -> None:
+    response = world_client.get(f"/api/v1/events.{fmt}?{query}")
+    assert response.status_code == 200, response.text
+    wanted = [i for i in expected if fmt != "geojson" or i != BASE]
+    assert event_ids(fmt, response.content) == wanted
+
+
+def test_api_links_to_the_api(world_client: Client) -> None:
+    body = world_client.get("/api/v1/events.atom?tag=isis").content
+    feed = ET.fromstring(body)
+    assert feed.findtext("a:id", namespaces=NS) == "urn:dateline:events?tag=isis"
+    assert feed.find("a:link[@rel='self']", NS).get("href") == (  # type: ignore[union-attr]
+        "http://testserver.local/api/v1/events.atom?tag=isis"
+    )
+    entry = atom_entries(body)[0]
+    assert entry.find("a:link", NS).get("href") == (  # type: ignore[union-attr]
+        f"http://testserver.local/api/v1/events/{SOHR}"
+    )
+
+
+@pytest.mark.parametrize("fmt", FEEDS)
+def test_api_reads_behave_as_every_read(world_client: Client, fmt: str) -> None:
+    url = f"/api/v1/events.{fmt}"
+    response = world_client.get(
+        url, headers={"accept-encoding": "gzip", "origin": "https://other.example"}
+    )
+    assert response.status_code == 200
+    assert response.headers["content-encoding"] == "gzip"
+    assert response.headers["cache-control"] == "public, max-age=60"
+    assert response.headers["access-control-allow-origin"] == "*"
+    tag = response.headers["etag"]
+    again = world_client.get(url, headers={"accept-encoding": "gzip", "if-none-match": tag})
+    assert again.status_code == 304
+    plain = world_client.get(url, headers={"accept-encoding": "identity"})
+    assert plain.headers["etag"] != tag  # a strong tag names the coding
+
+
+@pytest.mark.parametrize(
+    ("url", "name"),
+    [
+        ("/api/v1/events.csv?from=spring", "from"),
+        ("/api/v1/events.ics?limit=5", "limit"),
+        ("/api/v1/events.atom?status=rumoured", "status"),
+        ("/api/v1/events.geojson?near=here", "near"),
+    ],
+)
+def test_api_bad_parameters(world_client: Client, url: str, name: str) -> None:
+    response = world_client.get(url)
+    assert response.status_code == 400
+    assert response.headers["content-type"] == "application/problem+json"
+    assert [p["name"] for p in response.json()["invalid_params"]] == [name]
+
+
+def test_api_refuses_too_many(world_client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(feeds, "MAX_EVENTS", 3)
+    response = world_client.get("/api/v1/events.csv")
+    assert response.status_code == 400
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["detail"] == (
+        "7 events match, and this format holds at most 3; "
+        "narrow the list with from, to, tag, actor, place, status, q or near"
+    )
+    assert world_client.get("/api/v1/events.csv?tag=isis").status_code == 200
+
+
+def test_api_documents_the_formats(world_client: Client) -> None:
+    paths = world_client.get("/api/v1/docs/openapi.json").json()["paths"]
+    for fmt in FEEDS:
+        operation = paths[f"/api/v1/events.{fmt}"]["get"]
+        assert list(operation["responses"]["200"]["content"]) == [formats.MEDIA_TYPES[fmt]]
+        assert operation["responses"]["400"]["content"]["application/problem+json"]
+        assert {p["name"] for p in operation["parameters"]} == {
+            "from",
+            "to",
+            "tag",
+            "actor",
+            "place",
+            "status",
+            "q",
+            "near",
+        }
