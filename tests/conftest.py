@@ -322,9 +322,7 @@ def build_site(events: Path, out: Path, **options: object) -> Path:
 @pytest.fixture(scope="session")
 def seed_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The site of the bundled events, built once per test session."""
-    return build_site(
-        REPO / "events", tmp_path_factory.mktemp("seed") / "site", edit_url=EDIT_URL
-    )
+    return build_site(REPO / "events", tmp_path_factory.mktemp("seed") / "site", edit_url=EDIT_URL)
 
 
 class StaticServer:
