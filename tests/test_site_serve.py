@@ -13,13 +13,13 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, expect
 
-from conftest import REPO, Events
+from conftest import EVENT_PATH, REPO, Events
 
 DATELINE = Path(sys.executable).parent / "dateline"
 HAWL = "2026-01-20-syrian-army-enters-al-hawl-camp"
@@ -41,7 +41,7 @@ def get(url: str) -> tuple[int, str, bytes]:
 
 
 class Served:
-    def __init__(self, events: Path, site: Path) -> None:
+    def __init__(self, events: Path, site: Path, *options: str) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         self.process = subprocess.Popen(
@@ -56,6 +56,7 @@ class Served:
                 str(REPO / "mkdocs.yml"),
                 "--port",
                 str(self.port),
+                *options,
             ],
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
@@ -135,3 +136,47 @@ def test_the_served_site_works_in_the_browser(served: Served, browser: Browser) 
     expect(page.locator(f'.pagefind-ui__result-link[href$="/events/{HAWL}/"]')).to_be_visible()
     context.close()
     assert errors == []
+
+
+def eventually(condition: Callable[[], bool], seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not true within {seconds} s")
+        time.sleep(0.1)
+
+
+def test_reload_rebuilds_the_site_after_a_good_change_only(events: Events, tmp_path: Path) -> None:
+    served = Served(events.root, tmp_path / "site", "--reload")
+    page, api = f"{served.url}events/{HAWL}/", f"{served.url}api/v1/events/{HAWL}"
+
+    def title() -> str:
+        return str(json.loads(get(api)[2])["title"])
+
+    def shown() -> str:
+        return get(page)[2].decode()
+
+    try:
+        assert "Syrian army enters Al-Hawl camp" in shown()
+        path = events.root / EVENT_PATH
+        good = path.read_text(encoding="utf-8")
+        path.write_text(good.replace("enters Al-Hawl", "reaches Al-Hawl"), encoding="utf-8")
+        eventually(lambda: title() == "Syrian army reaches Al-Hawl camp", 30)
+        eventually(lambda: "Syrian army reaches Al-Hawl camp" in shown(), 120)
+        assert "Syrian army enters Al-Hawl camp" not in shown()
+
+        # A change with errors changes neither the API nor the site.
+        bad = good.replace("enters Al-Hawl", "nears Al-Hawl")
+        path.write_text(bad.replace("status: reported", "status: rumoured"), encoding="utf-8")
+        health = f"{served.url}api/v1/health"
+        eventually(lambda: json.loads(get(health)[2])["status"] == "degraded", 30)
+        time.sleep(3)  # time enough for a rebuild to show, were one started
+        assert title() == "Syrian army reaches Al-Hawl camp"
+        assert "Syrian army reaches Al-Hawl camp" in shown()
+        assert "nears" not in shown()
+    finally:
+        log = served.stop()
+    assert log.count("rebuilding the site") == 1, log
+    assert log.index("reloaded: revision") < log.index("rebuilding the site")  # API first
+    assert log.count("site rebuilt; the new site is live: built ") == 1, log
+    assert "Traceback" not in log

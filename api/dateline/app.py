@@ -61,7 +61,6 @@ from litestar.openapi import OpenAPIConfig, ResponseSpec
 from litestar.openapi.plugins import JsonRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import OpenAPIFormat, OpenAPIType, Schema
 from litestar.params import FromPath, QueryParameter
-from litestar.static_files import create_static_files_router
 from litestar.types import Scope
 
 from dateline import model, query, resources
@@ -70,6 +69,7 @@ from dateline.etags import ConditionalGetMiddleware
 from dateline.loading import did_you_mean
 from dateline.problems import MEDIA_TYPE, Problem, exception_handlers
 from dateline.query import InvalidParam, InvalidParameters
+from dateline.sitefiles import site_router
 from dateline.store import EventFilter, Key, Page, Sort, Store, unique
 
 API: Final = "/api/v1"
@@ -526,11 +526,7 @@ def create_app(
         middleware=[ConditionalGetMiddleware(lambda: state.store)],
         before_request=_check_parameters,
     )
-    root: Any = (
-        create_static_files_router("/", directories=[site], html_mode=True)
-        if site is not None
-        else index
-    )
+    root: Any = site_router(site) if site is not None else index
     app = Litestar(
         route_handlers=[api, root, docs_asset],
         exception_handlers=exception_handlers(),

@@ -140,7 +140,7 @@ def new(
 @click.option(
     "--reload",
     is_flag=True,
-    help="Watch the events folder and serve each change that passes the checks.",
+    help="Watch the events folder, serve each change that passes the checks, and rebuild the site.",
 )
 @click.option("--access-log", is_flag=True, help="Log every request.")
 @click.option(
@@ -174,15 +174,31 @@ def serve(
 
     Builds the site first (as `dateline build --out SITE` does) unless nothing it is made
     from (the events, site/, mkdocs.yml) changed since the last build. Refuses to start if
-    the dataset has errors. With --reload, a change that brings errors is logged and
-    reported by /api/v1/health while the last good data is still served.
+    the dataset has errors.
+
+    With --reload, the API serves each change to the events that passes the checks at once,
+    and the site is then rebuilt in the background (a child process running `dateline
+    build`) and swapped in whole when complete, which the log says ("the new site is
+    live"); until then the last site is served. Changes during a build make one more build
+    after it, never a queue. A change that brings errors is logged, reported by
+    /api/v1/health, and rebuilds nothing: the last good data and site are still served.
+    Only the events are watched: a change to site/ or mkdocs.yml needs a restart.
     """
     from dateline import server  # the web stack loads only for this command
     from dateline.store import DatasetError
 
     site = None if no_site else _site_to_serve(events, site_dir, config_file)
+    rebuild = site is not None and config_file.is_file()
     try:
-        server.serve(events, host=host, port=port, reload=reload, access_log=access_log, site=site)
+        server.serve(
+            events,
+            host=host,
+            port=port,
+            reload=reload,
+            access_log=access_log,
+            site=site,
+            site_config=config_file if rebuild else None,
+        )
     except DatasetError as error:
         errors = [
             Diagnostic(

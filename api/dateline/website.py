@@ -11,11 +11,15 @@ and the versions of MkDocs, Material and Pagefind.
 
 from __future__ import annotations
 
+import ctypes
+import errno
+import functools
 import hashlib
 import importlib.metadata
 import logging
 import os
 import shutil
+import sys
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -200,13 +204,50 @@ def build(
 
 
 def _swap(new: Path, out: Path) -> None:
-    """Put the folder ``new`` in the place of ``out`` (two renames), then delete the old one."""
+    """Put the folder ``new`` in the place of ``out``, then delete the old one.
+
+    Where the system can exchange two names in one step (Linux), ``out`` always names a whole
+    site, even to a server reading it during the swap; elsewhere, two renames leave a moment
+    in which ``out`` does not exist.
+    """
+    if out.is_dir() and not out.is_symlink() and _exchange(new, out):
+        shutil.rmtree(new, ignore_errors=True)  # ``new`` now names the old site
+        return
     old = out.with_name(f".{out.name}.old")
     shutil.rmtree(old, ignore_errors=True)
     if out.exists():
         out.rename(old)
     new.rename(out)
     shutil.rmtree(old, ignore_errors=True)
+
+
+_AT_FDCWD: Final = -100
+_RENAME_EXCHANGE: Final = 2
+
+
+@functools.cache
+def _renameat2() -> Any:
+    """Linux's renameat2(2) (glibc 2.28 or newer), or None."""
+    if sys.platform != "linux":
+        return None
+    function = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
+    if function is not None:
+        number, path = ctypes.c_int, ctypes.c_char_p
+        function.argtypes = [number, path, number, path, ctypes.c_uint]
+    return function
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two paths in one step; False where the system cannot."""
+    renameat2 = _renameat2()
+    if renameat2 is None:
+        return False
+    if renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE):
+        code = ctypes.get_errno()
+        if code in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):  # not on this file system
+            return False
+        raise OSError(code, os.strerror(code), str(first), None, str(second))
+    return True
 
 
 def ensure_built(

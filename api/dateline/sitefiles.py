@@ -1,0 +1,108 @@
+"""The built site at ``/``: its files served so that a rebuild swapping the folder tears nothing.
+
+``dateline serve --reload`` rebuilds the site beside the folder it serves and swaps the new one
+in while requests are being answered (:func:`dateline.website.build`). Litestar's static files
+look a file up by its path twice, once for its size and once to read it; a swap between the two
+would send the new file's bytes under the old file's length. Here each file is opened once, and
+its length, time and bytes all come from that open file, which stays readable when a swap has
+replaced or deleted its folder. The folder is looked up by its path on every request, never
+held open, so each request sees the site that is there when it arrives.
+
+As Litestar's static files in HTML mode do, a folder's path serves its ``index.html``, and a
+missing path the site's ``404.html`` with status 404.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path, PurePath
+from typing import IO, Any, Final
+
+import anyio
+from anyio import AsyncFile
+from litestar import Router, get, head
+from litestar.exceptions import NotFoundException
+from litestar.file_system import BaseLocalFileSystem
+from litestar.params import FromPath
+from litestar.response.file import ASGIFileResponse
+from litestar.types import PathType
+
+_MISSING: Final = (FileNotFoundError, NotADirectoryError, IsADirectoryError, PermissionError)
+
+
+class _Opened(BaseLocalFileSystem):
+    """A file system holding one file already open: Litestar reads the very file it measured."""
+
+    def __init__(self, file: IO[bytes]) -> None:
+        self.file = file
+
+    async def open(self, file: PathType, mode: str, buffering: int = -1) -> AsyncFile[Any]:
+        return AsyncFile(self.file)  # closed by Litestar once read
+
+
+class SiteFiles:
+    """The files of a built site in ``folder``."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = os.path.abspath(folder)
+
+    def open(self, path: str) -> tuple[IO[bytes], os.stat_result, str] | None:
+        """The file a URL path names (a folder: its index.html), open, its stat and its path."""
+        target = os.path.normpath(os.path.join(self.folder, path.lstrip("/")))
+        if os.path.commonpath([self.folder, target]) != self.folder:
+            return None
+        for candidate in (target, os.path.join(target, "index.html")):
+            try:
+                file = open(candidate, "rb")  # noqa: SIM115  # closed by the response
+            except _MISSING:
+                continue
+            info = os.fstat(file.fileno())
+            if stat.S_ISREG(info.st_mode):
+                return file, info, candidate
+            file.close()
+        return None
+
+    async def respond(self, path: str, *, head: bool) -> ASGIFileResponse:
+        opened = await anyio.to_thread.run_sync(self.open, path)
+        status = 200
+        if opened is None:
+            opened = await anyio.to_thread.run_sync(self.open, "404.html")
+            status = 404
+        if opened is None:
+            raise NotFoundException(detail=f"there is no page at {path}")
+        file, info, found = opened
+        if head:
+            file.close()  # the length and time are known; nothing will be read
+        return ASGIFileResponse(
+            file_path=found,
+            stat_result=info,
+            file_system=_Opened(file),
+            filename=os.path.basename(found),
+            content_disposition_type="inline",
+            is_head_response=head,
+            status_code=status,
+        )
+
+
+def site_router(folder: Path) -> Router:
+    """Handlers serving the site in ``folder`` at ``/`` (GET and HEAD)."""
+    files = SiteFiles(folder)
+
+    @get("/", name="site/index")
+    async def index() -> ASGIFileResponse:
+        return await files.respond("/", head=False)
+
+    @head("/", name="site/index/head")
+    async def index_head() -> ASGIFileResponse:
+        return await files.respond("/", head=True)
+
+    @get("/{path:path}", name="site")
+    async def page(path: FromPath[PurePath]) -> ASGIFileResponse:
+        return await files.respond(path.as_posix(), head=False)
+
+    @head("/{path:path}", name="site/head")
+    async def page_head(path: FromPath[PurePath]) -> ASGIFileResponse:
+        return await files.respond(path.as_posix(), head=True)
+
+    return Router("/", route_handlers=[index, index_head, page, page_head], include_in_schema=False)

@@ -1,0 +1,225 @@
+"""The site under `dateline serve --reload`: files served whole across a swap, and rebuilds
+that coalesce. The whole loop, in a real server, is in test_site_serve.py."""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import functools
+import os
+import sys
+import textwrap
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import anyio
+import pytest
+from litestar.testing import TestClient
+
+from dateline import website
+from dateline.app import create_app
+from dateline.server import SiteRebuilder
+from dateline.sitefiles import SiteFiles
+from dateline.store import Store
+
+T = TypeVar("T")
+
+
+def run(function: Callable[..., Awaitable[T]], *args: Any) -> T:
+    """``asyncio.run`` in a thread of its own: Playwright's session may hold this one's loop."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, function(*args)).result()  # type: ignore[arg-type]
+
+
+def write_site(folder: Path, label: str) -> Path:
+    for path, text in {
+        "index.html": f"<p>home {label}</p>",
+        "events/a/index.html": f"<p>event a {label}</p>",
+        "404.html": "<p>no such page</p>",
+        "data/events.json": "[" + ",".join([f'"{label}"'] * 400_000) + "]",  # streamed
+    }.items():
+        (folder / path).parent.mkdir(parents=True, exist_ok=True)
+        (folder / path).write_text(text, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def site_client(store: Store, tmp_path: Path):  # type: ignore[no-untyped-def]
+    (tmp_path / "secret.txt").write_text("beside the site, not in it", encoding="utf-8")
+    with TestClient(create_app(store, site=write_site(tmp_path / "site", "one"))) as client:
+        yield client
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "content_type", "body"),
+    [
+        ("/", 200, "text/html; charset=utf-8", "<p>home one</p>"),
+        ("/index.html", 200, "text/html; charset=utf-8", "<p>home one</p>"),
+        ("/events/a/", 200, "text/html; charset=utf-8", "<p>event a one</p>"),
+        ("/events/a", 200, "text/html; charset=utf-8", "<p>event a one</p>"),
+        ("/events/b/", 404, "text/html; charset=utf-8", "<p>no such page</p>"),
+        ("/../secret.txt", 404, "text/html; charset=utf-8", "<p>no such page</p>"),
+        ("/%2e%2e/secret.txt", 404, "text/html; charset=utf-8", "<p>no such page</p>"),
+    ],
+)
+def test_the_site_is_served_at_the_root(
+    site_client: Any, path: str, status: int, content_type: str, body: str
+) -> None:
+    response = site_client.get(path)
+    assert response.status_code == status
+    assert response.headers["content-type"] == content_type
+    assert response.text == body
+    assert response.headers["content-length"] == str(len(body))
+
+
+def test_a_site_without_a_404_page_answers_problem_json(store: Store, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<p>home</p>", encoding="utf-8")
+    with TestClient(create_app(store, site=site)) as client:
+        response = client.get("/nowhere/")
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "application/problem+json"
+
+
+@pytest.mark.parametrize("path", ["/", "/events/a/", "/data/events.json"])
+def test_head_gives_the_length_and_no_body(site_client: Any, path: str) -> None:
+    got = site_client.get(path, headers={"accept-encoding": "identity"})
+    head = site_client.head(path, headers={"accept-encoding": "identity"})
+    assert head.status_code == 200
+    assert head.content == b""
+    assert head.headers["content-length"] == str(len(got.content))
+    assert head.headers["etag"] == got.headers["etag"]
+
+
+def test_a_large_file_is_streamed_whole(site_client: Any) -> None:
+    response = site_client.get("/data/events.json", headers={"accept-encoding": "identity"})
+    assert int(response.headers["content-length"]) == len(response.content) > 2**20
+    assert response.content.endswith(b'"one"]')
+
+
+async def _send(response: Any) -> tuple[dict[str, Any], bytes]:
+    """Run an ASGI response; its start message and its body."""
+    messages: list[dict[str, Any]] = []
+    sent = anyio.Event()
+
+    async def send(message: dict[str, Any]) -> None:
+        messages.append(message)
+        if message["type"] == "http.response.body" and not message.get("more_body"):
+            sent.set()
+
+    async def receive() -> dict[str, Any]:
+        await sent.wait()  # the client stays until the whole body is sent, as servers say
+        return {"type": "http.disconnect"}
+
+    await response({"type": "http", "method": "GET"}, receive, send)
+    body = b"".join(m.get("body", b"") for m in messages if m["type"] == "http.response.body")
+    return messages[0], body
+
+
+@pytest.mark.parametrize("path", ["events/a/", "data/events.json"])
+def test_a_response_begun_before_a_swap_is_the_old_file_whole(tmp_path: Path, path: str) -> None:
+    site = write_site(tmp_path / "site", "one")
+    files = SiteFiles(site)
+    response = run(functools.partial(files.respond, path, head=False))
+    website._swap(write_site(tmp_path / ".site.building", "two"), site)  # as a rebuild does
+    assert (site / "index.html").read_text(encoding="utf-8") == "<p>home two</p>"
+    start, body = run(_send, response)
+    headers = {k.decode(): v.decode() for k, v in start["headers"]}
+    assert int(headers["content-length"]) == len(body)
+    assert b"one" in body
+    assert b"two" not in body
+
+
+def test_a_swap_leaves_one_folder_and_nothing_beside_it(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "site", "one")
+    website._swap(write_site(tmp_path / ".site.building", "two"), site)
+    assert [p.name for p in tmp_path.iterdir()] == ["site"]
+    assert (site / "events/a/index.html").read_text(encoding="utf-8") == "<p>event a two</p>"
+    website._swap(write_site(tmp_path / ".site.building", "three"), site)
+    assert [p.name for p in tmp_path.iterdir()] == ["site"]
+    assert (site / "index.html").read_text(encoding="utf-8") == "<p>home three</p>"
+
+
+# --- SiteRebuilder: one build at a time, requests coalesced --------------------------------
+
+
+def fake_build(tmp_path: Path, *, seconds: float, exit_code: int = 0) -> list[str]:
+    """A command that logs its start and end to tmp_path/builds, taking ``seconds``."""
+    script = textwrap.dedent(
+        f"""
+        import os, sys, time
+        log = open({str(tmp_path / "builds")!r}, "a")
+        log.write(f"start {{os.getpid()}}\\n"); log.flush()
+        time.sleep({seconds})
+        log.write("end\\n"); log.flush()
+        print("built 3 pages")
+        sys.exit({exit_code})
+        """
+    )
+    return [sys.executable, "-c", script]
+
+
+def builds(tmp_path: Path) -> list[str]:
+    path = tmp_path / "builds"
+    return path.read_text(encoding="utf-8").split() if path.exists() else []
+
+
+async def _requested(rebuilder: SiteRebuilder, times: int, tmp_path: Path) -> None:
+    task = asyncio.create_task(rebuilder.run())
+    rebuilder.request()
+    while not builds(tmp_path):  # the first build has started
+        await asyncio.sleep(0.01)
+    for _ in range(times):
+        rebuilder.request()
+        await asyncio.sleep(0.01)
+    while builds(tmp_path).count("end") < 2:
+        await asyncio.sleep(0.01)
+    await asyncio.sleep(0.5)  # time for a third build to start, which it must not
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
+
+
+def test_requests_during_a_build_make_one_more_build(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level("INFO", logger="dateline.serve")
+    rebuilder = SiteRebuilder(fake_build(tmp_path, seconds=0.5))
+    run(_requested, rebuilder, 5, tmp_path)
+    log = builds(tmp_path)
+    assert [word for word in log if not word.isdigit()] == ["start", "end", "start", "end"]
+    live = [r.getMessage() for r in caplog.records if "live" in r.getMessage()]
+    assert live == ["site rebuilt; the new site is live: built 3 pages"] * 2
+
+
+def test_a_failed_build_is_logged_with_its_output(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    rebuilder = SiteRebuilder(fake_build(tmp_path, seconds=0, exit_code=1))
+    assert run(rebuilder.build) is False
+    [record] = [r for r in caplog.records if r.levelname == "ERROR"]
+    assert record.getMessage() == (
+        "site rebuild failed (exit 1); still serving the last site:\nbuilt 3 pages"
+    )
+
+
+async def _cancelled_mid_build(rebuilder: SiteRebuilder, tmp_path: Path) -> int:
+    task = asyncio.create_task(rebuilder.run())
+    rebuilder.request()
+    while not builds(tmp_path):
+        await asyncio.sleep(0.01)
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
+    return int(builds(tmp_path)[1])
+
+
+def test_stopping_the_server_stops_a_build(tmp_path: Path) -> None:
+    rebuilder = SiteRebuilder(fake_build(tmp_path, seconds=60))
+    started = time.monotonic()
+    pid = run(_cancelled_mid_build, rebuilder, tmp_path)
+    assert time.monotonic() - started < 10
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+    assert "end" not in builds(tmp_path)
