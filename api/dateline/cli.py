@@ -8,16 +8,20 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
+import msgspec
 
 from dateline import dataset as dataset_module
 from dateline import diagnostics as diagnostics_module
 from dateline.diagnostics import Diagnostic
 from dateline.scaffold import ScaffoldError, new_event
+
+if TYPE_CHECKING:
+    from dateline.store import DatasetError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -52,6 +56,21 @@ def _selected(diagnostics: list[Diagnostic], paths: tuple[Path, ...]) -> list[Di
     return [d for d in diagnostics if inside(d.file)]
 
 
+def _as_shown(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """The diagnostics with their files as a person here would type them."""
+    return [
+        msgspec.structs.replace(d, file=diagnostics_module.display_path(d.file))
+        for d in diagnostics
+    ]
+
+
+def _refusal(error: DatasetError, outcome: str) -> click.ClickException:
+    """Print a broken dataset's errors as `check` does; the exception to exit with."""
+    errors = _as_shown(d for d in error.diagnostics if d.severity == "error")
+    click.echo(diagnostics_module.render_text(errors), nl=False, err=True)
+    return click.ClickException(f"{error}; {outcome}")
+
+
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @events_option
@@ -72,16 +91,7 @@ def check(paths: tuple[Path, ...], events: Path, output_format: str, strict: boo
     folders, while still resolving references against the whole dataset.
     """
     loaded = dataset_module.load(events, keep_events=False)
-    shown = [
-        Diagnostic(
-            file=diagnostics_module.display_path(d.file),
-            line=d.line,
-            column=d.column,
-            message=d.message,
-            severity=d.severity,
-        )
-        for d in _selected(loaded.diagnostics, paths)
-    ]
+    shown = _as_shown(_selected(loaded.diagnostics, paths))
     click.echo(diagnostics_module.RENDERERS[output_format](shown), nl=False)
     errors = sum(d.severity == "error" for d in shown)
     warnings = len(shown) - errors
@@ -200,19 +210,7 @@ def serve(
             site_config=config_file if rebuild else None,
         )
     except DatasetError as error:
-        errors = [
-            Diagnostic(
-                file=diagnostics_module.display_path(d.file),
-                line=d.line,
-                column=d.column,
-                message=d.message,
-                severity=d.severity,
-            )
-            for d in error.diagnostics
-            if d.severity == "error"
-        ]
-        click.echo(diagnostics_module.render_text(errors), nl=False, err=True)
-        raise click.ClickException(f"{error}; not serving") from None
+        raise _refusal(error, "not serving") from None
 
 
 @main.command()
@@ -253,6 +251,52 @@ def build(events: Path, out: Path, config_file: Path) -> None:
         f"{built.pagefind_seconds:.1f} s in {built.shards} shard"
         f"{'s' if built.shards != 1 else ''})"
     )
+
+
+@main.command()
+@click.argument(
+    "fmt", metavar="FORMAT", type=click.Choice(["json", "csv", "geojson", "ics", "atom", "sqlite"])
+)
+@events_option
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    default=None,
+    help="The file to write (default, or -: standard output; sqlite needs a file).",
+)
+@click.option(
+    "--base-url",
+    default=None,
+    help="The site's address, for links to its event pages in geojson, ics and atom.",
+)
+def export(fmt: str, events: Path, out: Path | None, base_url: str | None) -> None:
+    """Write every event as json, csv, geojson, ics, atom, or the compiled sqlite Store.
+
+    json is the API's /events list holding every event (the site's data/events.json); the
+    others are described in the README. Refuses a dataset with errors, printing them as
+    `check` does.
+    """
+    from dateline import formats
+    from dateline.store import DatasetError
+
+    to_stdout = out is None or str(out) == "-"
+    if fmt == "sqlite" and to_stdout:
+        raise click.UsageError("sqlite is a binary file: give --out FILE")
+    try:
+        if fmt == "sqlite":
+            assert out is not None
+            formats.copy_store(events, out)
+            return
+        body = formats.export(events, fmt, base_url=base_url)  # type: ignore[arg-type]
+    except DatasetError as error:
+        raise _refusal(error, "nothing exported") from None
+    if to_stdout:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(body)
+        sys.stdout.buffer.flush()
+    else:
+        assert out is not None
+        out.write_bytes(body)
 
 
 def _site_to_serve(events: Path, site_dir: Path, config_file: Path) -> Path | None:
