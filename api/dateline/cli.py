@@ -37,6 +37,17 @@ def events_option(command: F) -> F:
     )(command)
 
 
+def config_option(command: F) -> F:
+    return click.option(
+        "--config",
+        "config_file",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=Path("mkdocs.yml"),
+        show_default=True,
+        help="The site's MkDocs configuration.",
+    )(command)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="dateline")
 def main() -> None:
@@ -161,14 +172,7 @@ def new(
     show_default=True,
     help="The built site to serve at / (built first if the data or the site changed).",
 )
-@click.option(
-    "--config",
-    "config_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=Path("mkdocs.yml"),
-    show_default=True,
-    help="The site's MkDocs configuration.",
-)
+@config_option
 @click.option("--no-site", is_flag=True, help="Serve only the API, and a page of links at /.")
 def serve(
     events: Path,
@@ -222,14 +226,7 @@ def serve(
     show_default=True,
     help="The folder to write the site into (emptied first).",
 )
-@click.option(
-    "--config",
-    "config_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=Path("mkdocs.yml"),
-    show_default=True,
-    help="The site's MkDocs configuration.",
-)
+@config_option
 def build(events: Path, out: Path, config_file: Path) -> None:
     """Build the static site: the timeline, a page per event, tag, actor and place, the
     static JSON (data/events.json, data/events/<id>.json) and the Pagefind search index.

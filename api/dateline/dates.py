@@ -100,6 +100,7 @@ from dateutil import parser as dateutil_parser
 
 __all__ = [
     "END_OF_TIME",
+    "MONTHS",
     "DateError",
     "EdtfDate",
     "Precision",
@@ -195,7 +196,8 @@ _DATE_RE: Final = re.compile(
 )
 _OFFSET_RE: Final = re.compile(r"([+-])([0-9]{2})(?::([0-9]{2}))?", re.ASCII)
 
-_MONTHS: Final = (
+# Month names by number (index 0 unused), for labels here and on the site.
+MONTHS: Final = (
     "",
     "January",
     "February",
@@ -294,7 +296,7 @@ def _single(text: str) -> _Part:
     if day == "XX":
         start, end = _month_span(number, month_number)
         return _vague(
-            start, end, "month", f"some day in {_MONTHS[month_number]} {number}", qualifier
+            start, end, "month", f"some day in {MONTHS[month_number]} {number}", qualifier
         )
     day_number = 0 if day is None else _day(text, number, month_number, day)
     return _calendar(number, month_number, day_number, qualifier)
@@ -314,7 +316,7 @@ def _calendar(year: int, month: int, day: int, qualifier: str | None) -> _Part:
         core, precision = _day_words(start), "day"
     elif month:
         start, end = _month_span(year, month)
-        core, precision = f"{_MONTHS[month]} {year}", "month"
+        core, precision = f"{MONTHS[month]} {year}", "month"
     else:
         start, end = _year_span(year, 1)
         core, precision = str(year), "year"
@@ -438,13 +440,13 @@ def _day(text: str, year: int, month: int, digits: str) -> int:
     last = calendar.monthrange(year, month)[1]
     if not 1 <= day <= last:
         raise DateError(
-            f"{_quote(text)} is not a valid date: {_MONTHS[month]} {year} has {last} days"
+            f"{_quote(text)} is not a valid date: {MONTHS[month]} {year} has {last} days"
         )
     return day
 
 
 def _day_words(day: datetime.date) -> str:
-    return f"{day.day} {_MONTHS[day.month]} {day.year}"
+    return f"{day.day} {MONTHS[day.month]} {day.year}"
 
 
 def _timed(text: str, match: re.Match[str], year: int) -> _Part:
@@ -593,12 +595,12 @@ def _merged_range(first: tuple[int, int, int], last: tuple[int, int, int]) -> st
     if (m1 == 0) != (m2 == 0) or (d1 == 0) != (d2 == 0) or m1 == 0:
         return None  # mixed precisions, or years (which the generic "2017–2021" covers)
     if d1 == 0:
-        return f"{_MONTHS[m1]}–{_MONTHS[m2]} {y1}" if y1 == y2 else None
+        return f"{MONTHS[m1]}–{MONTHS[m2]} {y1}" if y1 == y2 else None
     if y1 != y2:
         return None
     if m1 == m2:
-        return f"{d1}–{d2} {_MONTHS[m1]} {y1}"
-    return f"{d1} {_MONTHS[m1]} – {d2} {_MONTHS[m2]} {y1}"
+        return f"{d1}–{d2} {MONTHS[m1]} {y1}"
+    return f"{d1} {MONTHS[m1]} – {d2} {MONTHS[m2]} {y1}"
 
 
 def earliest_year(d: EdtfDate) -> int | None:

@@ -23,7 +23,7 @@ from typing import Any, Final, Literal
 
 from markupsafe import Markup
 
-from dateline import markup
+from dateline import dates, markup
 from dateline.catalog import (
     Actor,
     Catalog,
@@ -54,21 +54,6 @@ SHELL_TEMPLATE: Final = "dateline/shell.html"
 SHELLED: Final = frozenset({"event", "tag", "actor", "place"})  # not in the nav: one chrome each
 INDEXED: Final = frozenset({"event", "actor", "place"})  # the pages the search index holds
 
-_MONTHS: Final = (
-    "",
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
 # Shown on hover and on keyboard focus next to a marked date (see the `flag` macro).
 FLAG_TEXT: Final = {
@@ -147,7 +132,7 @@ def _bucket(item: EventItem) -> tuple[str, str, str, str]:
     year_label = str(int(year))
     if date.precision not in _FINE:
         return (year, year_label, f"{year}-00", f"{year_label}, month not known")
-    return (year, year_label, f"{year}-{month}", f"{_MONTHS[int(month)]} {year_label}")
+    return (year, year_label, f"{year}-{month}", f"{dates.MONTHS[int(month)]} {year_label}")
 
 
 def timeline(items: Iterable[EventItem], *, newest_first: bool = True) -> list[Year]:
