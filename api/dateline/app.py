@@ -291,6 +291,14 @@ def get_event(event_id: FromPath[str], store: NamedDependency[Store]) -> resourc
     return _raw(found)  # type: ignore[no-any-return]
 
 
+def _first_events(
+    store: Store, selected: EventFilter, parameter: tuple[str, str]
+) -> resources.EventPage:
+    """The first page of a record's events, with the `/events` link that pages on."""
+    page = store.events(selected, sort="date", limit=50)
+    return _page(page, _link(f"{API}/events", [parameter], "date", page.next_key))
+
+
 @get("/actors", sync_to_thread=True, responses=ERRORS)
 def list_actors(store: NamedDependency[Store]) -> list[resources.ActorResource]:
     """Every actor, by id."""
@@ -303,9 +311,8 @@ def get_actor(actor_id: FromPath[str], store: NamedDependency[Store]) -> resourc
     found = store.actor(actor_id)
     if found is None:
         raise NotFoundException(detail=f"there is no actor '{actor_id}'")
-    page = store.events(EventFilter(actors=(actor_id,)), sort="date", limit=50)
-    link = _link(f"{API}/events", [("actor", actor_id)], "date", page.next_key)
-    return resources.ActorDetail(actor=_raw(found), events=_page(page, link))
+    events = _first_events(store, EventFilter(actors=(actor_id,)), ("actor", actor_id))
+    return resources.ActorDetail(actor=_raw(found), events=events)
 
 
 @get("/places", sync_to_thread=True, responses=ERRORS)
@@ -320,12 +327,10 @@ def get_place(place_id: FromPath[str], store: NamedDependency[Store]) -> resourc
     found = store.place(place_id)
     if found is None:
         raise NotFoundException(detail=f"there is no place '{place_id}'")
-    page = store.events(EventFilter(places=(place_id,)), sort="date", limit=50)
-    link = _link(f"{API}/events", [("place", place_id)], "date", page.next_key)
     return resources.PlaceDetail(
         place=_raw(found),
         children=[_raw(child) for child in store.children(place_id)],
-        events=_page(page, link),
+        events=_first_events(store, EventFilter(places=(place_id,)), ("place", place_id)),
     )
 
 
