@@ -56,7 +56,7 @@ TARGET_100K_GB = 6.0
 CHILD = """
 import dataclasses, json, sys
 from pathlib import Path
-from dateline import website
+from dateline.site import builder as website
 built = website.build(Path(sys.argv[1]), Path(sys.argv[2]), config_file=Path(sys.argv[3]))
 print(json.dumps({k: str(v) if isinstance(v, Path) else v
                   for k, v in dataclasses.asdict(built).items()}))

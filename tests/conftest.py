@@ -120,7 +120,7 @@ def client(store):  # type: ignore[no-untyped-def]
     """A Litestar TestClient of `create_app(store)`."""
     from litestar.testing import TestClient
 
-    from dateline.app import create_app
+    from dateline.web.app import create_app
 
     with TestClient(create_app(store)) as test_client:
         yield test_client
@@ -286,8 +286,8 @@ def world_client(world: Events):  # type: ignore[no-untyped-def]
     """A TestClient of the app over the `world` folder's store."""
     from litestar.testing import TestClient
 
-    from dateline.app import create_app
     from dateline.store import Store
+    from dateline.web.app import create_app
 
     with TestClient(create_app(Store.open(world.root))) as test_client:
         yield test_client
@@ -313,7 +313,7 @@ EDIT_URL = "https://git.example.org/dateline/edit/main/"
 def build_site(events: Path, out: Path, **options: object) -> Path:
     """Build the site of ``events`` into ``out`` as `dateline build` does (``options``: see
     ``website.build``)."""
-    from dateline import website
+    from dateline.site import builder as website
 
     website.build(events, out, config_file=REPO / "mkdocs.yml", options=options)
     return out

@@ -156,8 +156,8 @@ def test_paging_loses_and_repeats_nothing(world_client: Client, sort: str, limit
 
 
 def test_paging_through_ties_and_filters(events: Events) -> None:
-    from dateline.app import create_app
     from dateline.store import Store
+    from dateline.web.app import create_app
 
     for n in range(30):
         events.write(
@@ -268,8 +268,8 @@ def test_places(world_client: Client) -> None:
 
 
 def test_actor_and_place_events_page_on(world: Events) -> None:
-    from dateline.app import create_app
     from dateline.store import Store
+    from dateline.web.app import create_app
 
     for n in range(51):
         events_text = (
@@ -375,7 +375,7 @@ def test_index_page_and_docs(world_client: Client) -> None:
 
 
 def test_a_built_site_is_served_at_the_root(store: Any, tmp_path: Any) -> None:
-    from dateline.app import create_app
+    from dateline.web.app import create_app
 
     site = tmp_path / "built"
     site.mkdir()

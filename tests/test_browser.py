@@ -18,8 +18,8 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from conftest import REPO, Events, StaticServer, build_site
-from dateline.query import event_filter
 from dateline.store import EventFilter, Store
+from dateline.web.parameters import event_filter
 
 ARTIFACTS = REPO / "build" / "artifacts"
 SHADDADI = "2026-01-al-shaddadi-prison-falls-to-government-troops"

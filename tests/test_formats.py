@@ -17,9 +17,10 @@ import pytest
 from litestar.testing import TestClient
 
 from conftest import Events, world_event
-from dateline import feeds, formats
-from dateline.catalog import Catalog
+from dateline import formats
+from dateline.site.catalog import Catalog
 from dateline.store import DatasetError, EventFilter, Store
+from dateline.web import feeds
 
 Client = TestClient[Any]
 

@@ -22,8 +22,8 @@ from schemathesis import GenerationMode
 from schemathesis.checks import negative_data_rejection, positive_data_acceptance
 
 from conftest import Events
-from dateline.app import create_app
 from dateline.store import Store
+from dateline.web.app import create_app
 
 EXAMPLES = {GenerationMode.POSITIVE: 40, GenerationMode.NEGATIVE: 20}
 EXCLUDED = [positive_data_acceptance, negative_data_rejection]

@@ -18,8 +18,9 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from conftest import EDIT_URL, REPO, Events, build_site
-from dateline import markup, pages, searchindex, shell, website
 from dateline.model import Figure
+from dateline.site import builder as website
+from dateline.site import markup, pages, searchindex, shell
 from dateline.store import EventFilter, Store
 
 SHADDADI = "2026-01-al-shaddadi-prison-falls-to-government-troops"
@@ -273,7 +274,7 @@ def test_figures_read_as_prose(figure: Figure, text: str) -> None:
 
 
 def test_the_timeline_groups_by_year_and_month_newest_first(store: Store) -> None:
-    from dateline.catalog import EventItem
+    from dateline.site.catalog import EventItem
 
     decode = msgspec.json.Decoder(EventItem).decode
     items = [decode(i) for i in store.events(EventFilter(), sort="date", limit=500).items]
@@ -286,7 +287,7 @@ def test_the_timeline_groups_by_year_and_month_newest_first(store: Store) -> Non
 
 
 def test_the_place_tree_puts_each_place_under_its_parent(store: Store) -> None:
-    from dateline.catalog import Place
+    from dateline.site.catalog import Place
 
     places = msgspec.json.decode(store.listing("places"), type=list[Place])
     tree = pages.place_tree({p.id: p for p in sorted(places, key=lambda p: p.name)})

@@ -18,11 +18,11 @@ import anyio
 import pytest
 from litestar.testing import TestClient
 
-from dateline import website
-from dateline.app import create_app
-from dateline.server import SiteRebuilder
-from dateline.sitefiles import SiteFiles
+from dateline.site import builder as website
 from dateline.store import Store
+from dateline.web.app import create_app
+from dateline.web.server import SiteRebuilder
+from dateline.web.sitefiles import SiteFiles
 
 T = TypeVar("T")
 

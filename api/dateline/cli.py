@@ -198,8 +198,8 @@ def serve(
     /api/v1/health, and rebuilds nothing: the last good data and site are still served.
     Only the events are watched: a change to site/ or mkdocs.yml needs a restart.
     """
-    from dateline import server  # the web stack loads only for this command
     from dateline.store import DatasetError
+    from dateline.web import server  # the web stack loads only for this command
 
     site = None if no_site else _site_to_serve(events, site_dir, config_file)
     rebuild = site is not None and config_file.is_file()
@@ -233,11 +233,11 @@ def build(events: Path, out: Path, config_file: Path) -> None:
 
     Refuses to build if the dataset has errors, and prints them as `check` does.
     """
-    from dateline import website  # MkDocs loads only for this command
+    from dateline.site import builder  # MkDocs loads only for this command
 
     try:
-        built = website.build(events, out, config_file=config_file)
-    except website.BuildError as error:
+        built = builder.build(events, out, config_file=config_file)
+    except builder.BuildError as error:
         click.echo(str(error), err=True)
         raise click.ClickException("the site was not built") from None
     click.echo(
@@ -304,11 +304,11 @@ def _site_to_serve(events: Path, site_dir: Path, config_file: Path) -> Path | No
             return site_dir
         click.echo(f"no {config_file} here and no site in {site_dir}: serving the API only")
         return None
-    from dateline import website  # MkDocs loads only when a site is served
+    from dateline.site import builder  # MkDocs loads only when a site is served
 
     try:
-        built = website.ensure_built(events, site_dir, config_file=config_file)
-    except website.BuildError as error:
+        built = builder.ensure_built(events, site_dir, config_file=config_file)
+    except builder.BuildError as error:
         click.echo(str(error), err=True)
         raise click.ClickException("the site was not built; not serving") from None
     where = diagnostics_module.display_path(site_dir)

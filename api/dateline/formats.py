@@ -3,7 +3,7 @@ and the site alike, so that they cannot drift.
 
 Every serialiser reads the events as the API publishes them: the encoded
 :class:`~dateline.resources.EventResource` of each event, as the Store holds it, decoded into
-the view of :mod:`dateline.catalog` (a date's ``start``/``end`` are the API's strings,
+the view of :mod:`dateline.site.catalog` (a date's ``start``/``end`` are the API's strings,
 ``2017-08-01`` or ``2026-01-21T10:00:00Z``). No field is derived from the event files again.
 
 =========  ==========================  ======================================================
@@ -41,7 +41,7 @@ from typing import Final, Literal
 import icalendar
 import msgspec
 
-from dateline.catalog import Date, EventResource
+from dateline.site.catalog import Date, EventResource
 from dateline.store import EventFilter, Store
 
 Format = Literal["json", "csv", "geojson", "ics", "atom", "sqlite"]

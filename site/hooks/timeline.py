@@ -1,8 +1,8 @@
 """The MkDocs hook that turns the Store into pages: glue only.
 
-Each handler hands its work to :mod:`dateline.pages` (what a page says) and the templates in
+Each handler hands its work to :mod:`dateline.site.pages` (what a page says) and the templates in
 ``site/overrides/dateline/`` (how it looks). The data comes from
-:func:`dateline.catalog.open_catalog`, which loads the events with the same code as
+:func:`dateline.site.catalog.open_catalog`, which loads the events with the same code as
 ``dateline check``: a dataset with errors fails the build with the messages ``check`` prints.
 """
 
@@ -22,7 +22,8 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from dateline import catalog, diagnostics, pages
+from dateline import diagnostics
+from dateline.site import catalog, pages
 
 # The site of the build in progress: MkDocs hooks are modules, and this is their state.
 _site: pages.Site | None = None

@@ -16,8 +16,11 @@ from litestar.di import NamedDependency
 from litestar.exceptions import ClientException
 from litestar.handlers import HTTPRouteHandler
 
-from dateline import formats, query
-from dateline.app import (
+from dateline import formats
+from dateline.formats import Format
+from dateline.store import Store
+from dateline.web import parameters as query
+from dateline.web.app import (
     API,
     ERRORS,
     Actors,
@@ -29,8 +32,6 @@ from dateline.app import (
     Text,
     To,
 )
-from dateline.formats import Format
-from dateline.store import Store
 
 MAX_EVENTS: Final = 10_000
 

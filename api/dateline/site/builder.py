@@ -1,7 +1,7 @@
 """The static site: MkDocs (with the hook in ``site/hooks/``) and Pagefind over its output.
 
 :func:`build` runs MkDocs in this process; the hook runs Pagefind over the pages in shards as
-MkDocs writes them (:mod:`dateline.searchindex` says why). :func:`ensure_built` is
+MkDocs writes them (:mod:`dateline.site.searchindex` says why). :func:`ensure_built` is
 what ``dateline serve`` calls: it builds only when the inputs changed since the last build,
 which it knows from a content hash stored next to the output (``build/site.hash`` for
 ``build/site``). The hash covers everything the output depends on: the events folder, the
@@ -33,13 +33,13 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
 from dateline import diagnostics
-from dateline.pages import Stats
-from dateline.searchindex import SearchIndexError
+from dateline.site.pages import Stats
+from dateline.site.searchindex import SearchIndexError
 from dateline.store import DatasetError, Store
 
 DEFAULT_OUT: Final = Path("build/site")
 DEFAULT_CONFIG: Final = Path("mkdocs.yml")
-_PACKAGE: Final = Path(__file__).resolve().parent
+_PACKAGE: Final = Path(__file__).resolve().parent.parent  # the whole dateline package
 _VERSIONS: Final = ("mkdocs", "mkdocs-material", "pagefind", "pagefind-bin")
 
 

@@ -4,8 +4,8 @@ The MkDocs hook (``site/hooks/dateline.py``) is glue: it asks a :class:`Site` fo
 to add, and for each page's title, template and context. This module decides what a page
 says; the templates in ``site/overrides/dateline/`` decide how it looks.
 
-Every page is rendered from the :class:`~dateline.catalog.Catalog`, that is from the Store the
-API serves. Contributor Markdown goes through :func:`dateline.markup.render`; every other text
+Every page is rendered from the :class:`~dateline.site.catalog.Catalog`, that is from the Store the
+API serves. Contributor Markdown goes through :func:`dateline.site.markup.render`; every other text
 is plain and is escaped by the templates (they are autoescaped; see the hook's ``on_env``).
 
 Links between generated pages are relative (``../../events/<id>/``), so the built site works
@@ -23,8 +23,10 @@ from typing import Any, Final, Literal
 
 from markupsafe import Markup
 
-from dateline import dates, markup
-from dateline.catalog import (
+from dateline import dates
+from dateline.model import STATUSES, Figure, Status
+from dateline.site import markup
+from dateline.site.catalog import (
     Actor,
     Catalog,
     Claim,
@@ -34,9 +36,8 @@ from dateline.catalog import (
     PlaceRef,
     Source,
 )
-from dateline.model import STATUSES, Figure, Status
-from dateline.searchindex import SHARD_SIZE, SearchIndex
-from dateline.shell import Fragments, Shells
+from dateline.site.searchindex import SHARD_SIZE, SearchIndex
+from dateline.site.shell import Fragments, Shells
 
 Kind = Literal["event", "tag", "actor", "place", "tags", "actors", "places"]
 

@@ -32,10 +32,10 @@ import watchfiles
 from litestar import Litestar
 
 from dateline import dataset as dataset_module
-from dateline.app import Served, create_app, served
 from dateline.dataset import EventFile
 from dateline.diagnostics import Diagnostic
 from dateline.store import DatasetError, Store, file_digests
+from dateline.web.app import Served, create_app, served
 
 logger = logging.getLogger("dateline.serve")
 
@@ -96,7 +96,8 @@ class SiteRebuilder:
     coalesce: while a build runs, any number of requests make one more build, which starts
     when it ends and reads the events as they are then. ``dateline build`` writes the new site
     beside the served one and swaps it in when complete, so a failed build leaves the served
-    site as it was (:mod:`dateline.sitefiles` says how requests that straddle a swap stay whole).
+    site as it was (:mod:`dateline.web.sitefiles` says how requests that straddle a swap stay
+    whole).
     """
 
     def __init__(self, command: Sequence[str]) -> None:

@@ -25,7 +25,7 @@ events at a place within that radius. ``sort`` is ``date`` (the default), ``-dat
 ``relevance`` (the default with ``q``, and only with ``q``); ``limit`` is 1-500 (50); each page
 gives ``total`` and a ``next`` URL carrying an opaque ``cursor``.
 
-Every 4xx is ``application/problem+json`` (see :mod:`dateline.problems`); every successful
+Every 4xx is ``application/problem+json`` (see :mod:`dateline.web.problems`); every successful
 read has a strong ``ETag``, answers ``If-None-Match`` with a 304, and says
 ``Cache-Control: public, max-age=60``; responses of 500 bytes or more are gzipped when the
 client accepts it, and any origin may read (CORS).
@@ -63,14 +63,15 @@ from litestar.openapi.spec import OpenAPIFormat, OpenAPIType, Schema
 from litestar.params import FromPath, QueryParameter
 from litestar.types import Scope
 
-from dateline import model, query, resources
+from dateline import model, resources
 from dateline.diagnostics import Diagnostic
-from dateline.etags import ConditionalGetMiddleware
 from dateline.loading import did_you_mean
-from dateline.problems import MEDIA_TYPE, Problem, exception_handlers
-from dateline.query import InvalidParam, InvalidParameters
-from dateline.sitefiles import site_router
 from dateline.store import EventFilter, Key, Page, Sort, Store, unique
+from dateline.web import parameters as query
+from dateline.web.conditional import ConditionalGetMiddleware
+from dateline.web.parameters import InvalidParam, InvalidParameters
+from dateline.web.problems import MEDIA_TYPE, Problem, exception_handlers
+from dateline.web.sitefiles import site_router
 
 API: Final = "/api/v1"
 DOCS: Final = f"{API}/docs"
@@ -521,7 +522,7 @@ def create_app(
 
     ``lifespan`` runs alongside the app (``dateline serve --reload`` watches the events there).
     """
-    from dateline import feeds  # its handlers use this module's parameters
+    from dateline.web import feeds  # its handlers use this module's parameters
 
     state = Served(store)
     api = Router(

@@ -1,7 +1,7 @@
 """The built site at ``/``: its files served so that a rebuild swapping the folder tears nothing.
 
 ``dateline serve --reload`` rebuilds the site beside the folder it serves and swaps the new one
-in while requests are being answered (:func:`dateline.website.build`). Litestar's static files
+in while requests are being answered (:func:`dateline.site.builder.build`). Litestar's static files
 look a file up by its path twice, once for its size and once to read it; a swap between the two
 would send the new file's bytes under the old file's length. Here each file is opened once, and
 its length, time and bytes all come from that open file, which stays readable when a swap has

@@ -30,7 +30,7 @@ from litestar.exceptions import HTTPException, ValidationException
 from litestar.types import ExceptionHandlersMap
 
 from dateline.model import STATUSES
-from dateline.query import InvalidParam, InvalidParameters
+from dateline.web.parameters import InvalidParam, InvalidParameters
 
 MEDIA_TYPE: Final = "application/problem+json"
 
