@@ -7,10 +7,16 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from hypothesis import settings
 
 from dateline.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
+
+# No per-example deadline: on a shared machine one slow example is the machine, not the code,
+# and a timed test that flakes turns CI red on its own. Speed is measured in benchmarks/.
+settings.register_profile("dateline", deadline=None)
+settings.load_profile("dateline")
 
 ACTORS = """\
 sdf:

@@ -274,7 +274,7 @@ def test_figures_read_as_prose(figure: Figure, text: str) -> None:
 
 
 def test_the_timeline_groups_by_year_and_month_newest_first(store: Store) -> None:
-    from dateline.site.catalog import EventItem
+    from dateline.resources import EventItem
 
     decode = msgspec.json.Decoder(EventItem).decode
     items = [decode(i) for i in store.events(EventFilter(), sort="date", limit=500).items]
@@ -287,7 +287,7 @@ def test_the_timeline_groups_by_year_and_month_newest_first(store: Store) -> Non
 
 
 def test_the_place_tree_puts_each_place_under_its_parent(store: Store) -> None:
-    from dateline.site.catalog import Place
+    from dateline.resources import PlaceResource as Place
 
     places = msgspec.json.decode(store.listing("places"), type=list[Place])
     tree = pages.place_tree({p.id: p for p in sorted(places, key=lambda p: p.name)})

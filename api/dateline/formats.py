@@ -2,9 +2,9 @@
 and the site alike, so that they cannot drift.
 
 Every serialiser reads the events as the API publishes them: the encoded
-:class:`~dateline.resources.EventResource` of each event, as the Store holds it, decoded into
-the view of :mod:`dateline.site.catalog` (a date's ``start``/``end`` are the API's strings,
-``2017-08-01`` or ``2026-01-21T10:00:00Z``). No field is derived from the event files again.
+:class:`~dateline.resources.EventResource` of each event, as the Store holds it, decoded back
+into that Struct (a date's ``start``/``end`` are the API's strings, ``2017-08-01`` or
+``2026-01-21T10:00:00Z``). No field is derived from the event files again.
 
 =========  ==========================  ======================================================
 format     media type                  what it holds
@@ -41,7 +41,9 @@ from typing import Final, Literal
 import icalendar
 import msgspec
 
-from dateline.site.catalog import Date, EventResource
+from dateline import resources
+from dateline.resources import DateResource as Date
+from dateline.resources import EventResource
 from dateline.store import EventFilter, Store
 
 Format = Literal["json", "csv", "geojson", "ics", "atom", "sqlite"]
@@ -77,7 +79,7 @@ CSV_COLUMNS: Final = (
     "file",
 )
 
-_decode = msgspec.json.Decoder(EventResource).decode
+_decode = resources.decoder(EventResource).decode
 
 
 class TooMany(Exception):
@@ -123,7 +125,7 @@ def _stored(store: Store, event_id: str) -> bytes:
 
 def json(items: Sequence[bytes]) -> bytes:
     """The ``/events`` list holding every item given: ``{"items": [...], "total", "next"}``."""
-    return b'{"items":[%b],"total":%d,"next":null}' % (b",".join(items), len(items))
+    return resources.listing(items)
 
 
 # --- csv -------------------------------------------------------------------------------------

@@ -5,8 +5,8 @@ is one of these Structs, built here from a loaded :class:`~dateline.dataset.Data
 representations cannot drift apart. They differ from the file format (:mod:`dateline.model`)
 on purpose:
 
-* every date is an :class:`~dateline.dates.EdtfDate` (the text as written, its span and a
-  label), never bare EDTF text;
+* every date is a :class:`DateResource` (the text as written, its span and a label), never
+  bare EDTF text;
 * references are resolved: an actor or place is ``{id, name}`` (a place also carries its
   coordinates), so a client needs no second request to show a name;
 * ``related_by`` lists the events that name this one in their ``related``, so a relation can
@@ -16,29 +16,62 @@ on purpose:
 The list item, :class:`EventItem`, is the event without its long parts (summary, claims,
 sources, updates); its ``snippet`` is set only for a full-text query, and is last so that a
 store can append it to an item it encoded once (see :func:`with_snippet`).
+
+These Structs are the one family of published shapes: the API encodes them, and the site and
+the exports decode the Store's bytes back into them (:func:`decoder`), so a field added here
+reaches every output, and no reader keeps a copy of the shape that could fall behind.
 """
 
 from __future__ import annotations
 
+import datetime
 import os
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal, TypeVar
 
 import msgspec
 
 from dateline import dates
 from dateline.dataset import Dataset
-from dateline.dates import EdtfDate
+from dateline.dates import EdtfDate, Precision
 from dateline.diagnostics import Diagnostic
 from dateline.model import Actor, Event, Figure, Place, Qualifier, Status
 
 Interval = Literal["year", "month", "day"]
+T = TypeVar("T")
 
 
 class Resource(msgspec.Struct, frozen=True, kw_only=True):
     """Base of every published shape: immutable, built by keyword."""
+
+
+# A bound as JSON writes it: "2017-08-01" for a date, "2026-01-21T10:00:00Z" for a moment (UTC).
+# Text rather than `date | datetime`, which msgspec can neither decode nor describe (it allows
+# one date-like type in a union); the schema says which two forms the text takes.
+Bound = Annotated[
+    str,
+    msgspec.Meta(
+        description="A date (YYYY-MM-DD), or a UTC timestamp when the EDTF gives a time of day.",
+        extra_json_schema={"anyOf": [{"format": "date"}, {"format": "date-time"}]},
+    ),
+]
+
+
+class DateResource(Resource, frozen=True):
+    """A date: the EDTF text as written, the span ``[start, end)`` it covers, and its label.
+
+    ``start`` and ``end`` are null where the date is open or unknown at that end.
+    """
+
+    edtf: str
+    start: Bound | None
+    end: Bound | None
+    precision: Precision
+    approximate: bool
+    uncertain: bool
+    label: str
 
 
 class Ref(Resource, frozen=True):
@@ -74,20 +107,20 @@ class ClaimResource(Resource, frozen=True):
     text: str
     figure: FigureResource | None
     source: int | None
-    date: EdtfDate | None
+    date: DateResource | None
 
 
 class SourceResource(Resource, frozen=True):
     title: str
     publisher: str
     url: str | None
-    published: EdtfDate | None
+    published: DateResource | None
     archived: str | None
     note: str | None
 
 
 class UpdateResource(Resource, frozen=True):
-    date: EdtfDate
+    date: DateResource
     note: str
     status: Status | None
 
@@ -97,7 +130,7 @@ class EventResource(Resource, frozen=True):
 
     id: str
     title: str
-    date: EdtfDate
+    date: DateResource
     summary: str
     status: Status
     tags: list[str]
@@ -116,7 +149,7 @@ class EventItem(Resource, frozen=True):
 
     id: str
     title: str
-    date: EdtfDate
+    date: DateResource
     status: Status
     tags: list[str]
     actors: list[Ref]
@@ -184,7 +217,7 @@ class ClaimItem(Resource, frozen=True):
     text: str
     figure: FigureResource | None
     source: int | None
-    date: EdtfDate | None
+    date: DateResource | None
 
 
 class ClaimPage(Resource, frozen=True):
@@ -230,8 +263,26 @@ class Health(Resource, frozen=True):
 # --- building --------------------------------------------------------------------------------
 
 
-def _date(text: str | None) -> EdtfDate | None:
-    return None if text is None else dates.parse(text)
+def date(parsed: EdtfDate) -> DateResource:
+    """The published shape of a parsed date."""
+    return DateResource(
+        edtf=parsed.edtf,
+        start=_bound(parsed.start),
+        end=_bound(parsed.end),
+        precision=parsed.precision,
+        approximate=parsed.approximate,
+        uncertain=parsed.uncertain,
+        label=parsed.label,
+    )
+
+
+def _bound(bound: datetime.date | None) -> str | None:
+    # msgspec's own text for the value: a date's ISO form, a UTC moment's RFC 3339 with "Z".
+    return None if bound is None else str(msgspec.to_builtins(bound))
+
+
+def _date(text: str | None) -> DateResource | None:
+    return None if text is None else date(dates.parse(text))
 
 
 def _figure(figure: Figure | None) -> FigureResource | None:
@@ -311,7 +362,7 @@ class Builder:
         return EventResource(
             id=event_id,
             title=event.title,
-            date=event.when,
+            date=date(event.when),
             summary=event.summary,
             status=event.status,
             tags=list(event.tags),
@@ -332,7 +383,7 @@ class Builder:
             related=list(event.related),
             related_by=self.related_by.get(event_id, []),
             updates=[
-                UpdateResource(date=dates.parse(u.date), note=u.note, status=u.status)
+                UpdateResource(date=date(dates.parse(u.date)), note=u.note, status=u.status)
                 for u in event.updates
             ],
             file=self.file(event_id),
@@ -343,7 +394,7 @@ class Builder:
         return EventItem(
             id=event_id,
             title=event.title,
-            date=event.when,
+            date=date(event.when),
             status=event.status,
             tags=list(event.tags),
             actors=[self.actor_ref(a) for a in event.actors],
@@ -447,6 +498,18 @@ _NULL_END = b"null}"
 def encode(resource: msgspec.Struct) -> bytes:
     """The JSON of a resource, as every Dateline output writes it."""
     return _encoder.encode(resource)
+
+
+def decoder(shape: type[T]) -> msgspec.json.Decoder[T]:
+    """A decoder of the Store's encoded bytes back into a published shape (site, exports)."""
+    return msgspec.json.Decoder(shape)
+
+
+def listing(items: Sequence[bytes], total: int | None = None, next: str | None = None) -> bytes:
+    """The bytes of a list envelope (:class:`EventPage`, :class:`ClaimPage`) around items
+    encoded already, as encoding the Struct would write them: ``{"items", "total", "next"}``."""
+    count = len(items) if total is None else total
+    return b'{"items":[%b],"total":%d,"next":%b}' % (b",".join(items), count, _encoder.encode(next))
 
 
 def with_snippet(item: bytes, snippet: str | None) -> bytes:

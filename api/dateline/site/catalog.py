@@ -7,11 +7,8 @@ as they are, and the lists of events per tag, actor and place are the Store's ow
 queries (an actor's events include those where it only makes a claim; a place's include the
 places within it), exactly as ``/api/v1/events?actor=...`` answers them.
 
-Pages need Python objects, so the encoded resources are decoded into the view types below.
-They mirror :mod:`dateline.resources` with one difference: a date's ``start`` and ``end`` stay
-the strings the API sends (``2017-08-01`` or ``2026-01-20T11:30:00Z``), because msgspec
-cannot decode one field as either a date or a timestamp. Fields the site does not use are
-ignored, so the API can grow without breaking the site.
+Pages need Python objects, so the encoded resources are decoded back into the Structs of
+:mod:`dateline.resources`, the one family of published shapes.
 """
 
 from __future__ import annotations
@@ -22,132 +19,31 @@ from typing import Literal
 
 import msgspec
 
+from dateline import resources
 from dateline import store as store_module
-from dateline.model import Figure, Status
+from dateline.resources import (
+    ActorResource,
+    EventItem,
+    EventResource,
+    PlaceRef,
+    PlaceResource,
+    TagResource,
+)
 from dateline.store import DatasetError, EventFilter, Store
 
-__all__ = [
-    "Catalog",
-    "DatasetError",
-    "Date",
-    "EventItem",
-    "EventResource",
-    "open_catalog",
-]
+__all__ = ["Catalog", "DatasetError", "open_catalog"]
 
 Facet = Literal["tag", "actor", "place"]
 
 
-class View(msgspec.Struct, frozen=True, kw_only=True):
-    """Base of the decoded shapes: immutable; unknown fields are ignored (see the docstring)."""
-
-
-class Date(View, frozen=True):
-    edtf: str
-    start: str | None
-    end: str | None
-    precision: str
-    approximate: bool
-    uncertain: bool
-    label: str
-
-
-class Ref(View, frozen=True):
-    id: str
-    name: str
-
-
-class PlaceRef(View, frozen=True):
-    id: str
-    name: str
-    lat: float | None = None
-    lon: float | None = None
-
-
-class Claim(View, frozen=True):
-    by: Ref
-    text: str
-    figure: Figure | None = None
-    source: int | None = None
-    date: Date | None = None
-
-
-class Source(View, frozen=True):
-    title: str
-    publisher: str
-    url: str | None = None
-    published: Date | None = None
-    archived: str | None = None
-    note: str | None = None
-
-
-class Update(View, frozen=True):
-    date: Date
-    note: str
-    status: Status | None = None
-
-
-class EventItem(View, frozen=True):
-    id: str
-    title: str
-    date: Date
-    status: Status
-    tags: list[str]
-    actors: list[Ref]
-    places: list[PlaceRef]
-
-
-class EventResource(View, frozen=True):
-    id: str
-    title: str
-    date: Date
-    summary: str
-    status: Status
-    tags: list[str]
-    actors: list[Ref]
-    places: list[PlaceRef]
-    claims: list[Claim]
-    sources: list[Source]
-    related: list[str]
-    related_by: list[str]
-    updates: list[Update]
-    file: str
-
-
-class Actor(View, frozen=True):
-    id: str
-    name: str
-    kind: str
-    aliases: list[str]
-    description: str | None = None
-    event_count: int = 0
-
-
-class Place(View, frozen=True):
-    id: str
-    name: str
-    kind: str
-    aliases: list[str]
-    within: PlaceRef | None = None
-    lat: float | None = None
-    lon: float | None = None
-    description: str | None = None
-    event_count: int = 0
-
-
-class Tag(View, frozen=True):
-    id: str
-    count: int
-
-
-class _Id(View, frozen=True):
+class _Id(msgspec.Struct, frozen=True):
     id: str
 
 
-_items = msgspec.json.Decoder(EventItem)
-_event = msgspec.json.Decoder(EventResource)
-_ids = msgspec.json.Decoder(_Id)
-_refs = msgspec.json.Decoder(PlaceRef)
+_items = resources.decoder(EventItem)
+_event = resources.decoder(EventResource)
+_ids = resources.decoder(_Id)
+_refs = resources.decoder(PlaceRef)
 
 
 class Catalog:
@@ -160,19 +56,15 @@ class Catalog:
         self.items = [_items.decode(item) for item in everything.items]
         self.by_id = {item.id: item for item in self.items}
         self.position = {item.id: n for n, item in enumerate(self.items)}  # in date order
-        actors = msgspec.json.decode(store.listing("actors"), type=list[Actor])
-        places = msgspec.json.decode(store.listing("places"), type=list[Place])
+        actors = resources.decoder(list[ActorResource]).decode(store.listing("actors"))
+        places = resources.decoder(list[PlaceResource]).decode(store.listing("places"))
         self.actors = {a.id: a for a in sorted(actors, key=lambda a: (a.name.casefold(), a.id))}
         self.places = {p.id: p for p in sorted(places, key=lambda p: (p.name.casefold(), p.id))}
-        self.tags = msgspec.json.decode(store.listing("tags"), type=list[Tag])
+        self.tags = resources.decoder(list[TagResource]).decode(store.listing("tags"))
 
     def _page(self, query: EventFilter) -> store_module.Page:
         limit = max(1, self.store.counts.events)
         return self.store.events(query, sort="date", limit=limit)
-
-    @property
-    def revision(self) -> str:
-        return self.store.revision
 
     def event(self, event_id: str) -> EventResource:
         return _event.decode(self.event_json(event_id))
@@ -186,10 +78,7 @@ class Catalog:
 
     def events_json(self) -> bytes:
         """Every event as ``/api/v1/events`` lists them: one page holding all, oldest first."""
-        # The Store's items are already encoded; joining them spares decoding and re-encoding
-        # every event, and the result is byte for byte what the API's serialiser would write.
-        items = b",".join(self.item_bytes)
-        return b'{"items":[%b],"total":%d,"next":null}' % (items, len(self.item_bytes))
+        return resources.listing(self.item_bytes)
 
     def claims_json(self) -> bytes:
         """Every claim as ``/api/v1/claims`` lists them: one page holding all.
@@ -198,8 +87,7 @@ class Catalog:
         makes a claim, as on the actor's page and in the API.
         """
         page = self.store.claims(limit=max(1, self.store.counts.claims))
-        items = b",".join(page.items)
-        return b'{"items":[%b],"total":%d,"next":null}' % (items, page.total)
+        return resources.listing(page.items, page.total)
 
     def events_of(self, facet: Facet, value: str) -> list[EventItem]:
         """The events with this tag, actor or place (or a place within it), oldest first."""
@@ -214,7 +102,7 @@ class Catalog:
         """The places directly within this one, by name."""
         return [_refs.decode(ref) for ref in self.store.children(place_id)]
 
-    def ancestors(self, place_id: str) -> Iterator[Place]:
+    def ancestors(self, place_id: str) -> Iterator[PlaceResource]:
         """The places that hold this one, nearest first."""
         seen = {place_id}
         parent = self.places[place_id].within

@@ -24,18 +24,19 @@ from typing import Any, Final, Literal
 from markupsafe import Markup
 
 from dateline import dates
-from dateline.model import STATUSES, Figure, Status
-from dateline.site import markup
-from dateline.site.catalog import (
-    Actor,
-    Catalog,
-    Claim,
+from dateline.model import STATUSES, Status
+from dateline.resources import (
+    ActorResource,
+    ClaimResource,
     EventItem,
     EventResource,
-    Place,
+    FigureResource,
     PlaceRef,
-    Source,
+    PlaceResource,
+    SourceResource,
 )
+from dateline.site import markup
+from dateline.site.catalog import Catalog
 from dateline.site.searchindex import SHARD_SIZE, SearchIndex
 from dateline.site.shell import Fragments, Shells
 
@@ -84,10 +85,11 @@ def number(value: float) -> str:
     return f"{value:,}"
 
 
-def figure_text(figure: Figure) -> str:
+def figure_text(figure: FigureResource) -> str:
     """``at least 1,500 people``, ``100–150 people``, ``about 3 km``."""
     if figure.value is not None:
-        return f"{QUALIFIERS[figure.exactness]}{number(figure.value)} {figure.unit}"
+        qualifier = QUALIFIERS[figure.qualifier or "exact"]
+        return f"{qualifier}{number(figure.value)} {figure.unit}"
     # The model guarantees a range where there is no value.
     assert figure.low is not None
     assert figure.high is not None
@@ -167,14 +169,14 @@ class Option:
     within: str = ""  # places: the parent's id, so the filter can include the places within
 
 
-def place_tree(places: dict[str, Place]) -> list[Option]:
+def place_tree(places: dict[str, PlaceResource]) -> list[Option]:
     """Every place, each followed by the places within it, by name at every level."""
-    children: dict[str | None, list[Place]] = {}
+    children: dict[str | None, list[PlaceResource]] = {}
     for place in places.values():  # already sorted by name
         parent = place.within.id if place.within and place.within.id in places else None
         children.setdefault(parent, []).append(place)
     options: list[Option] = []
-    stack: list[tuple[Place, int]] = [(p, 0) for p in reversed(children.get(None, []))]
+    stack: list[tuple[PlaceResource, int]] = [(p, 0) for p in reversed(children.get(None, []))]
     seen: set[str] = set()
     while stack:
         place, depth = stack.pop()
@@ -200,9 +202,9 @@ class Filters:
 
 @dataclass(frozen=True)
 class ClaimView:
-    claim: Claim
+    claim: ClaimResource
     figure: str | None  # "at least 1,500 people"
-    source: Source | None
+    source: SourceResource | None
 
 
 @dataclass(frozen=True)
@@ -218,8 +220,8 @@ class EventView:
     figures: list[ClaimView]
     statements: list[ClaimView]
     related: list[Related]
-    actors: list[Actor]
-    places: list[Place]
+    actors: list[ActorResource]
+    places: list[PlaceResource]
     edit_url: str | None
     json_url: str
 
@@ -232,14 +234,14 @@ class TagView:
 
 @dataclass(frozen=True)
 class ActorView:
-    actor: Actor
+    actor: ActorResource
     years: list[Year]
 
 
 @dataclass(frozen=True)
 class PlaceView:
-    place: Place
-    ancestors: list[Place]
+    place: PlaceResource
+    ancestors: list[PlaceResource]
     children: list[PlaceRef]
     osm_url: str | None
     years: list[Year]
@@ -523,7 +525,7 @@ class Site:
         return len(self.catalog.items) + 2
 
 
-def _source(sources: Sequence[Source], number: int | None) -> Source | None:
+def _source(sources: Sequence[SourceResource], number: int | None) -> SourceResource | None:
     if number is None or not 1 <= number <= len(sources):
         return None
     return sources[number - 1]

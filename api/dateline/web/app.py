@@ -59,7 +59,6 @@ from litestar.exceptions import NotFoundException
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi import OpenAPIConfig, ResponseSpec
 from litestar.openapi.plugins import JsonRenderPlugin, SwaggerRenderPlugin
-from litestar.openapi.spec import OpenAPIFormat, OpenAPIType, Schema
 from litestar.params import FromPath, QueryParameter
 from litestar.types import Scope
 
@@ -551,26 +550,4 @@ def create_app(
         debug=False,
     )
     app.state["served"] = state
-    _document_bounds(app)
     return app
-
-
-def _document_bounds(app: Litestar) -> None:
-    """Say in the OpenAPI document that a date's bounds are a date or a UTC timestamp.
-
-    msgspec cannot describe ``date | datetime`` (see :mod:`dateline.dates`), so the generated
-    schema says "date" only; the document is corrected once, before it is first served.
-    """
-    bounds = app.openapi_schema.components.schemas.get("EdtfDate")
-    if bounds is None or bounds.properties is None:
-        return
-    for name in ("start", "end"):
-        described = bounds.properties[name]
-        bounds.properties[name] = Schema(
-            one_of=[
-                Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.DATE),
-                Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.DATE_TIME),
-                Schema(type=OpenAPIType.NULL),
-            ],
-            description=getattr(described, "description", None),
-        )
