@@ -19,7 +19,8 @@ from playwright.sync_api import Browser, Page, expect
 
 from conftest import REPO, Events, StaticServer, build_site
 from dateline.store import EventFilter, Store
-from dateline.web.parameters import event_filter
+from dateline.web.parameters import EventQuery
+from dateline.web.query import Errors
 
 ARTIFACTS = REPO / "build" / "artifacts"
 SHADDADI = "2026-01-al-shaddadi-prison-falls-to-government-troops"
@@ -144,14 +145,14 @@ def test_filters_select_what_the_api_selects(
 ) -> None:
     # Same rules in the browser as in the API: spans overlap, a place includes the places
     # within it, an actor includes the events where it only makes a claim.
-    expected = event_filter(
-        start=query.get("from"),
-        end=query.get("to"),
-        tags=[query["tag"]] if "tag" in query else None,
-        actors=[query["actor"]] if "actor" in query else None,
-        places=[query["place"]] if "place" in query else None,
-        statuses=[query["status"]] if "status" in query else None,
-    )
+    expected = EventQuery(
+        from_=query.get("from"),
+        to=query.get("to"),
+        tag=[query["tag"]] if "tag" in query else None,
+        actor=[query["actor"]] if "actor" in query else None,
+        place=[query["place"]] if "place" in query else None,
+        status=[query["status"]] if "status" in query else None,  # type: ignore[list-item]
+    ).select(Errors())
     want = ids_oldest_first(store, expected)[::-1]
     page = watched.page
     page.goto(seed_url + "?" + urllib.parse.urlencode(query))

@@ -98,6 +98,8 @@ from typing import Annotated, Final, Literal, NamedTuple
 import msgspec
 from dateutil import parser as dateutil_parser
 
+from dateline.diagnostics import quote
+
 __all__ = [
     "END_OF_TIME",
     "MONTHS",
@@ -266,9 +268,8 @@ def parse(text: str) -> EdtfDate:
     )
 
 
-def _quote(text: str) -> str:
-    # Long junk would drown the message; the caller's position points at the full value.
-    return f'"{text}"' if len(text) <= 60 else f'"{text[:57]}..."'
+# Long junk would drown the message; the caller's position points at the full value.
+_quote: Final = functools.partial(quote, mark='"')
 
 
 def _single(text: str) -> _Part:

@@ -30,6 +30,13 @@ class Diagnostic(msgspec.Struct, frozen=True, kw_only=True):
         return (self.file, self.line, self.column, self.message)
 
 
+def quote(value: str, limit: int = 60, mark: str = "'") -> str:
+    """A value as a message shows it: quoted, and cut short if long (the position says where
+    the whole value is)."""
+    shown = value if len(value) <= limit else value[: limit - 3] + "..."
+    return f"{mark}{shown}{mark}"
+
+
 def display_path(file: str | Path, cwd: str | Path | None = None) -> str:
     """The path as a person at ``cwd`` would type it: relative where that is shorter."""
     absolute = os.path.abspath(file)

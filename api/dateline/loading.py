@@ -36,6 +36,7 @@ import msgspec
 import yaml
 
 from dateline import dates, model
+from dateline.diagnostics import quote
 
 MAX_DEPTH = 16
 
@@ -432,8 +433,7 @@ def _found(value: Any) -> str:
         return "a mapping"
     if isinstance(value, list):
         return "a list"
-    shown = value if len(value) <= 60 else value[:57] + "..."
-    return f"'{shown}'"
+    return quote(value)
 
 
 def _describe(

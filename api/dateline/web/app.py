@@ -46,7 +46,7 @@ from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Any, Final, Literal
+from typing import Any, Final
 
 import msgspec
 import openapi_ui_bundles
@@ -57,19 +57,29 @@ from litestar.datastructures import CacheControlHeader
 from litestar.di import NamedDependency, Provide
 from litestar.exceptions import NotFoundException
 from litestar.handlers import HTTPRouteHandler
-from litestar.openapi import OpenAPIConfig, ResponseSpec
+from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin, SwaggerRenderPlugin
-from litestar.params import FromPath, QueryParameter
+from litestar.params import FromPath
 from litestar.types import Scope
 
 from dateline import model, resources
 from dateline.diagnostics import Diagnostic
 from dateline.loading import did_you_mean
 from dateline.store import EventFilter, Key, Page, Sort, Store, unique
-from dateline.web import parameters as query
+from dateline.web import feeds, parameters, query
 from dateline.web.conditional import ConditionalGetMiddleware
-from dateline.web.parameters import InvalidParam, InvalidParameters
-from dateline.web.problems import MEDIA_TYPE, Problem, exception_handlers
+from dateline.web.parameters import (
+    ClaimQuery,
+    ClaimQueryDependency,
+    Cursor,
+    EventQuery,
+    EventQueryDependency,
+    IntervalParam,
+    Limit,
+    SortParam,
+)
+from dateline.web.problems import ERRORS, ERRORS_404, exception_handlers
+from dateline.web.query import InvalidParam, InvalidParameters
 from dateline.web.sitefiles import site_router
 
 API: Final = "/api/v1"
@@ -100,85 +110,6 @@ def _raw(encoded: bytes) -> Any:
     return msgspec.Raw(encoded)
 
 
-# --- parameters ------------------------------------------------------------------------------
-
-From = Annotated[
-    str | None,
-    QueryParameter(
-        name="from",
-        description="Events that end after the start of this (partial) EDTF date: 2017-08.",
-    ),
-]
-To = Annotated[
-    str | None,
-    QueryParameter(
-        description="Events that start before the end of this (partial) EDTF date: 2021."
-    ),
-]
-Tags = Annotated[list[str] | None, QueryParameter(description="Tag slug; repeatable (OR).")]
-Actors = Annotated[list[str] | None, QueryParameter(description="Actor id; repeatable (OR).")]
-Places = Annotated[
-    list[str] | None,
-    QueryParameter(description="Place id, also matching places within it; repeatable."),
-]
-Statuses = Annotated[
-    list[model.Status] | None, QueryParameter(description="Status; repeatable (OR).")
-]
-Text = Annotated[
-    str | None,
-    QueryParameter(
-        max_length=200,
-        description='Full-text search; every word must match. "a phrase", prefix*.',
-    ),
-]
-NearText = Annotated[
-    str | None,
-    QueryParameter(description="lat,lon,km: events at a place within km of the point."),
-]
-SortParam = Annotated[
-    Literal["date", "-date", "relevance"] | None,
-    QueryParameter(description="date (default), -date, or relevance (default with q; needs q)."),
-]
-Limit = Annotated[int, QueryParameter(ge=1, le=500, description="Items per page, 1-500.")]
-Cursor = Annotated[
-    str | None,
-    QueryParameter(max_length=2000, description="From the `next` link of the previous page."),
-]
-IntervalParam = Annotated[
-    Literal["year", "month", "day"], QueryParameter(description="Bucket size: year, month or day.")
-]
-
-PROBLEM_400: Final = ResponseSpec(
-    data_container=Problem,
-    media_type=MEDIA_TYPE,
-    description="A parameter is wrong: `invalid_params` names each and says why.",
-    generate_examples=False,
-)
-PROBLEM_404: Final = ResponseSpec(
-    data_container=Problem,
-    media_type=MEDIA_TYPE,
-    description="There is no such record.",
-    generate_examples=False,
-)
-ERRORS: Final = {400: PROBLEM_400}
-ERRORS_404: Final = {400: PROBLEM_400, 404: PROBLEM_404}
-
-
-@cache
-def _declared(handler: HTTPRouteHandler) -> dict[str, bool]:
-    """The query parameters a handler declares, each with whether it may repeat.
-
-    Every query parameter of the API is declared with ``QueryParameter``, so that it has a
-    description in the OpenAPI document and is known here.
-    """
-    declared: dict[str, bool] = {}
-    for name, field in handler.parsed_fn_signature.parameters.items():
-        kwarg = field.kwarg_definition
-        if isinstance(kwarg, QueryParameter):
-            declared[kwarg.name or name] = field.is_non_string_sequence
-    return declared
-
-
 def _check_parameters(request: Request[Any, Any, Any]) -> None:
     """Refuse unknown and repeated parameters: a typo must not silently widen a query."""
     declared = _declared(request.route_handler)
@@ -192,6 +123,13 @@ def _check_parameters(request: Request[Any, Any, Any]) -> None:
             wrong.append(InvalidParam(name, "give this parameter once"))
     if wrong:
         raise InvalidParameters(wrong)
+
+
+@cache
+def _declared(handler: HTTPRouteHandler) -> dict[str, bool]:
+    """The query parameters of a route, each with whether it may repeat."""
+    fields = parameters.declared(handler)
+    return {name: field.is_non_string_sequence for name, field in fields.items()}
 
 
 def _listing(names: dict[str, bool]) -> str:
@@ -241,18 +179,11 @@ def _sort(requested: str | None, text: str | None) -> Sort:
 # --- handlers ----------------------------------------------------------------------------------
 
 
-@get("/events", sync_to_thread=True, responses=ERRORS)
+@get("/events", name="events", sync_to_thread=True, responses=ERRORS)
 def list_events(
     request: Request[Any, Any, Any],
     store: NamedDependency[Store],
-    from_: From = None,
-    to: To = None,
-    tag: Tags = None,
-    actor: Actors = None,
-    place: Places = None,
-    status: Statuses = None,
-    q: Text = None,
-    near: NearText = None,
+    event_query: EventQueryDependency,
     sort: SortParam = None,
     limit: Limit = 50,
     cursor: Cursor = None,
@@ -260,29 +191,19 @@ def list_events(
     """Events that match every filter given, one page at a time."""
     errors = query.Errors()
     after: Key | None = None
-    chosen = _sort(sort, q)
+    chosen = _sort(sort, event_query.q)
     if cursor is not None:
         try:
             after = query.decode_cursor(cursor, chosen)
         except InvalidParameters as error:
             errors.found.extend(error.params)
-    selected = query.event_filter(
-        start=from_,
-        end=to,
-        tags=tag,
-        actors=actor,
-        places=place,
-        statuses=status,
-        q=q,
-        near_text=near,
-        errors=errors,
-    )
+    selected = event_query.select(errors)
     errors.raise_any()
     page = store.events(selected, sort=chosen, limit=limit, after=after)
     return _page(page, _next_link(request, chosen, page.next_key))
 
 
-@get("/events/{event_id:str}", sync_to_thread=True, responses=ERRORS_404)
+@get("/events/{event_id:str}", name="event", sync_to_thread=True, responses=ERRORS_404)
 def get_event(event_id: FromPath[str], store: NamedDependency[Store]) -> resources.EventResource:
     """One event, with its claims, sources, updates and relations both ways."""
     found = store.event(event_id)
@@ -344,22 +265,16 @@ def list_tags(store: NamedDependency[Store]) -> list[resources.TagResource]:
 def list_claims(
     request: Request[Any, Any, Any],
     store: NamedDependency[Store],
-    by: Annotated[
-        list[str] | None, QueryParameter(description="Actor id; repeatable (OR).")
-    ] = None,
-    event: Annotated[
-        list[str] | None, QueryParameter(description="Event id; repeatable (OR).")
-    ] = None,
-    tag: Tags = None,
+    claim_query: ClaimQueryDependency,
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> resources.ClaimPage:
     """Attributed claims across events, in the order of their events' dates."""
     after = query.decode_cursor(cursor, "claims") if cursor is not None else None
     page = store.claims(
-        by=unique(by or ()),
-        events=unique(event or ()),
-        tags=unique(tag or ()),
+        by=unique(claim_query.by or ()),
+        events=unique(claim_query.event or ()),
+        tags=unique(claim_query.tag or ()),
         limit=limit,
         after=after,
     )
@@ -373,27 +288,13 @@ def list_claims(
 @get("/timeline", sync_to_thread=True, responses=ERRORS)
 def timeline(
     store: NamedDependency[Store],
+    event_query: EventQueryDependency,
     interval: IntervalParam = "year",
-    from_: From = None,
-    to: To = None,
-    tag: Tags = None,
-    actor: Actors = None,
-    place: Places = None,
-    status: Statuses = None,
-    q: Text = None,
-    near: NearText = None,
 ) -> resources.Timeline:
     """How many matching events start in each year, month or day (UTC)."""
-    selected = query.event_filter(
-        start=from_,
-        end=to,
-        tags=tag,
-        actors=actor,
-        places=place,
-        statuses=status,
-        q=q,
-        near_text=near,
-    )
+    errors = query.Errors()
+    selected = event_query.select(errors)
+    errors.raise_any()
     return _raw(store.timeline(selected, interval))  # type: ignore[no-any-return]
 
 
@@ -516,18 +417,22 @@ def create_app(
     *,
     site: Path | None = None,
     lifespan: Sequence[Callable[[Litestar], AbstractAsyncContextManager[None]]] = (),
+    event_query: type[EventQuery] = EventQuery,
 ) -> Litestar:
     """The API at ``/api/v1``, and at ``/`` the built site (``site``) or a page of links.
 
     ``lifespan`` runs alongside the app (``dateline serve --reload`` watches the events there).
+    ``event_query`` declares the filters of the event lists (a subclass may add one).
     """
-    from dateline.web import feeds  # its handlers use this module's parameters
-
     state = Served(store)
     api = Router(
         API,
         route_handlers=[*API_HANDLERS, *feeds.HANDLERS],
-        dependencies={"store": Provide(_store, sync_to_thread=False)},
+        dependencies={
+            "store": Provide(_store, sync_to_thread=False),
+            parameters.EVENT_QUERY: parameters.provide(event_query),
+            parameters.CLAIM_QUERY: parameters.provide(ClaimQuery),
+        },
         middleware=[ConditionalGetMiddleware(lambda: state.store)],
         before_request=_check_parameters,
     )

@@ -19,19 +19,9 @@ from litestar.handlers import HTTPRouteHandler
 from dateline import formats
 from dateline.formats import Format
 from dateline.store import Store
-from dateline.web import parameters as query
-from dateline.web.app import (
-    API,
-    ERRORS,
-    Actors,
-    From,
-    NearText,
-    Places,
-    Statuses,
-    Tags,
-    Text,
-    To,
-)
+from dateline.web import query
+from dateline.web.parameters import EventQuery, EventQueryDependency
+from dateline.web.problems import ERRORS
 
 MAX_EVENTS: Final = 10_000
 
@@ -53,20 +43,19 @@ _ABOUT: Final[dict[Format, str]] = {
 
 
 def _feed(
-    fmt: Format,
-    request: Request[Any, Any, Any],
-    store: Store,
-    filters: dict[str, Any],
+    fmt: Format, request: Request[Any, Any, Any], store: Store, event_query: EventQuery
 ) -> Response[Any]:
-    selected = query.event_filter(**filters)
+    errors = query.Errors()
+    selected = event_query.select(errors)
+    errors.raise_any()
     try:
         chosen = formats.select(store, selected, limit=MAX_EVENTS)
     except formats.TooMany as error:
         raise ClientException(detail=str(error)) from None
-    base = str(request.base_url).rstrip("/")
+    events = request.url_for("events")  # .../api/v1/events on the host asked
 
     def link(event_id: str) -> str:
-        return f"{base}{API}/events/{event_id}"
+        return f"{events}/{event_id}"
 
     if fmt == "atom":
         params = request.url.query
@@ -87,30 +76,9 @@ def _handler(fmt: Format, returns: Any) -> HTTPRouteHandler:
     def handler(
         request: Request[Any, Any, Any],
         store: NamedDependency[Store],
-        from_: From = None,
-        to: To = None,
-        tag: Tags = None,
-        actor: Actors = None,
-        place: Places = None,
-        status: Statuses = None,
-        q: Text = None,
-        near: NearText = None,
+        event_query: EventQueryDependency,
     ) -> Response[Any]:
-        return _feed(
-            fmt,
-            request,
-            store,
-            {
-                "start": from_,
-                "end": to,
-                "tags": tag,
-                "actors": actor,
-                "places": place,
-                "statuses": status,
-                "q": q,
-                "near_text": near,
-            },
-        )
+        return _feed(fmt, request, store, event_query)
 
     handler.__annotations__["return"] = Response[returns]
     handler.__name__ = handler.__qualname__ = f"list_events_{fmt}"

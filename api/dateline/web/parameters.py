@@ -1,231 +1,218 @@
-"""The API's query parameters turned into store queries, or into reasons they are wrong.
+"""The API's query parameters, each declared once.
 
-Parsing here knows nothing of HTTP: it takes the text of each parameter and returns the
-:mod:`dateline.store` objects, or raises :class:`InvalidParameters` naming every parameter
-that is wrong and why. The app turns that into a problem+json 400.
+A query is a frozen dataclass whose fields are its parameters: each field's type and its
+``QueryParameter`` (name, description, bounds) say everything about it. :func:`provide` turns
+a query class into a Litestar dependency whose signature is those fields, so that
 
-Cursors are opaque to clients but not secret: base64url of a small JSON array, the sort it
-belongs to followed by the key of the last item served. A cursor that does not decode into
-exactly that shape, or that belongs to another sort, is refused rather than guessed at.
-Keyset paging keeps pages correct while paging: each page starts strictly after the last key
-served, so no item is repeated or skipped, whatever the page size.
+* the OpenAPI document describes every parameter of every route that uses the query
+  (Litestar documents a dependency's parameters on each route that takes it);
+* Litestar checks the types and bounds, and :func:`expected` words its refusals from the same
+  declaration;
+* ``before_request`` refuses parameters that no declaration names (:func:`declared`);
+* the handler receives one object, and its ``select`` method turns the text into a Store query.
+
+``/events``, ``/timeline`` and the list formats (``/events.csv`` ...) share :class:`EventQuery`;
+``/claims`` has :class:`ClaimQuery`. Adding a filter to all of them is one field here and its
+meaning in ``select`` (and :class:`~dateline.store.EventFilter` if the Store must learn it).
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-import math
-import re
-from collections.abc import Sequence
+import dataclasses
+import inspect
+import types
+import typing
 from dataclasses import dataclass
-from typing import Final
+from typing import Annotated, Any, Final, Literal, TypeVar
 
-import msgspec
+from litestar.di import NamedDependency, Provide
+from litestar.handlers import HTTPRouteHandler
+from litestar.params import ParameterKwarg, QueryParameter, SkipValidation
+from litestar.typing import FieldDefinition
 
-from dateline import dates
-from dateline.compiler import fold
-from dateline.store import EventFilter, Key, Near, Sort, unique
+from dateline import model
+from dateline.store import EventFilter, unique
+from dateline.web import query
+from dateline.web.query import Errors
 
-MAX_TERMS: Final = 16
-_WORD: Final = re.compile(r"[^\W_]+", re.UNICODE)
-_CHUNK: Final = re.compile(r'"([^"]*)"(\*?)|(\S+)')
+Q = TypeVar("Q")
 
-
-@dataclass(frozen=True)
-class InvalidParam:
-    name: str
-    reason: str
-
-
-class InvalidParameters(Exception):
-    """One or more query parameters are wrong; each names the parameter and says why."""
-
-    def __init__(self, params: Sequence[InvalidParam]) -> None:
-        self.params = list(params)
-        super().__init__("; ".join(f"{p.name}: {p.reason}" for p in self.params))
+EVENT_QUERY: Final = "event_query"  # the dependency's name, as handlers take it
+CLAIM_QUERY: Final = "claim_query"
 
 
-class Errors:
-    """Invalid parameters collected while parsing, raised together."""
+@dataclass(frozen=True, kw_only=True)
+class EventQuery:
+    """What ``/events``, ``/timeline`` and the list formats select."""
 
-    def __init__(self) -> None:
-        self.found: list[InvalidParam] = []
+    from_: Annotated[
+        str | None,
+        QueryParameter(
+            name="from",
+            max_length=100,
+            description="Events that end after the start of this (partial) EDTF date: 2017-08.",
+        ),
+    ] = None
+    to: Annotated[
+        str | None,
+        QueryParameter(
+            max_length=100,
+            description="Events that start before the end of this (partial) EDTF date: 2021.",
+        ),
+    ] = None
+    tag: Annotated[list[str] | None, QueryParameter(description="Tag slug; repeatable (OR).")] = (
+        None
+    )
+    actor: Annotated[
+        list[str] | None,
+        QueryParameter(
+            description="Actor id, matching events that list it or carry its claims; "
+            "repeatable (OR)."
+        ),
+    ] = None
+    place: Annotated[
+        list[str] | None,
+        QueryParameter(description="Place id, also matching places within it; repeatable (OR)."),
+    ] = None
+    status: Annotated[
+        list[model.Status] | None, QueryParameter(description="Status; repeatable (OR).")
+    ] = None
+    q: Annotated[
+        str | None,
+        QueryParameter(
+            max_length=200,
+            description='Full-text search; every word must match. "a phrase", prefix*.',
+        ),
+    ] = None
+    near: Annotated[
+        str | None,
+        QueryParameter(
+            max_length=100, description="lat,lon,km: events at a place within km of the point."
+        ),
+    ] = None
 
-    def add(self, name: str, reason: str) -> None:
-        self.found.append(InvalidParam(name, reason))
-
-    def raise_any(self) -> None:
-        if self.found:
-            raise InvalidParameters(self.found)
-
-
-def _quote(value: str) -> str:
-    return f"'{value}'" if len(value) <= 60 else f"'{value[:57]}...'"
-
-
-def span_bounds(
-    start: str | None, end: str | None, errors: Errors
-) -> tuple[str | None, str | None]:
-    """``from`` and ``to`` as span keys: events must end after the first, start before the second.
-
-    Either may be a partial date: ``from=2017-08`` means from the start of August 2017,
-    ``to=2017-08`` up to the end of August 2017.
-    """
-    after = before = None
-    if start is not None:
-        try:
-            after = dates.parse(start).start_key()
-        except dates.DateError as error:
-            errors.add("from", str(error))
-    if end is not None:
-        try:
-            before = dates.parse(end).end_key()
-        except dates.DateError as error:
-            errors.add("to", str(error))
-    if after is not None and before is not None and after >= before:
-        errors.add("to", f"{_quote(end or '')} ends before {_quote(start or '')} begins")
-    return after, before
-
-
-def near(text: str, errors: Errors) -> Near | None:
-    """``lat,lon,km``: a point in degrees and a radius in kilometres."""
-    parts = text.split(",")
-    shape = f"{_quote(text)} is not lat,lon,km, e.g. 36.38,41.15,50"
-    if len(parts) != 3:
-        errors.add("near", shape)
-        return None
-    try:
-        lat, lon, km = (float(part) for part in parts)
-    except ValueError:
-        errors.add("near", shape)
-        return None
-    if not all(math.isfinite(x) for x in (lat, lon, km)):
-        errors.add("near", f"{_quote(text)}: latitude, longitude and radius must be numbers")
-    elif not -90 <= lat <= 90:
-        errors.add("near", f"latitude {parts[0].strip()} is out of range; it runs from -90 to 90")
-    elif not -180 <= lon <= 180:
-        errors.add(
-            "near", f"longitude {parts[1].strip()} is out of range; it runs from -180 to 180"
+    def select(self, errors: Errors) -> EventFilter:
+        """The Store's filter; each wrong value is added to ``errors``, which the caller raises."""
+        after, before = query.span_bounds(self.from_, self.to, errors)
+        return EventFilter(
+            after=after,
+            before=before,
+            tags=unique(self.tag or ()),
+            actors=unique(self.actor or ()),
+            places=unique(self.place or ()),
+            statuses=unique(self.status or ()),  # type: ignore[arg-type]  # checked by Litestar
+            text=query.search_expression(self.q, errors) if self.q is not None else None,
+            near=query.near(self.near, errors) if self.near is not None else None,
         )
-    elif not 0 < km <= 20_100:
-        errors.add(
-            "near",
-            f"radius {parts[2].strip()} km is out of range; give more than 0 and at most 20100",
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClaimQuery:
+    """What ``/claims`` selects."""
+
+    by: Annotated[list[str] | None, QueryParameter(description="Actor id; repeatable (OR).")] = None
+    event: Annotated[list[str] | None, QueryParameter(description="Event id; repeatable (OR).")] = (
+        None
+    )
+    tag: Annotated[list[str] | None, QueryParameter(description="Tag slug; repeatable (OR).")] = (
+        None
+    )
+
+
+# How a handler takes a query. Litestar would convert the value to the annotated class again,
+# which refuses a subclass (one that adds a filter); it is built from checked values already.
+EventQueryDependency = NamedDependency[SkipValidation[EventQuery]]
+ClaimQueryDependency = NamedDependency[SkipValidation[ClaimQuery]]
+
+# Parameters of one route each: how a list is ordered and paged, and the timeline's buckets.
+SortParam = Annotated[
+    Literal["date", "-date", "relevance"] | None,
+    QueryParameter(description="date (default), -date, or relevance (default with q; needs q)."),
+]
+Limit = Annotated[int, QueryParameter(ge=1, le=500, description="Items per page, 1-500.")]
+Cursor = Annotated[
+    str | None,
+    QueryParameter(max_length=2000, description="From the `next` link of the previous page."),
+]
+IntervalParam = Annotated[
+    Literal["year", "month", "day"], QueryParameter(description="Bucket size: year, month or day.")
+]
+
+
+def provide(cls: type[Q]) -> Provide:
+    """A Litestar dependency that builds ``cls`` from the query parameters its fields declare."""
+    hints = typing.get_type_hints(cls, include_extras=True)
+    parameters = [
+        inspect.Parameter(
+            field.name,
+            inspect.Parameter.KEYWORD_ONLY,
+            default=None if field.default is dataclasses.MISSING else field.default,
+            annotation=hints[field.name],
         )
-    else:
-        return Near(lat, lon, km)
+        for field in dataclasses.fields(cls)  # type: ignore[arg-type]  # a dataclass
+    ]
+
+    def build(**values: Any) -> Q:
+        return cls(**values)
+
+    build.__signature__ = inspect.Signature(parameters, return_annotation=cls)  # type: ignore[attr-defined]
+    build.__annotations__ = {p.name: p.annotation for p in parameters} | {"return": cls}
+    build.__name__ = build.__qualname__ = f"provide_{cls.__name__}"
+    return Provide(build, sync_to_thread=False)
+
+
+def declared(handler: HTTPRouteHandler) -> dict[str, FieldDefinition]:
+    """The query parameters of a route, by the name clients use, from its handler's own
+    parameters and from the queries it depends on."""
+    found: dict[str, FieldDefinition] = {}
+    providers = handler.resolve_dependencies()
+
+    def visit(fields: dict[str, FieldDefinition]) -> None:
+        for name, field in fields.items():
+            kwarg = field.kwarg_definition
+            if isinstance(kwarg, QueryParameter):
+                found[kwarg.name or name] = field
+            elif name in providers:
+                visit(providers[name].parsed_fn_signature.parameters)
+
+    visit(handler.parsed_fn_signature.parameters)
+    return found
+
+
+def _one_value(annotation: Any) -> Any:
+    """The type of one value of a parameter: ``X`` of ``X | None``, ``list[X]`` and so on."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin in (typing.Union, types.UnionType):
+            members = [a for a in typing.get_args(annotation) if a is not type(None)]
+            if len(members) != 1:
+                return annotation
+            annotation = members[0]
+        elif origin is list:
+            (annotation,) = typing.get_args(annotation)
+        else:
+            return annotation
+
+
+def allowed(field: FieldDefinition) -> frozenset[str] | None:
+    """The values a parameter allows, if it allows a fixed set."""
+    one = _one_value(field.annotation)
+    if typing.get_origin(one) is Literal:
+        return frozenset(str(a) for a in typing.get_args(one))
     return None
 
 
-def search_expression(text: str, errors: Errors) -> str | None:
-    """Words people type as an FTS5 expression: every word must match, in any column.
-
-    ``"al hawl"`` (or ``al-hawl``) is a phrase; a trailing ``*`` matches a prefix (``detain*``).
-    FTS5 syntax (AND, NEAR, column filters) is not passed through: its errors would be the
-    client's puzzle, and quoting each word makes every input a valid query.
-    """
-    phrases: list[str] = []
-    terms = 0
-    for quoted, quoted_star, bare in _CHUNK.findall(fold(text)):
-        chunk = quoted if quoted or quoted_star else bare
-        prefix = bool(quoted_star) or chunk.endswith("*")
-        words = _WORD.findall(chunk)
-        if not words:
-            continue
-        terms += len(words)
-        phrases.append(f'"{" ".join(words)}"' + ("*" if prefix else ""))
-    if not phrases:
-        errors.add("q", f"{_quote(text)} has no words to search for; give letters or digits")
-        return None
-    if terms > MAX_TERMS:
-        errors.add("q", f"too many words ({terms}); at most {MAX_TERMS} are searched")
-        return None
-    return " ".join(phrases)
-
-
-def event_filter(
-    *,
-    start: str | None = None,
-    end: str | None = None,
-    tags: Sequence[str] | None = None,
-    actors: Sequence[str] | None = None,
-    places: Sequence[str] | None = None,
-    statuses: Sequence[str] | None = None,
-    q: str | None = None,
-    near_text: str | None = None,
-    errors: Errors | None = None,
-) -> EventFilter:
-    """The filter ``/events`` and ``/timeline`` share; raises :class:`InvalidParameters`."""
-    collected = errors or Errors()
-    after, before = span_bounds(start, end, collected)
-    point = near(near_text, collected) if near_text is not None else None
-    text = search_expression(q, collected) if q is not None else None
-    collected.raise_any()
-    return EventFilter(
-        after=after,
-        before=before,
-        tags=unique(tags or ()),
-        actors=unique(actors or ()),
-        places=unique(places or ()),
-        statuses=unique(statuses or ()),  # type: ignore[arg-type]  # validated by the app
-        text=text,
-        near=point,
-    )
-
-
-# --- cursors -------------------------------------------------------------------------------
-
-
-def encode_cursor(sort: str, key: Key) -> str:
-    raw = msgspec.json.encode([sort, *key])
-    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
-
-
-_CURSOR_SHAPES: Final[dict[str, tuple[type, ...]]] = {
-    "date": (str, str),
-    "-date": (str, str),
-    "relevance": (float, int),
-    "claims": (str, str, int),
-}
-
-
-_EVENT_SORTS: Final = ("date", "-date", "relevance")
-
-
-def decode_cursor(text: str, sort: Sort | str) -> Key:
-    """The key a cursor carries, if it is one this API gave out for ``sort``."""
-    refused = InvalidParameters(
-        [InvalidParam("cursor", "is not a cursor this API gave out; use the `next` link as is")]
-    )
-    try:
-        padded = text + "=" * (-len(text) % 4)
-        raw = base64.urlsafe_b64decode(padded.encode("ascii"))
-        value = msgspec.json.decode(raw)
-    except (ValueError, binascii.Error, UnicodeError, msgspec.DecodeError):
-        raise refused from None
-    if not isinstance(value, list) or not value or not isinstance(value[0], str):
-        raise refused
-    if value[0] != sort:
-        if value[0] in _EVENT_SORTS and sort in _EVENT_SORTS:
-            reason = f"belongs to sort={value[0]}; keep the sort of the page it came from"
-            raise InvalidParameters([InvalidParam("cursor", reason)])
-        raise refused
-    shape = _CURSOR_SHAPES[sort]
-    key = value[1:]
-    if len(key) != len(shape) or not all(
-        _fits(part, kind) for part, kind in zip(key, shape, strict=True)
-    ):
-        raise refused
-    return tuple(key)
-
-
-def _fits(part: object, kind: type) -> bool:
-    """A cursor part of the right type, and one SQLite can compare (64-bit, finite)."""
-    if isinstance(part, bool) or not isinstance(part, kind):
-        return False
-    if isinstance(part, int):
-        return -(2**63) <= part < 2**63
-    if isinstance(part, float):
-        return math.isfinite(part)
-    return True
+def expected(field: FieldDefinition) -> str | None:
+    """What a parameter's values must be, in words, from its declaration (for a 400)."""
+    one = _one_value(field.annotation)
+    if typing.get_origin(one) is Literal:
+        return "expected one of " + ", ".join(str(a) for a in typing.get_args(one))
+    kwarg = field.kwarg_definition
+    bounds = kwarg if isinstance(kwarg, ParameterKwarg) else None
+    if one is int:
+        if bounds is not None and bounds.ge is not None and bounds.le is not None:
+            return f"must be a whole number from {bounds.ge} to {bounds.le}"
+        return "must be a whole number"
+    if bounds is not None and bounds.max_length is not None:
+        return f"must be at most {bounds.max_length} characters"
+    return None

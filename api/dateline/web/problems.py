@@ -21,16 +21,17 @@ from __future__ import annotations
 
 import http
 import logging
-from collections.abc import Mapping
 from typing import Any, Final
 
 import msgspec
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
+from litestar.openapi import ResponseSpec
 from litestar.types import ExceptionHandlersMap
 
-from dateline.model import STATUSES
-from dateline.web.parameters import InvalidParam, InvalidParameters
+from dateline.diagnostics import quote
+from dateline.web import parameters
+from dateline.web.query import InvalidParam, InvalidParameters
 
 MEDIA_TYPE: Final = "application/problem+json"
 
@@ -52,13 +53,21 @@ class Problem(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
     invalid_params: list[InvalidParamDetail] = []
 
 
-# What each parameter Litestar checks before a handler runs must look like, in our words.
-EXPECTED: Final[Mapping[str, str]] = {
-    "limit": "must be a whole number from 1 to 500",
-    "status": f"expected one of {', '.join(STATUSES)}",
-    "sort": "expected one of date, -date, relevance",
-    "interval": "expected one of year, month, day",
-}
+PROBLEM_400: Final = ResponseSpec(
+    data_container=Problem,
+    media_type=MEDIA_TYPE,
+    description="A parameter is wrong: `invalid_params` names each and says why.",
+    generate_examples=False,
+)
+PROBLEM_404: Final = ResponseSpec(
+    data_container=Problem,
+    media_type=MEDIA_TYPE,
+    description="There is no such record.",
+    generate_examples=False,
+)
+# The problems a route may answer, for its OpenAPI `responses`.
+ERRORS: Final = {400: PROBLEM_400}
+ERRORS_404: Final = {400: PROBLEM_400, 404: PROBLEM_404}
 
 
 def problem_response(
@@ -82,26 +91,29 @@ def _invalid(_: Request[Any, Any, Any], error: InvalidParameters) -> Response[Pr
 
 
 def _validation(request: Request[Any, Any, Any], error: ValidationException) -> Response[Problem]:
-    """Litestar's parameter checks, reworded: which parameter, what was found, what is right."""
+    """Litestar's parameter checks, reworded from the parameter's declaration: which
+    parameter, what was found, and what is right."""
+    declared = parameters.declared(request.route_handler)
     params: list[InvalidParam] = []
     for entry in error.extra if isinstance(error.extra, list) else []:
         name = str(entry.get("key", "")) if isinstance(entry, dict) else ""
         message = str(entry.get("message", "")) if isinstance(entry, dict) else str(entry)
         if not name:
             continue
-        values = request.query_params.getall(name, [])
-        reason = EXPECTED.get(name, message[:1].lower() + message[1:])
-        wrong = [v for v in values if name != "status" or v not in STATUSES]
+        field = declared.get(name)
+        reason = (parameters.expected(field) if field is not None else None) or (
+            message[:1].lower() + message[1:]
+        )
+        allowed = parameters.allowed(field) if field is not None else None
+        wrong = [
+            v for v in request.query_params.getall(name, []) if not allowed or v not in allowed
+        ]
         if wrong:
-            reason += ", found " + ", ".join(_quote(v) for v in wrong)
+            reason += ", found " + ", ".join(quote(v) for v in wrong)
         params.append(InvalidParam(name, reason))
     if not params:
         return problem_response(400, error.detail or "the request is not valid")
     return problem_response(400, "; ".join(f"{p.name}: {p.reason}" for p in params), params)
-
-
-def _quote(value: str) -> str:
-    return f"'{value}'" if len(value) <= 60 else f"'{value[:57]}...'"
 
 
 def _http(_: Request[Any, Any, Any], error: HTTPException) -> Response[Problem]:

@@ -1,0 +1,198 @@
+"""The API's query parameters turned into store queries, or into reasons they are wrong.
+
+Parsing here knows nothing of HTTP: it takes the text of each parameter and returns the
+:mod:`dateline.store` objects, or raises :class:`InvalidParameters` naming every parameter
+that is wrong and why. The app turns that into a problem+json 400.
+
+Cursors are opaque to clients but not secret: base64url of a small JSON array, the sort it
+belongs to followed by the key of the last item served. A cursor that does not decode into
+exactly that shape, or that belongs to another sort, is refused rather than guessed at.
+Keyset paging keeps pages correct while paging: each page starts strictly after the last key
+served, so no item is repeated or skipped, whatever the page size.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Final
+
+import msgspec
+
+from dateline import dates
+from dateline.compiler import fold
+from dateline.diagnostics import quote
+from dateline.store import Key, Near, Sort
+
+MAX_TERMS: Final = 16
+_WORD: Final = re.compile(r"[^\W_]+", re.UNICODE)
+_CHUNK: Final = re.compile(r'"([^"]*)"(\*?)|(\S+)')
+
+
+@dataclass(frozen=True)
+class InvalidParam:
+    name: str
+    reason: str
+
+
+class InvalidParameters(Exception):
+    """One or more query parameters are wrong; each names the parameter and says why."""
+
+    def __init__(self, params: Sequence[InvalidParam]) -> None:
+        self.params = list(params)
+        super().__init__("; ".join(f"{p.name}: {p.reason}" for p in self.params))
+
+
+class Errors:
+    """Invalid parameters collected while parsing, raised together."""
+
+    def __init__(self) -> None:
+        self.found: list[InvalidParam] = []
+
+    def add(self, name: str, reason: str) -> None:
+        self.found.append(InvalidParam(name, reason))
+
+    def raise_any(self) -> None:
+        if self.found:
+            raise InvalidParameters(self.found)
+
+
+def span_bounds(
+    start: str | None, end: str | None, errors: Errors
+) -> tuple[str | None, str | None]:
+    """``from`` and ``to`` as span keys: events must end after the first, start before the second.
+
+    Either may be a partial date: ``from=2017-08`` means from the start of August 2017,
+    ``to=2017-08`` up to the end of August 2017.
+    """
+    after = before = None
+    if start is not None:
+        try:
+            after = dates.parse(start).start_key()
+        except dates.DateError as error:
+            errors.add("from", str(error))
+    if end is not None:
+        try:
+            before = dates.parse(end).end_key()
+        except dates.DateError as error:
+            errors.add("to", str(error))
+    if after is not None and before is not None and after >= before:
+        errors.add("to", f"{quote(end or '')} ends before {quote(start or '')} begins")
+    return after, before
+
+
+def near(text: str, errors: Errors) -> Near | None:
+    """``lat,lon,km``: a point in degrees and a radius in kilometres."""
+    parts = text.split(",")
+    shape = f"{quote(text)} is not lat,lon,km, e.g. 36.38,41.15,50"
+    if len(parts) != 3:
+        errors.add("near", shape)
+        return None
+    try:
+        lat, lon, km = (float(part) for part in parts)
+    except ValueError:
+        errors.add("near", shape)
+        return None
+    if not all(math.isfinite(x) for x in (lat, lon, km)):
+        errors.add("near", f"{quote(text)}: latitude, longitude and radius must be numbers")
+    elif not -90 <= lat <= 90:
+        errors.add("near", f"latitude {parts[0].strip()} is out of range; it runs from -90 to 90")
+    elif not -180 <= lon <= 180:
+        errors.add(
+            "near", f"longitude {parts[1].strip()} is out of range; it runs from -180 to 180"
+        )
+    elif not 0 < km <= 20_100:
+        errors.add(
+            "near",
+            f"radius {parts[2].strip()} km is out of range; give more than 0 and at most 20100",
+        )
+    else:
+        return Near(lat, lon, km)
+    return None
+
+
+def search_expression(text: str, errors: Errors) -> str | None:
+    """Words people type as an FTS5 expression: every word must match, in any column.
+
+    ``"al hawl"`` (or ``al-hawl``) is a phrase; a trailing ``*`` matches a prefix (``detain*``).
+    FTS5 syntax (AND, NEAR, column filters) is not passed through: its errors would be the
+    client's puzzle, and quoting each word makes every input a valid query.
+    """
+    phrases: list[str] = []
+    terms = 0
+    for quoted, quoted_star, bare in _CHUNK.findall(fold(text)):
+        chunk = quoted if quoted or quoted_star else bare
+        prefix = bool(quoted_star) or chunk.endswith("*")
+        words = _WORD.findall(chunk)
+        if not words:
+            continue
+        terms += len(words)
+        phrases.append(f'"{" ".join(words)}"' + ("*" if prefix else ""))
+    if not phrases:
+        errors.add("q", f"{quote(text)} has no words to search for; give letters or digits")
+        return None
+    if terms > MAX_TERMS:
+        errors.add("q", f"too many words ({terms}); at most {MAX_TERMS} are searched")
+        return None
+    return " ".join(phrases)
+
+
+# --- cursors -------------------------------------------------------------------------------
+
+
+def encode_cursor(sort: str, key: Key) -> str:
+    raw = msgspec.json.encode([sort, *key])
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+_CURSOR_SHAPES: Final[dict[str, tuple[type, ...]]] = {
+    "date": (str, str),
+    "-date": (str, str),
+    "relevance": (float, int),
+    "claims": (str, str, int),
+}
+
+
+_EVENT_SORTS: Final = ("date", "-date", "relevance")
+
+
+def decode_cursor(text: str, sort: Sort | str) -> Key:
+    """The key a cursor carries, if it is one this API gave out for ``sort``."""
+    refused = InvalidParameters(
+        [InvalidParam("cursor", "is not a cursor this API gave out; use the `next` link as is")]
+    )
+    try:
+        padded = text + "=" * (-len(text) % 4)
+        raw = base64.urlsafe_b64decode(padded.encode("ascii"))
+        value = msgspec.json.decode(raw)
+    except (ValueError, binascii.Error, UnicodeError, msgspec.DecodeError):
+        raise refused from None
+    if not isinstance(value, list) or not value or not isinstance(value[0], str):
+        raise refused
+    if value[0] != sort:
+        if value[0] in _EVENT_SORTS and sort in _EVENT_SORTS:
+            reason = f"belongs to sort={value[0]}; keep the sort of the page it came from"
+            raise InvalidParameters([InvalidParam("cursor", reason)])
+        raise refused
+    shape = _CURSOR_SHAPES[sort]
+    key = value[1:]
+    if len(key) != len(shape) or not all(
+        _fits(part, kind) for part, kind in zip(key, shape, strict=True)
+    ):
+        raise refused
+    return tuple(key)
+
+
+def _fits(part: object, kind: type) -> bool:
+    """A cursor part of the right type, and one SQLite can compare (64-bit, finite)."""
+    if isinstance(part, bool) or not isinstance(part, kind):
+        return False
+    if isinstance(part, int):
+        return -(2**63) <= part < 2**63
+    if isinstance(part, float):
+        return math.isfinite(part)
+    return True
