@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import textwrap
 from pathlib import Path
 
@@ -325,10 +326,29 @@ def build_site(events: Path, out: Path, **options: object) -> Path:
     return out
 
 
+# The tests' own copy of a real dataset: the January 2026 story as it was first recorded (11
+# events, 21 actors, 12 places). Tests build from it and may count it; the bundled events/
+# change with every contribution, so no test reads them but test_bundled.py, which checks them.
+STORY = Path(__file__).resolve().parent / "fixtures" / "story"
+
+
+def copy_events(source: Path, into: Path) -> Path:
+    """A copy of the events folder ``source`` as ``into/events`` (its Store is cached beside it,
+    in ``into/.cache``, never in the source)."""
+    return Path(shutil.copytree(source, into / "events"))
+
+
 @pytest.fixture(scope="session")
-def seed_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The site of the bundled events, built once per test session."""
-    return build_site(REPO / "events", tmp_path_factory.mktemp("seed") / "site", edit_url=EDIT_URL)
+def story_events(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the fixture dataset ``tests/fixtures/story``, shared by the session."""
+    return copy_events(STORY, tmp_path_factory.mktemp("story"))
+
+
+@pytest.fixture(scope="session")
+def story_site(story_events: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site of the story dataset, built once per test session."""
+    out = tmp_path_factory.mktemp("story-site") / "site"
+    return build_site(story_events, out, edit_url=EDIT_URL)
 
 
 class StaticServer:
@@ -357,9 +377,9 @@ class StaticServer:
 
 
 @pytest.fixture(scope="session")
-def seed_url(seed_site: Path):  # type: ignore[no-untyped-def]
-    """The URL of the seed site, served by a stdlib HTTP server for the session."""
-    server = StaticServer(seed_site)
+def story_url(story_site: Path):  # type: ignore[no-untyped-def]
+    """The URL of the story site, served by a stdlib HTTP server for the session."""
+    server = StaticServer(story_site)
     yield server.url
     server.close()
 

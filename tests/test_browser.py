@@ -1,8 +1,9 @@
 """The built site in a real browser: Debian's Chromium, driven by Playwright.
 
-The seed site is built once per session (``seed_site``) and served by a stdlib HTTP server on
-a loopback port; each test opens a fresh browser context. Every page a test opens is watched:
-a console error, an uncaught exception, a failed request or a dialog fails the test.
+The story site (``tests/fixtures/story``) is built once per session (``story_site``) and
+served by a stdlib HTTP server on a loopback port; each test opens a fresh browser context.
+Every page a test opens is watched: a console error, an uncaught exception, a failed request
+or a dialog fails the test.
 Screenshots of the home page and an event page are saved to ``build/artifacts/`` (ignored by
 git) for people to look at.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 import json
 import urllib.parse
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -62,8 +64,8 @@ def watched(browser: Browser) -> Iterator[Watched]:
 
 
 @pytest.fixture(scope="module")
-def store() -> Store:
-    return Store.open(REPO / "events")
+def store(story_events: Path) -> Store:
+    return Store.open(story_events)
 
 
 def ids_oldest_first(store: Store, query: EventFilter | None = None) -> list[str]:
@@ -87,10 +89,10 @@ def query_of(page: Page) -> dict[str, list[str]]:
 
 
 def test_the_home_page_lists_the_events_newest_first(
-    watched: Watched, seed_url: str, store: Store
+    watched: Watched, story_url: str, store: Store
 ) -> None:
     page = watched.page
-    page.goto(seed_url)
+    page.goto(story_url)
     expect(page.locator("[data-dl-filters]")).to_be_visible()
     assert shown(page) == ids_oldest_first(store)[::-1]
     expect(page.locator(".dl-total")).to_have_text("11 events, newest first.")
@@ -99,13 +101,13 @@ def test_the_home_page_lists_the_events_newest_first(
 
 
 def test_a_tag_filter_narrows_the_list_and_lives_in_the_url(
-    watched: Watched, seed_url: str, store: Store
+    watched: Watched, story_url: str, store: Store
 ) -> None:
     page = watched.page
     everything = ids_oldest_first(store)[::-1]
     tagged = ids_oldest_first(store, EventFilter(tags=("al-hawl",)))[::-1]
     assert 0 < len(tagged) < len(everything)
-    page.goto(seed_url)
+    page.goto(story_url)
     page.select_option("select[name=tag]", "al-hawl")
     expect(page.locator("[data-dl-count]")).to_contain_text(f"{len(tagged)} of 11 events match")
     assert shown(page) == tagged
@@ -141,7 +143,7 @@ def test_a_tag_filter_narrows_the_list_and_lives_in_the_url(
     ],
 )
 def test_filters_select_what_the_api_selects(
-    watched: Watched, seed_url: str, store: Store, query: dict[str, str]
+    watched: Watched, story_url: str, store: Store, query: dict[str, str]
 ) -> None:
     # Same rules in the browser as in the API: spans overlap, a place includes the places
     # within it, an actor includes the events where it only makes a claim.
@@ -155,33 +157,35 @@ def test_filters_select_what_the_api_selects(
     ).select(Errors())
     want = ids_oldest_first(store, expected)[::-1]
     page = watched.page
-    page.goto(seed_url + "?" + urllib.parse.urlencode(query))
+    page.goto(story_url + "?" + urllib.parse.urlencode(query))
     expect(page.locator("[data-dl-count]")).to_contain_text(f"{len(want)} of 11")
     assert shown(page) == want
 
 
-def test_the_order_toggle_shows_oldest_first(watched: Watched, seed_url: str, store: Store) -> None:
+def test_the_order_toggle_shows_oldest_first(
+    watched: Watched, story_url: str, store: Store
+) -> None:
     page = watched.page
-    page.goto(seed_url)
+    page.goto(story_url)
     page.check("input[name=order][value=oldest]")
     expect(page.locator(".dl-total")).to_have_text("11 events, oldest first.")
     assert shown(page) == ids_oldest_first(store)
     assert query_of(page) == {"order": ["oldest"]}
-    page.goto(seed_url + "?order=oldest&tag=isis")
+    page.goto(story_url + "?order=oldest&tag=isis")
     assert shown(page) == ids_oldest_first(store, EventFilter(tags=("isis",)))
 
 
-def test_a_bad_date_is_marked_not_applied(watched: Watched, seed_url: str) -> None:
+def test_a_bad_date_is_marked_not_applied(watched: Watched, story_url: str) -> None:
     page = watched.page
-    page.goto(seed_url + "?from=2021-13")
+    page.goto(story_url + "?from=2021-13")
     expect(page.locator("input[name=from]")).to_have_attribute("aria-invalid", "true")
     assert len(shown(page)) == 11
 
 
-def test_without_javascript_the_list_is_complete(browser: Browser, seed_url: str) -> None:
+def test_without_javascript_the_list_is_complete(browser: Browser, story_url: str) -> None:
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
-    page.goto(seed_url + "?tag=al-hawl")
+    page.goto(story_url + "?tag=al-hawl")
     expect(page.locator("[data-dl-filters]")).to_be_hidden()
     assert len(shown(page)) == 11
     expect(page.locator(".dl-year__label").first).to_have_text("2026")
@@ -192,10 +196,10 @@ def test_without_javascript_the_list_is_complete(browser: Browser, seed_url: str
 
 
 def test_the_contested_escape_figures_are_shown_with_their_sources(
-    watched: Watched, seed_url: str
+    watched: Watched, story_url: str
 ) -> None:
     page = watched.page
-    page.goto(f"{seed_url}events/{SHADDADI}/")
+    page.goto(f"{story_url}events/{SHADDADI}/")
     kurdish = page.locator("figure.dl-figure", has_text="Kurdish media")
     expect(kurdish.locator(".dl-figure__value")).to_have_text("at least 1,500 people")
     expect(kurdish.locator(".dl-cite")).to_have_text("[1] The Cradle")
@@ -232,15 +236,15 @@ def test_the_contested_escape_figures_are_shown_with_their_sources(
         "404.html",
     ],
 )
-def test_no_page_type_logs_an_error(watched: Watched, seed_url: str, path: str) -> None:
-    watched.page.goto(seed_url + path)
+def test_no_page_type_logs_an_error(watched: Watched, story_url: str, path: str) -> None:
+    watched.page.goto(story_url + path)
     watched.page.wait_for_load_state("networkidle")
     expect(watched.page.locator("h1").first).to_be_visible()
 
 
-def test_arabic_aliases_read_right_to_left(watched: Watched, seed_url: str) -> None:
+def test_arabic_aliases_read_right_to_left(watched: Watched, story_url: str) -> None:
     page = watched.page
-    page.goto(f"{seed_url}places/al-hawl-camp/")
+    page.goto(f"{story_url}places/al-hawl-camp/")
     arabic = page.locator(".dl-alias-list li", has_text="مخيم الهول")
     assert arabic.evaluate("li => getComputedStyle(li).direction") == "rtl"
     english = page.locator(".dl-alias-list li", has_text="al-Hol camp")
@@ -255,18 +259,18 @@ def test_arabic_aliases_read_right_to_left(watched: Watched, seed_url: str) -> N
 
 
 @pytest.mark.parametrize("words", ["Hawl", "مخيم الهول", "al-Hol"])
-def test_search_finds_the_al_hawl_event(watched: Watched, seed_url: str, words: str) -> None:
+def test_search_finds_the_al_hawl_event(watched: Watched, story_url: str, words: str) -> None:
     page = watched.page
-    page.goto(f"{seed_url}search/")
+    page.goto(f"{story_url}search/")
     page.fill(".pagefind-ui__search-input", words)
     result = page.locator(f'.pagefind-ui__result-link[href$="/events/{HAWL}/"]')
     expect(result).to_have_text("Syrian army enters Al-Hawl camp after the SDF withdraws")
     assert query_of(page) == {"q": [words]}  # a search can be shared
 
 
-def test_search_results_filter_by_status(watched: Watched, seed_url: str) -> None:
+def test_search_results_filter_by_status(watched: Watched, story_url: str) -> None:
     page = watched.page
-    page.goto(f"{seed_url}search/?q=Hawl")
+    page.goto(f"{story_url}search/?q=Hawl")
     expect(page.locator(".pagefind-ui__result-link").first).to_be_visible()
     page.locator(".pagefind-ui__filter-name", has_text="Status").click()
     page.locator(".pagefind-ui__filter-checkbox[id$='disputed']").check()
@@ -372,10 +376,10 @@ def test_uncertain_and_approximate_dates_are_marked_and_explained(
 
 
 @pytest.fixture(scope="module")
-def sharded_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The seed site with its search index in shards of 10 pages (44 pages: 5 shards)."""
+def sharded_url(story_events: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The story site with its search index in shards of 10 pages (44 pages: 5 shards)."""
     out = tmp_path_factory.mktemp("sharded") / "site"
-    server = StaticServer(build_site(REPO / "events", out, search_shard_size=10))
+    server = StaticServer(build_site(story_events, out, search_shard_size=10))
     yield server.url
     server.close()
 

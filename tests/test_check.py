@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import EVENT, EVENT_PATH, REPO, Events
+from conftest import EVENT, EVENT_PATH, Events
 from dateline import dataset, model
 
 FIELDS = (
@@ -297,20 +297,6 @@ def test_the_valid_folder_is_clean(events: Events, dateline) -> None:
     result = dateline("check")
     assert result.exit_code == 0, result.output
     assert result.stdout == ""
-
-
-def test_the_seed_dataset_has_no_errors(runner, monkeypatch: pytest.MonkeyPatch) -> None:
-    from dateline.cli import main
-
-    monkeypatch.chdir(REPO)
-    result = runner.invoke(main, ["check", "--format", "json"])
-    assert result.exit_code == 0, result.output
-    report = json.loads(result.output)
-    assert report["errors"] == 0
-    # The article gives no URL, and the records say so rather than invent one.
-    assert {d["message"] for d in report["diagnostics"]} == {
-        "source 1 has no url; add one if the source is online"
-    }
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
 """The built site, read as files: pages, static JSON, safety, and what `dateline build` says.
 
-The site is built once per session from the bundled events (``seed_site``); the browser tests
+The site is built once per session from the story fixture (``story_site``); the browser tests
 in ``test_browser.py`` drive the same build.
 """
 
@@ -28,8 +28,8 @@ HAWL = "2026-01-20-syrian-army-enters-al-hawl-camp"
 
 
 @pytest.fixture(scope="module")
-def store() -> Store:
-    return Store.open(REPO / "events")
+def store(story_events: Path) -> Store:
+    return Store.open(story_events)
 
 
 def read(site: Path, path: str) -> str:
@@ -75,39 +75,40 @@ class Tags(HTMLParser):
 # --- pages ---------------------------------------------------------------------------------
 
 
-def test_every_record_has_a_page(seed_site: Path, store: Store) -> None:
+def test_every_record_has_a_page(story_site: Path, store: Store) -> None:
     ids = [json.loads(i)["id"] for i in store.events(EventFilter(), sort="date", limit=500).items]
-    assert sorted(p.parent.name for p in (seed_site / "events").glob("*/index.html")) == sorted(ids)
+    pages = sorted(p.parent.name for p in (story_site / "events").glob("*/index.html"))
+    assert pages == sorted(ids)
     for kind in ("actors", "places", "tags"):
         listed = json.loads(store.listing(kind))
         for record in listed:
-            assert (seed_site / kind / record["id"] / "index.html").is_file(), (kind, record)
-        assert (seed_site / kind / "index.html").is_file()
+            assert (story_site / kind / record["id"] / "index.html").is_file(), (kind, record)
+        assert (story_site / kind / "index.html").is_file()
     for page in ("index.html", "search/index.html", "about/index.html"):
-        assert (seed_site / page).is_file()
+        assert (story_site / page).is_file()
 
 
-def test_the_home_page_lists_every_event_newest_first(seed_site: Path, store: Store) -> None:
+def test_the_home_page_lists_every_event_newest_first(story_site: Path, store: Store) -> None:
     oldest_first = [
         json.loads(i)["id"] for i in store.events(EventFilter(), sort="date", limit=500).items
     ]
     listed = re.findall(
-        r'<li class="dl-event[^"]*" data-id="([^"]+)"', read(seed_site, "index.html")
+        r'<li class="dl-event[^"]*" data-id="([^"]+)"', read(story_site, "index.html")
     )
     assert listed == oldest_first[::-1]
 
 
-def test_event_pages_are_not_in_the_nav(seed_site: Path) -> None:
+def test_event_pages_are_not_in_the_nav(story_site: Path) -> None:
     # Rendering every event into every page's nav made the build cost grow as n² (DESIGN.md).
-    page = read(seed_site, f"events/{HAWL}/index.html")
+    page = read(story_site, f"events/{HAWL}/index.html")
     nav = page[page.index('<nav class="md-nav md-nav--primary') :]
     nav = nav[: nav.index("</nav>")]
     assert "events/" not in nav
     assert 'href="../../tags/"' in nav  # the nav itself is there
 
 
-def test_the_contested_figures_are_side_by_side_with_their_sources(seed_site: Path) -> None:
-    page = read(seed_site, f"events/{SHADDADI}/index.html")
+def test_the_contested_figures_are_side_by_side_with_their_sources(story_site: Path) -> None:
+    page = read(story_site, f"events/{SHADDADI}/index.html")
     figures = page[page.index('<div class="dl-figures">') : page.index('<h3 id="statements">')]
     assert "at least 1,500 people" in figures
     assert "Kurdish media" in figures
@@ -120,9 +121,9 @@ def test_the_contested_figures_are_side_by_side_with_their_sources(seed_site: Pa
     assert "gives no URL and no publication date" in sources
 
 
-def test_an_event_page_links_everything_it_names(seed_site: Path, store: Store) -> None:
+def test_an_event_page_links_everything_it_names(story_site: Path, store: Store) -> None:
     event = json.loads(store.event(SHADDADI) or b"")
-    page = read(seed_site, f"events/{SHADDADI}/index.html")
+    page = read(story_site, f"events/{SHADDADI}/index.html")
     for actor in event["actors"]:
         assert f'href="../../actors/{actor["id"]}/"' in page
     for place in event["places"]:
@@ -136,26 +137,26 @@ def test_an_event_page_links_everything_it_names(seed_site: Path, store: Store) 
     assert 'data-pagefind-filter="status:disputed"' in page
 
 
-def test_related_events_show_in_both_directions(seed_site: Path, store: Store) -> None:
+def test_related_events_show_in_both_directions(story_site: Path, store: Store) -> None:
     # The Al-Hawl release event lists the army's entry; the entry's page shows it back.
     back = "2026-01-20-isis-members-released-from-al-hawl-camp"
     assert HAWL in json.loads(store.event(back) or b"")["related"]
-    page = read(seed_site, f"events/{HAWL}/index.html")
+    page = read(story_site, f"events/{HAWL}/index.html")
     related = page[page.index('<section class="dl-related"') :]
     assert f'href="../../events/{back}/"' in related
 
 
-def test_aliases_are_indexed_and_laid_out_in_their_own_direction(seed_site: Path) -> None:
-    page = read(seed_site, f"events/{HAWL}/index.html")
+def test_aliases_are_indexed_and_laid_out_in_their_own_direction(story_site: Path) -> None:
+    page = read(story_site, f"events/{HAWL}/index.html")
     assert '<span class="dl-alias" dir="auto" lang="">مخيم الهول</span>' in page
-    place = read(seed_site, "places/al-hawl-camp/index.html")
+    place = read(story_site, "places/al-hawl-camp/index.html")
     assert '<li dir="auto" lang="">مخيم الهول</li>' in place
     assert "https://www.openstreetmap.org/?mlat=36.38&amp;mlon=41.15" in place
     assert 'href="../../places/hasakah-governorate/"' in place  # its parent
 
 
-def test_a_place_page_lists_the_places_within_it(seed_site: Path) -> None:
-    page = read(seed_site, "places/hasakah-governorate/index.html")
+def test_a_place_page_lists_the_places_within_it(story_site: Path) -> None:
+    page = read(story_site, "places/hasakah-governorate/index.html")
     children = page[page.index('<ul class="dl-children">') :]
     children = children[: children.index("</ul>")]
     for child in ("al-hawl-camp", "al-hasakah", "al-roj-camp", "al-shaddadi"):
@@ -164,9 +165,9 @@ def test_a_place_page_lists_the_places_within_it(seed_site: Path) -> None:
     assert f'href="../../events/{HAWL}/"' in page
 
 
-def test_the_site_loads_nothing_from_other_servers(seed_site: Path) -> None:
+def test_the_site_loads_nothing_from_other_servers(story_site: Path) -> None:
     # No fonts, scripts, styles, images or API calls from elsewhere: links are fine.
-    for page in seed_site.rglob("*.html"):
+    for page in story_site.rglob("*.html"):
         html = page.read_text(encoding="utf-8")
         assert not re.search(r'<(script|img|iframe)[^>]+src="(https?:)?//', html), page
         assert not re.search(r'<link[^>]+rel="(stylesheet|preconnect)"[^>]+//', html), page
@@ -176,11 +177,11 @@ def test_the_site_loads_nothing_from_other_servers(seed_site: Path) -> None:
 # --- static data ---------------------------------------------------------------------------
 
 
-def test_static_json_is_the_stores_bytes(seed_site: Path, store: Store) -> None:
+def test_static_json_is_the_stores_bytes(story_site: Path, store: Store) -> None:
     # The site, the API and export share one serialiser, so the JSON cannot drift.
-    for path in (seed_site / "data" / "events").glob("*.json"):
+    for path in (story_site / "data" / "events").glob("*.json"):
         assert path.read_bytes() == store.event(path.stem)
-    listing = json.loads(read(seed_site, "data/events.json"))
+    listing = json.loads(read(story_site, "data/events.json"))
     page = store.events(EventFilter(), sort="date", limit=500)
     assert listing == {
         "items": [json.loads(item) for item in page.items],
@@ -301,7 +302,7 @@ def test_the_place_tree_puts_each_place_under_its_parent(store: Store) -> None:
 
 
 def test_shells_are_byte_for_byte_what_the_full_templates_render(
-    seed_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    story_site: Path, story_events: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Render every page whole through its template instead, and compare every file.
     def whole(self: shell.Shells, context: Context) -> Markup:
@@ -314,10 +315,10 @@ def test_shells_are_byte_for_byte_what_the_full_templates_render(
 
     monkeypatch.setattr(shell.Shells, "__call__", shell.pass_context(whole))
     monkeypatch.setattr(shell.Fragments, "__call__", each)
-    fresh = build_site(REPO / "events", tmp_path / "site", edit_url=EDIT_URL)
+    fresh = build_site(story_events, tmp_path / "site", edit_url=EDIT_URL)
     compared = 0
-    for page in seed_site.rglob("*.html"):
-        assert page.read_bytes() == (fresh / page.relative_to(seed_site)).read_bytes(), page
+    for page in story_site.rglob("*.html"):
+        assert page.read_bytes() == (fresh / page.relative_to(story_site)).read_bytes(), page
         compared += 1
     assert compared > 50
 
@@ -340,10 +341,9 @@ def test_build_refuses_a_dataset_with_errors_and_says_what_check_says(
     assert not Path("out.hash").exists()
 
 
-def test_build_reports_what_it_built(events: Events, dateline, monkeypatch) -> None:
-    monkeypatch.chdir(REPO)
+def test_build_reports_what_it_built(events: Events, dateline) -> None:
     out = events.root.parent / "out"
-    result = dateline("build", "--events", str(events.root), "--out", str(out))
+    result = dateline("build", "--out", str(out), "--config", str(REPO / "mkdocs.yml"))
     assert result.exit_code == 0, result.output
     assert re.match(r"built \d+ pages \(1 events\) into .* in [\d.]+ s", result.output)
     assert (out / "pagefind" / "pagefind-ui.js").is_file()
@@ -375,9 +375,9 @@ sources:
 """
 
 
-def test_the_search_index_is_built_in_shards(tmp_path: Path) -> None:
-    # 11 events, 21 actors and 12 places are indexed: 44 pages, in shards of at most 10.
-    site = build_site(REPO / "events", tmp_path / "site", search_shard_size=10)
+def test_the_search_index_is_built_in_shards(story_events: Path, tmp_path: Path) -> None:
+    # The story's 11 events, 21 actors and 12 places are indexed: 44 pages, in shards of 10.
+    site = build_site(story_events, tmp_path / "site", search_shard_size=10)
     bundles = ["pagefind", "pagefind-1", "pagefind-2", "pagefind-3", "pagefind-4"]
     for bundle in bundles:
         assert (site / bundle / "pagefind-entry.json").is_file(), bundle
