@@ -56,6 +56,7 @@ TARGET_100K_GB = 6.0
 CHILD = """
 import dataclasses, json, sys
 from pathlib import Path
+from dateline.cache import open_store
 from dateline.site import builder as website
 built = website.build(Path(sys.argv[1]), Path(sys.argv[2]), config_file=Path(sys.argv[3]))
 print(json.dumps({k: str(v) if isinstance(v, Path) else v
@@ -132,7 +133,7 @@ def cold(events: Path) -> None:
     In a child process: opening finds the file (or makes it) wherever the Store keeps it, and
     a Store made here must not stay in this process's memory while the build is measured.
     """
-    forget = "import sys; from dateline.store import Store; Store.open(sys.argv[1]).path.unlink()"
+    forget = "import sys; from dateline.store import Store; open_store(sys.argv[1]).path.unlink()"
     subprocess.run([str(PYTHON), "-c", forget, str(events)], check=True)
 
 

@@ -45,7 +45,7 @@ from pathlib import Path
 
 import generate
 import run
-from dateline.store import cache_folder
+from dateline.cache import cache_folder
 
 ROOT = run.ROOT
 OUT = run.OUT

@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner, Result
 from hypothesis import settings
 
+from dateline.cache import open_store
 from dateline.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
@@ -117,9 +118,8 @@ def dateline(runner: CliRunner):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def store(events: Events):  # type: ignore[no-untyped-def]
     """The Store of the `events` folder (compiled into tmp_path/.cache)."""
-    from dateline.store import Store
 
-    return Store.open(events.root)
+    return open_store(events.root)
 
 
 @pytest.fixture
@@ -293,14 +293,13 @@ def world_client(world: Events):  # type: ignore[no-untyped-def]
     """A TestClient of the app over the `world` folder's store."""
     from litestar.testing import TestClient
 
-    from dateline.store import Store
     from dateline.web.app import create_app
 
-    with TestClient(create_app(Store.open(world.root))) as test_client:
+    with TestClient(create_app(open_store(world.root))) as test_client:
         yield test_client
 
 
-# --- the built site (test_site*.py, test_build*.py, test_browser*.py) ------------------------
+# --- the built site (test_site*.py, test_browser.py, test_bundled.py) -----------------------
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

@@ -9,6 +9,7 @@ import pytest
 from litestar.testing import TestClient
 
 from conftest import Events
+from dateline.cache import open_store
 
 Client = TestClient[Any]
 
@@ -156,7 +157,6 @@ def test_paging_loses_and_repeats_nothing(world_client: Client, sort: str, limit
 
 
 def test_paging_through_ties_and_filters(events: Events) -> None:
-    from dateline.store import Store
     from dateline.web.app import create_app
 
     for n in range(30):
@@ -165,7 +165,7 @@ def test_paging_through_ties_and_filters(events: Events) -> None:
             "title: Same day\ndate: 2020-01-01\nsummary: A word.\ntags: [same]\n"
             "sources:\n  - title: A\n    publisher: B\n",
         )
-    with TestClient(create_app(Store.open(events.root))) as client:
+    with TestClient(create_app(open_store(events.root))) as client:
         for query in ("tag=same&limit=4", "q=word&limit=7", "q=word&sort=-date&limit=5"):
             seen: list[str] = []
             url: str | None = f"/api/v1/events?{query}"
@@ -268,7 +268,6 @@ def test_places(world_client: Client) -> None:
 
 
 def test_actor_and_place_events_page_on(world: Events) -> None:
-    from dateline.store import Store
     from dateline.web.app import create_app
 
     for n in range(51):
@@ -277,7 +276,7 @@ def test_actor_and_place_events_page_on(world: Events) -> None:
             "places: [iraq]\nsources:\n  - title: A\n    publisher: B\n"
         )
         world.write(f"2020/2020-01-01-filler-{n:02d}.yaml", events_text)
-    with TestClient(create_app(Store.open(world.root))) as client:
+    with TestClient(create_app(open_store(world.root))) as client:
         for url in ("/api/v1/actors/pmu", "/api/v1/places/iraq"):
             first = get(client, url)["events"]
             assert len(first["items"]) == 50

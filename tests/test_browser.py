@@ -20,6 +20,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from conftest import REPO, Events, StaticServer, build_site
+from dateline.cache import open_store
 from dateline.store import EventFilter, Store
 from dateline.web.parameters import EventQuery
 from dateline.web.query import Errors
@@ -65,7 +66,7 @@ def watched(browser: Browser) -> Iterator[Watched]:
 
 @pytest.fixture(scope="module")
 def store(story_events: Path) -> Store:
-    return Store.open(story_events)
+    return open_store(story_events)
 
 
 def ids_oldest_first(store: Store, query: EventFilter | None = None) -> list[str]:

@@ -15,7 +15,7 @@ tests work around each one and no other:
   them, so each end of such an interval is checked against edtf on its own.
 * Zero offsets: edtf refuses ``+00:00`` and ``-00:00`` (it wants ``Z``), which ISO 8601
   allows and Dateline accepts; the generated times write zero as ``Z``.
-* Times: edtf needs seconds (``T14:30:05Z``; DESIGN writes ``T14:30+03:00``, which edtf
+* Times: edtf needs seconds (``T14:30:05Z``; the format documents ``T14:30+03:00``, which edtf
   refuses) and its bounds are the written calendar day, ignoring the clock. We compare that
   day with our start seen in the written offset.
 * ``000X`` / ``00XX`` start in the year 0 in edtf; Dateline has no year 0, so ours start on
@@ -137,7 +137,7 @@ def test_times_fall_on_the_day_edtf_says(
 
 
 def test_edtf_refuses_times_without_seconds_which_dateline_accepts() -> None:
-    # DESIGN writes 2026-01-20T14:30+03:00; edtf 5 wants the seconds.
+    # The format documents 2026-01-20T14:30+03:00; edtf 5 wants the seconds.
     assert not edtf.is_valid_edtf("2026-01-20T14:30+03:00")
     assert parse("2026-01-20T14:30+03:00").precision == "minute"
 

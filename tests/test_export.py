@@ -13,7 +13,7 @@ import pytest
 
 from conftest import Events
 from dateline import formats
-from dateline.store import Store
+from dateline.cache import open_store
 
 
 @pytest.mark.parametrize("fmt", ["json", "csv", "geojson", "ics", "atom"])
@@ -44,7 +44,7 @@ def test_export_to_a_file(world: Events, dateline, tmp_path: Path, fmt, parse, c
 def test_export_sqlite(world: Events, dateline, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     out = tmp_path / "dateline.sqlite"
     assert dateline("export", "sqlite", "--out", str(out)).exit_code == 0
-    assert out.read_bytes() == Store.open(world.root).path.read_bytes()
+    assert out.read_bytes() == open_store(world.root).path.read_bytes()
     with sqlite3.connect(out) as db:
         assert db.execute("SELECT count(*) FROM events").fetchone() == (7,)
 

@@ -18,8 +18,9 @@ from litestar.testing import TestClient
 
 from conftest import Events, world_event
 from dateline import formats
+from dateline.cache import DatasetError, open_store
 from dateline.site.catalog import Catalog
-from dateline.store import DatasetError, EventFilter, Store
+from dateline.store import EventFilter, Store
 from dateline.web import feeds
 
 Client = TestClient[Any]
@@ -97,7 +98,7 @@ def event_ids(fmt: str, body: bytes) -> list[str]:
 
 
 def test_csv_row(world: Events) -> None:
-    rows = csv_rows(render(Store.open(world.root), "csv"))
+    rows = csv_rows(render(open_store(world.root), "csv"))
     assert list(rows[0]) == list(formats.CSV_COLUMNS)
     assert rows[-1] == {
         "id": CENTCOM,
@@ -119,7 +120,7 @@ def test_csv_row(world: Events) -> None:
 
 
 def test_csv_is_rfc_4180(world: Events) -> None:
-    body = render(Store.open(world.root), "csv")
+    body = render(open_store(world.root), "csv")
     lines = body.split(b"\r\n")
     assert lines[0] == b",".join(c.encode() for c in formats.CSV_COLUMNS)
     assert lines[-1] == b""  # every record ends with CRLF
@@ -128,7 +129,7 @@ def test_csv_is_rfc_4180(world: Events) -> None:
 
 
 def test_geojson_feature(world: Events) -> None:
-    features = geojson_features(render(Store.open(world.root), "geojson"))
+    features = geojson_features(render(open_store(world.root), "geojson"))
     assert [f for f in features if f["properties"]["id"] == HAWL] == [
         {
             "id": f"{HAWL}@al-hawl-camp",
@@ -151,7 +152,7 @@ def test_geojson_feature(world: Events) -> None:
 
 
 def test_geojson_has_a_point_per_place_and_counts_the_events_without_one(world: Events) -> None:
-    body = render(Store.open(world.root), "geojson")
+    body = render(open_store(world.root), "geojson")
     assert [f["id"] for f in geojson_features(body) if f["properties"]["id"] == CENTCOM] == [
         f"{CENTCOM}@hasakah",
         f"{CENTCOM}@iraq",
@@ -200,7 +201,7 @@ def test_geojson_has_a_point_per_place_and_counts_the_events_without_one(world: 
     ],
 )
 def test_ics_event(world: Events, event_id: str, expected: dict[str, object]) -> None:
-    found = {str(e["UID"]): e for e in vevents(render(Store.open(world.root), "ics"))}
+    found = {str(e["UID"]): e for e in vevents(render(open_store(world.root), "ics"))}
     event = found[f"{event_id}@dateline"]
     for name, value in expected.items():
         if value is None:
@@ -212,7 +213,7 @@ def test_ics_event(world: Events, event_id: str, expected: dict[str, object]) ->
 
 
 def test_ics_dates_are_value_date(world: Events) -> None:
-    body = render(Store.open(world.root), "ics").decode()
+    body = render(open_store(world.root), "ics").decode()
     assert "DTSTART;VALUE=DATE:20260120\r\nDTEND;VALUE=DATE:20260121\r\n" in body
     assert "DTSTART:20260121T100000Z\r\n" in body
     assert "X-DATELINE-SKIPPED:0\r\n" in body
@@ -222,7 +223,7 @@ def test_ics_open_end_is_an_event_on_its_start(world: Events) -> None:
     world.write("2026/2026-02-01-ongoing.yaml", world_event("Ongoing", "2026-02-01/.."))
     (event,) = [
         e
-        for e in vevents(render(Store.open(world.root), "ics"))
+        for e in vevents(render(open_store(world.root), "ics"))
         if str(e["UID"]) == "2026-02-01-ongoing@dateline"
     ]
     assert event.decoded("DTSTART") == datetime.date(2026, 2, 1)
@@ -231,7 +232,7 @@ def test_ics_open_end_is_an_event_on_its_start(world: Events) -> None:
 
 
 def test_atom_entry(world: Events) -> None:
-    body = render(Store.open(world.root), "atom")
+    body = render(open_store(world.root), "atom")
     feed = ET.fromstring(body)
     assert feed.findtext("a:id", namespaces=NS) == "urn:dateline:events"
     assert feed.findtext("a:updated", namespaces=NS) == "2026-01-21T10:00:00Z"  # the newest
@@ -259,14 +260,14 @@ def test_atom_updated_is_the_newest_update(world: Events) -> None:
         + "updates:\n  - date: 2026-01-22\n    note: Earlier.\n"
         + "  - date: 2026-01-25\n    note: Corrected.\n",
     )
-    body = render(Store.open(world.root), "atom")
+    body = render(open_store(world.root), "atom")
     entry = atom_entries(body)[IN_DATE_ORDER.index(HAWL)]
     assert entry.findtext("a:updated", namespaces=NS) == "2026-01-25T00:00:00Z"
     assert ET.fromstring(body).findtext("a:updated", namespaces=NS) == "2026-01-25T00:00:00Z"
 
 
 def test_an_empty_atom_feed_has_a_fixed_date(world: Events) -> None:
-    body = render(Store.open(world.root), "atom", EventFilter(tags=("nothing",)))
+    body = render(open_store(world.root), "atom", EventFilter(tags=("nothing",)))
     assert atom_entries(body) == []
     assert ET.fromstring(body).findtext("a:updated", namespaces=NS) == formats.NO_DATE
 
@@ -274,7 +275,7 @@ def test_an_empty_atom_feed_has_a_fixed_date(world: Events) -> None:
 def test_json_is_the_sites_events_json_and_the_api_list(
     world: Events, world_client: Client
 ) -> None:
-    store = Store.open(world.root)
+    store = open_store(world.root)
     body = render(store, "json")
     assert body == Catalog(store).events_json()
     response = world_client.get("/api/v1/events", headers={"accept-encoding": "identity"})
@@ -285,7 +286,7 @@ def test_json_is_the_sites_events_json_and_the_api_list(
 def test_sqlite_is_a_copy_of_the_store(world: Events, tmp_path: Path) -> None:
     out = tmp_path / "dateline.sqlite"
     formats.copy_store(world.root, out)
-    assert out.read_bytes() == Store.open(world.root).path.read_bytes()
+    assert out.read_bytes() == open_store(world.root).path.read_bytes()
     with sqlite3.connect(out) as db:
         assert db.execute("SELECT count(*) FROM events").fetchone() == (7,)
 
@@ -295,7 +296,7 @@ def test_sqlite_is_a_copy_of_the_store(world: Events, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("fmt", ["json", *FEEDS])
 def test_every_event_in_date_order(world: Events, fmt: formats.Format) -> None:
-    body = render(Store.open(world.root), fmt)
+    body = render(open_store(world.root), fmt)
     expected = [i for i in IN_DATE_ORDER if fmt != "geojson" or i != BASE]
     assert event_ids(fmt, body) == expected
 
@@ -317,7 +318,7 @@ def test_markup_in_text_stays_text(world: Events, fmt: formats.Format) -> None:
         "2026/2026-02-01-tricky.yaml",
         world_event("'" + TRICKY + "'", "2026-02-01", summary="'<img src=x onerror=alert(1)>'"),
     )
-    body = render(Store.open(world.root), fmt)
+    body = render(open_store(world.root), fmt)
     if fmt == "csv":
         (row,) = [r for r in csv_rows(body) if r["id"] == "2026-02-01-tricky"]
         assert row["title"] == TRICKY
@@ -340,7 +341,7 @@ def test_markup_in_text_stays_text(world: Events, fmt: formats.Format) -> None:
 
 def test_too_many_events(world: Events) -> None:
     with pytest.raises(formats.TooMany, match="7 events match, and this format holds at most 3"):
-        formats.select(Store.open(world.root), EventFilter(), limit=3)
+        formats.select(open_store(world.root), EventFilter(), limit=3)
 
 
 def test_export_refuses_a_dataset_with_errors(events: Events) -> None:

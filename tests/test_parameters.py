@@ -14,7 +14,8 @@ from litestar.params import QueryParameter
 from litestar.testing import TestClient
 
 from conftest import Events
-from dateline.store import EventFilter, Store
+from dateline.cache import open_store
+from dateline.store import EventFilter
 from dateline.web.app import create_app
 from dateline.web.parameters import EventQuery
 from dateline.web.query import Errors
@@ -45,7 +46,7 @@ class WithYear(EventQuery):
 
 @pytest.fixture
 def year_client(world: Events) -> Iterator[Client]:
-    with TestClient(create_app(Store.open(world.root), event_query=WithYear)) as client:
+    with TestClient(create_app(open_store(world.root), event_query=WithYear)) as client:
         yield client
 
 

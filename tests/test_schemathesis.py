@@ -22,7 +22,7 @@ from schemathesis import GenerationMode
 from schemathesis.checks import negative_data_rejection, positive_data_acceptance
 
 from conftest import Events
-from dateline.store import Store
+from dateline.cache import open_store
 from dateline.web.app import create_app
 
 EXAMPLES = {GenerationMode.POSITIVE: 40, GenerationMode.NEGATIVE: 20}
@@ -31,7 +31,7 @@ EXCLUDED = [positive_data_acceptance, negative_data_rejection]
 
 @pytest.mark.parametrize("mode", list(EXAMPLES))
 def test_the_api_keeps_its_contract(world: Events, mode: GenerationMode) -> None:
-    app = create_app(Store.open(world.root))
+    app = create_app(open_store(world.root))
     schema = schemathesis.openapi.from_asgi("/api/v1/docs/openapi.json", app)
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) == 15

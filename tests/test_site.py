@@ -18,6 +18,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from conftest import EDIT_URL, REPO, Events, build_site
+from dateline.cache import open_store
 from dateline.model import Figure
 from dateline.site import builder as website
 from dateline.site import markup, pages, searchindex, shell
@@ -29,7 +30,7 @@ HAWL = "2026-01-20-syrian-army-enters-al-hawl-camp"
 
 @pytest.fixture(scope="module")
 def store(story_events: Path) -> Store:
-    return Store.open(story_events)
+    return open_store(story_events)
 
 
 def read(site: Path, path: str) -> str:
@@ -99,7 +100,7 @@ def test_the_home_page_lists_every_event_newest_first(story_site: Path, store: S
 
 
 def test_event_pages_are_not_in_the_nav(story_site: Path) -> None:
-    # Rendering every event into every page's nav made the build cost grow as n² (DESIGN.md).
+    # Rendering every event into every page's nav made the build cost grow as n² (README).
     page = read(story_site, f"events/{HAWL}/index.html")
     nav = page[page.index('<nav class="md-nav md-nav--primary') :]
     nav = nav[: nav.index("</nav>")]

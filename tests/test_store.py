@@ -12,7 +12,8 @@ import pytest
 from conftest import EVENT_PATH, Events
 from dateline import compiler
 from dateline import store as store_module
-from dateline.store import DatasetError, EventFilter, Near, Store, distance_km, fingerprint
+from dateline.cache import DatasetError, fingerprint, open_store
+from dateline.store import EventFilter, Near, Store, distance_km
 
 
 def ids(page: store_module.Page) -> list[str]:
@@ -20,10 +21,10 @@ def ids(page: store_module.Page) -> list[str]:
 
 
 def test_an_unchanged_dataset_opens_the_cached_file(events: Events) -> None:
-    first = Store.open(events.root)
+    first = open_store(events.root)
     built = first.path.stat().st_mtime_ns
     started = time.perf_counter()
-    second = Store.open(events.root)
+    second = open_store(events.root)
     assert time.perf_counter() - started < 0.5
     assert second.path == first.path
     assert second.path.stat().st_mtime_ns == built
@@ -41,10 +42,10 @@ def test_the_revision_follows_content_not_mtime(events: Events) -> None:
 
 
 def test_a_changed_dataset_is_recompiled(events: Events) -> None:
-    first = Store.open(events.root)
+    first = open_store(events.root)
     path = events.root / EVENT_PATH
     path.write_text(path.read_text().replace("enters", "reaches"), encoding="utf-8")
-    second = Store.open(events.root)
+    second = open_store(events.root)
     assert second.revision != first.revision
     event = msgspec.json.decode(second.event("2026-01-20-syrian-army-enters-al-hawl-camp") or b"")
     assert event["title"] == "Syrian army reaches Al-Hawl camp"
@@ -56,14 +57,14 @@ def test_old_store_files_are_pruned(events: Events) -> None:
     path = events.root / EVENT_PATH
     for n in range(5):
         path.write_text(path.read_text() + f"# edit {n}\n", encoding="utf-8")
-        Store.open(events.root)
+        open_store(events.root)
     assert len(list((events.root.parent / ".cache" / "dateline").glob("*.sqlite"))) == 3
 
 
 def test_a_dataset_with_errors_is_not_compiled(events: Events) -> None:
     events.write("2026/2026-01-21-broken.yaml", "title: Broken\n")
     with pytest.raises(DatasetError) as raised:
-        Store.open(events.root)
+        open_store(events.root)
     assert str(raised.value) == "the dataset has 3 errors; run `dateline check` to see them"
     messages = [d.message for d in raised.value.diagnostics if d.severity == "error"]
     assert "missing required field 'date'" in messages
@@ -72,7 +73,7 @@ def test_a_dataset_with_errors_is_not_compiled(events: Events) -> None:
 
 def test_a_missing_folder_is_a_dataset_error(tmp_path: os.PathLike[str]) -> None:
     with pytest.raises(DatasetError) as raised:
-        Store.open(os.path.join(tmp_path, "nowhere"))
+        open_store(os.path.join(tmp_path, "nowhere"))
     assert "no such folder" in raised.value.diagnostics[0].message
 
 
@@ -91,7 +92,7 @@ def test_counts_and_warnings(store: Store) -> None:
 
 
 def test_arabic_alias_is_searchable(world: Events) -> None:
-    store = Store.open(world.root)
+    store = open_store(world.root)
     page = store.events(EventFilter(text='"مخيم" "الهول"'), sort="relevance", limit=10)
     assert ids(page) == ["2026-01-20-syrian-army-enters-al-hawl-camp"]
     folded = compiler.fold("مُخَيَّم الهَوْل")
@@ -99,14 +100,14 @@ def test_arabic_alias_is_searchable(world: Events) -> None:
 
 
 def test_search_weights_rank_titles_above_summaries(world: Events) -> None:
-    store = Store.open(world.root)
+    store = open_store(world.root)
     page = store.events(EventFilter(text='"helicopters"'), sort="relevance", limit=10)
     # In the title of one, in the claims of another, only in the summary of none else.
     assert ids(page) == ["2017-08-sohr-reports-helicopters", "2021-pmu-thermal-cameras"]
 
 
 def test_near_uses_great_circle_distance(world: Events) -> None:
-    store = Store.open(world.root)
+    store = open_store(world.root)
     hawl = Near(lat=36.38, lon=41.15, km=10)
     assert ids(store.events(EventFilter(near=hawl), sort="date", limit=10)) == [
         "2026-01-20-syrian-army-enters-al-hawl-camp"
@@ -136,7 +137,7 @@ def test_the_search_box_holds_the_circle(
 
 
 def test_claims_pages_in_event_order(world: Events) -> None:
-    store = Store.open(world.root)
+    store = open_store(world.root)
     first = store.claims(limit=2)
     assert first.total == 4
     rest = store.claims(limit=2, after=first.next_key)
@@ -171,10 +172,10 @@ def test_ranked_words_page_exactly_as_fts5_ranks_them(
                 return seen
             after = page.next_key
 
-    plain = Store.open(events.root, cache=events.root.parent / "plain")
+    plain = open_store(events.root, cache=events.root.parent / "plain")
     monkeypatch.setattr(compiler, "RANKED_MIN_EVENTS", 5)
     monkeypatch.setattr(compiler, "RANKED_TOP", 7)  # pages run past the ranked ones
-    ranked = Store.open(events.root, cache=events.root.parent / "ranked")
+    ranked = open_store(events.root, cache=events.root.parent / "ranked")
     assert ranked._db().execute("SELECT count(*) FROM ranked WHERE term = 'camp'").fetchone()[0]
     for text in ('"camp"', '"Camp"', '"prison"'):
         for limit in (3, 7, 50):

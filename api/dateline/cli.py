@@ -8,20 +8,20 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
-import msgspec
 
 from dateline import dataset as dataset_module
 from dateline import diagnostics as diagnostics_module
 from dateline.diagnostics import Diagnostic
+from dateline.formats import FORMATS
 from dateline.scaffold import ScaffoldError, new_event
 
 if TYPE_CHECKING:
-    from dateline.store import DatasetError
+    from dateline.cache import DatasetError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -67,18 +67,9 @@ def _selected(diagnostics: list[Diagnostic], paths: tuple[Path, ...]) -> list[Di
     return [d for d in diagnostics if inside(d.file)]
 
 
-def _as_shown(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
-    """The diagnostics with their files as a person here would type them."""
-    return [
-        msgspec.structs.replace(d, file=diagnostics_module.display_path(d.file))
-        for d in diagnostics
-    ]
-
-
 def _refusal(error: DatasetError, outcome: str) -> click.ClickException:
     """Print a broken dataset's errors as `check` does; the exception to exit with."""
-    errors = _as_shown(d for d in error.diagnostics if d.severity == "error")
-    click.echo(diagnostics_module.render_text(errors), nl=False, err=True)
+    click.echo(error.report(), nl=False, err=True)
     return click.ClickException(f"{error}; {outcome}")
 
 
@@ -102,7 +93,7 @@ def check(paths: tuple[Path, ...], events: Path, output_format: str, strict: boo
     folders, while still resolving references against the whole dataset.
     """
     loaded = dataset_module.load(events, keep_events=False)
-    shown = _as_shown(_selected(loaded.diagnostics, paths))
+    shown = diagnostics_module.shown(_selected(loaded.diagnostics, paths))
     click.echo(diagnostics_module.RENDERERS[output_format](shown), nl=False)
     errors = sum(d.severity == "error" for d in shown)
     warnings = len(shown) - errors
@@ -198,7 +189,7 @@ def serve(
     /api/v1/health, and rebuilds nothing: the last good data and site are still served.
     Only the events are watched: a change to site/ or mkdocs.yml needs a restart.
     """
-    from dateline.store import DatasetError
+    from dateline.cache import DatasetError
     from dateline.web import server  # the web stack loads only for this command
 
     site = None if no_site else _site_to_serve(events, site_dir, config_file)
@@ -251,9 +242,7 @@ def build(events: Path, out: Path, config_file: Path) -> None:
 
 
 @main.command()
-@click.argument(
-    "fmt", metavar="FORMAT", type=click.Choice(["json", "csv", "geojson", "ics", "atom", "sqlite"])
-)
+@click.argument("fmt", metavar="FORMAT", type=click.Choice(FORMATS))
 @events_option
 @click.option(
     "--out",
@@ -274,7 +263,7 @@ def export(fmt: str, events: Path, out: Path | None, base_url: str | None) -> No
     `check` does.
     """
     from dateline import formats
-    from dateline.store import DatasetError
+    from dateline.cache import DatasetError
 
     to_stdout = out is None or str(out) == "-"
     if fmt == "sqlite" and to_stdout:

@@ -14,13 +14,13 @@ import gc
 import multiprocessing
 import os
 import re
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dateline import dates, loading
+from dateline import dates, files, loading
 from dateline.diagnostics import Diagnostic, Severity
 from dateline.loading import DataPath, Document, LoadError, Position
 from dateline.model import Actor, Event, Place, Slug, Status
@@ -268,35 +268,40 @@ def _strip_year(identifier: str) -> str:
 
 
 def discover(root: Path) -> tuple[list[str], list[Diagnostic]]:
-    """Event files under ``root``, and diagnostics for files that are not where they belong.
-
-    Walks with ``os.scandir`` (no per-file ``Path`` objects): at 100,000 files the walk is
-    a visible part of a check.
-    """
+    """Event files under ``root``, and diagnostics for files that are not where they belong."""
     events: list[str] = []
     strays: list[Diagnostic] = []
-
-    def visit(folder: str, depth: int, year_folder: bool) -> None:
-        with os.scandir(folder) as scan:
-            entries = sorted(scan, key=lambda entry: entry.name)
-        for entry in entries:
-            name = entry.name
-            if name.startswith("."):
-                continue
-            if entry.is_dir():
-                visit(entry.path, depth + 1, depth == 0 and bool(_YEAR_DIR.match(name)))
-            elif year_folder and name.endswith(".yaml"):
-                events.append(entry.path)
-            elif not (depth == 0 and name in (ACTORS_FILE, PLACES_FILE)):
-                message, severity = _stray_message(name)
-                strays.append(
-                    Diagnostic(
-                        file=entry.path, line=1, column=1, message=message, severity=severity
-                    )
-                )
-
-    visit(str(root), 0, False)
+    for relative in files.walk(root):
+        parts = relative.split("/")
+        path = os.path.join(root, relative)
+        if len(parts) == 2 and _YEAR_DIR.match(parts[0]) and parts[1].endswith(".yaml"):
+            events.append(path)
+        elif not (len(parts) == 1 and parts[0] in (ACTORS_FILE, PLACES_FILE)):
+            message, severity = _stray_message(parts[-1])
+            strays.append(
+                Diagnostic(file=path, line=1, column=1, message=message, severity=severity)
+            )
     return events, strays
+
+
+def ancestors(parents: Mapping[str, str | None], place_id: str) -> tuple[list[str], bool]:
+    """The places that hold ``place_id`` through ``within``, nearest first, and whether the
+    chain comes back to ``place_id`` (a cycle through it).
+
+    ``parents`` maps every known place to its ``within``. The walk stops at a place with no
+    parent, at an unknown parent, and before any place it has seen, so it always ends.
+    """
+    chain: list[str] = []
+    parent = parents.get(place_id)
+    while parent is not None and parent in parents and parent != place_id and parent not in chain:
+        chain.append(parent)
+        parent = parents[parent]
+    return chain, parent == place_id
+
+
+def parents_of(places: Mapping[str, Place]) -> dict[str, str | None]:
+    """Each place's ``within``, for :func:`ancestors`."""
+    return {place_id: place.within for place_id, place in places.items()}
 
 
 def _stray_message(name: str) -> tuple[str, Severity]:
@@ -530,6 +535,7 @@ def _place_problems(dataset: Dataset, document: Document) -> list[Diagnostic]:
         return Diagnostic(file=file, line=line, column=column, message=message)
 
     problems: list[Diagnostic] = []
+    parents = parents_of(dataset.places)
     for place_id, place in dataset.places.items():
         if place.within is None:
             continue
@@ -541,20 +547,14 @@ def _place_problems(dataset: Dataset, document: Document) -> list[Diagnostic]:
                 )
             )
             continue
-        chain = [place_id]
-        current: str | None = place.within
-        while current is not None and current in dataset.places and current not in chain:
-            chain.append(current)
-            current = dataset.places[current].within
-        if current == place_id:
-            cycle = " → ".join([*chain, place_id])
+        chain, cycle = ancestors(parents, place_id)
+        if cycle:
+            route = " → ".join([place_id, *chain, place_id])
             problems.append(
                 at(
                     (place_id, "within"),
-                    (
-                        f"places form a cycle through `within`: {cycle}; "
-                        "a place cannot be inside itself"
-                    ),
+                    f"places form a cycle through `within`: {route}; "
+                    "a place cannot be inside itself",
                 )
             )
     return problems
@@ -568,18 +568,16 @@ def _unused_warnings(
 ) -> list[Diagnostic]:
     used_actors: set[str] = set()
     used_places: set[str] = set()
+    parents = parents_of(dataset.places)
     for result in loaded:  # broken files count too: fixing them must not be the only use
         references = result.references
         used_actors.update(ref[0] for ref in references.lists.get("actors", ()))
         used_actors.update(ref[0] for ref in references.claim_actors)
         for place_id, _, _ in references.lists.get("places", ()):
             # A used place's parents are used too: its page links up to them.
-            while place_id in dataset.places and place_id not in used_places:
+            if place_id in dataset.places and place_id not in used_places:
                 used_places.add(place_id)
-                parent = dataset.places[place_id].within
-                if parent is None:
-                    break
-                place_id = parent
+                used_places.update(ancestors(parents, place_id)[0])
     warnings: list[Diagnostic] = []
     for records, used, file, document, kind in (
         (dataset.actors, used_actors, ACTORS_FILE, actors_document, "actor"),

@@ -47,6 +47,20 @@ def display_path(file: str | Path, cwd: str | Path | None = None) -> str:
     return absolute if relative.startswith(".." + os.sep + "..") else relative
 
 
+def shown(items: Iterable[Diagnostic], base: Path | None = None) -> list[Diagnostic]:
+    """The diagnostics with their files named for a reader: from ``base`` (a repository root,
+    with ``/``) where given, else as a person in the current folder would type them."""
+    out: list[Diagnostic] = []
+    for d in items:
+        if base is None:
+            file = display_path(d.file)
+        else:
+            relative = os.path.relpath(os.path.abspath(d.file), os.path.abspath(base))
+            file = Path(relative).as_posix()
+        out.append(msgspec.structs.replace(d, file=file))
+    return out
+
+
 def render_text(diagnostics: Iterable[Diagnostic]) -> str:
     """``file:line:col: severity: message``, the form editors and terminals link."""
     return "".join(

@@ -38,10 +38,10 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Final, Literal
 
-import icalendar
 import msgspec
 
 from dateline import resources
+from dateline.cache import open_store
 from dateline.resources import DateResource as Date
 from dateline.resources import EventResource
 from dateline.store import EventFilter, Store
@@ -315,6 +315,8 @@ def ics(events: Iterable[EventResource], link: Linker = None) -> bytes:
     known); one with neither is left out, and ``X-DATELINE-SKIPPED`` counts them. DTSTAMP is
     the record's `updated` time; STATUS is TENTATIVE for reported and disputed events.
     """
+    import icalendar  # only here: `dateline check` and `new` do not need it installed
+
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//Dateline//Dateline events//EN")
     calendar.add("version", "2.0")
@@ -419,14 +421,14 @@ def export(events: Path, fmt: Format, *, base_url: str | None = None) -> bytes:
     ``base_url`` is the site's address: links then go to its event pages
     (``<base_url>/events/<id>/``). Raises :class:`~dateline.store.DatasetError`.
     """
-    store = Store.open(events)
+    store = open_store(events)
     link = _site_links(base_url)
     return render(fmt, select(store, EventFilter()), link)
 
 
 def copy_store(events: Path, out: Path) -> None:
     """Copy the compiled Store of an events folder to ``out`` (an SQLite file)."""
-    shutil.copyfile(Store.open(events).path, out)
+    shutil.copyfile(open_store(events).path, out)
 
 
 def _site_links(base_url: str | None) -> Linker:

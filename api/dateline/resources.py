@@ -34,7 +34,7 @@ from typing import Annotated, Literal, TypeVar
 import msgspec
 
 from dateline import dates
-from dateline.dataset import Dataset
+from dateline.dataset import Dataset, ancestors, parents_of
 from dateline.dates import EdtfDate, Precision
 from dateline.diagnostics import Diagnostic
 from dateline.model import Actor, Event, Figure, Place, Qualifier, Status
@@ -313,7 +313,8 @@ class Builder:
             for other in event.related:
                 related_by[other].append(event_id)
         self.related_by = dict(related_by)
-        self.ancestors = {place_id: self._ancestors(place_id) for place_id in dataset.places}
+        parents = parents_of(dataset.places)
+        self.ancestors = {p: ancestors(parents, p)[0] for p in dataset.places}
         # Event files are all under the root, so their repository paths share one prefix.
         self._root = str(dataset.root)
         self._prefix = repo_path(dataset, self._root)
@@ -325,17 +326,6 @@ class Builder:
             relative = file[len(self._root) + 1 :].replace(os.sep, "/")
             return relative if self._prefix == "." else f"{self._prefix}/{relative}"
         return repo_path(self.dataset, file)
-
-    def _ancestors(self, place_id: str) -> list[str]:
-        """The places that hold this one, nearest first (cycles are cut, not followed)."""
-        chain: list[str] = []
-        parent = self.dataset.places[place_id].within
-        while parent is not None and parent in self.dataset.places and parent not in chain:
-            if parent == place_id:
-                break
-            chain.append(parent)
-            parent = self.dataset.places[parent].within
-        return chain
 
     def actor_ref(self, actor_id: str) -> Ref:
         actor = self.dataset.actors.get(actor_id)

@@ -1,14 +1,9 @@
 """The compiled dataset, opened read-only, and the queries the API runs on it.
 
-:meth:`Store.open` fingerprints the events folder (every file's path and bytes, hashed), and
-opens ``<events>/../.cache/dateline/<fingerprint>.sqlite`` if it exists: an unchanged dataset
-costs one read of its files and no parsing. Otherwise it loads and checks the dataset and
-compiles it (:mod:`dateline.compiler`). A dataset with errors is never compiled:
-:class:`DatasetError` carries its diagnostics. The fingerprint is the store's ``revision``,
-which the API puts in its ETags.
-
-Reads use one connection per thread, opened ``mode=ro&immutable=1``: nothing ever writes to a
-store file after it is renamed into place, so SQLite can skip locking altogether.
+A Store is one SQLite file written by :mod:`dateline.compiler`;
+:func:`dateline.cache.open_store` finds or compiles the one an events folder needs. Reads use
+one connection per thread, opened ``mode=ro&immutable=1``: nothing ever writes to a store file
+after it is renamed into place, so SQLite can skip locking altogether.
 
 Every list is walked in the order of ``events.n`` (date order), forwards or backwards, and a
 filter is a set of ``n``: a facet's index range, a full-text match, a status. A page's keyset
@@ -19,14 +14,12 @@ stays correct across pages, and even across a reload.
 from __future__ import annotations
 
 import datetime
-import hashlib
 import math
-import os
 import re
 import sqlite3
 import threading
 import urllib.parse
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final, Literal
@@ -34,71 +27,11 @@ from typing import Any, Final, Literal
 import msgspec
 
 from dateline import compiler, resources
-from dateline import dataset as dataset_module
-from dateline.dataset import EventFile
-from dateline.diagnostics import Diagnostic
 from dateline.model import Status
-
-KEEP_STORES: Final = 3  # store files kept in a cache folder (other replicas may use them)
 
 Sort = Literal["date", "-date", "relevance"]
 # date, -date: (sort key, id); relevance: (bm25 score, n); claims: (sort key, event id, index)
 Key = tuple[str, str] | tuple[float, int] | tuple[str, str, int]
-
-
-class DatasetError(Exception):
-    """The dataset has errors, so it was not compiled; ``diagnostics`` lists every problem."""
-
-    def __init__(self, diagnostics: list[Diagnostic]) -> None:
-        self.diagnostics = diagnostics
-        errors = sum(d.severity == "error" for d in diagnostics)
-        super().__init__(
-            f"the dataset has {errors} error{'s' if errors != 1 else ''}; "
-            "run `dateline check` to see them"
-        )
-
-
-def file_digests(root: Path) -> dict[str, bytes]:
-    """A hash of the bytes of every file under ``root``, by path (relative, with ``/``)."""
-    digests: dict[str, bytes] = {}
-    for relative in _files(root):
-        with open(os.path.join(root, relative), "rb") as file:
-            digests[relative] = hashlib.blake2b(file.read(), digest_size=16).digest()
-    return digests
-
-
-def fingerprint(root: Path, digests: dict[str, bytes] | None = None) -> str:
-    """A hash of every file under ``root`` (its path and bytes), of the folder's name (which
-    the events' ``file`` paths begin with) and of the store format."""
-    digest = hashlib.blake2b(digest_size=16)
-    name = os.path.basename(os.path.abspath(root))
-    digest.update(f"dateline-store/{compiler.FORMAT}\0{name}\0".encode())
-    for relative, content in sorted((digests or file_digests(root)).items()):
-        digest.update(f"{relative}\0".encode())
-        digest.update(content)
-    return digest.hexdigest()
-
-
-def _files(root: Path) -> list[str]:
-    found: list[str] = []
-    stack = [""]
-    while stack:
-        folder = stack.pop()
-        with os.scandir(os.path.join(root, folder)) as entries:
-            for entry in entries:
-                if entry.name.startswith("."):
-                    continue
-                relative = f"{folder}/{entry.name}" if folder else entry.name
-                if entry.is_dir():
-                    stack.append(relative)
-                elif entry.is_file():
-                    found.append(relative)
-    return sorted(found)
-
-
-def cache_folder(root: Path) -> Path:
-    """Where the stores of an events folder live: ``.cache/dateline`` beside the folder."""
-    return Path(os.path.abspath(root)).parent / ".cache" / "dateline"
 
 
 # --- queries -------------------------------------------------------------------------------
@@ -255,35 +188,6 @@ class Store:
         self.revision: str = meta["revision"]
         self.counts = msgspec.json.decode(meta["counts"], type=resources.Counts)
         self.warnings = int(meta["warnings"])
-
-    @classmethod
-    def open(
-        cls,
-        root: Path | str,
-        *,
-        cache: Path | None = None,
-        read: Callable[[list[str], int | None], Iterable[EventFile]] = dataset_module.load_files,
-        digests: dict[str, bytes] | None = None,
-    ) -> Store:
-        """The store of the events folder ``root``, compiled first if it is not cached.
-
-        ``read`` is how event files are read when the dataset must be loaded (see
-        :func:`dateline.dataset.load`); ``digests``, the folder's :func:`file_digests` if the
-        caller has them already. Raises :class:`DatasetError` if the dataset has errors.
-        """
-        root = Path(root)
-        folder = cache if cache is not None else cache_folder(root)
-        if not root.is_dir():
-            raise DatasetError(dataset_module.load(root).diagnostics)
-        revision = fingerprint(root, digests)
-        path = folder / f"{_folder_key(root)}-{revision}.sqlite"
-        if not path.exists():
-            loaded = dataset_module.load(root, read=read)
-            if loaded.errors:
-                raise DatasetError(loaded.diagnostics)
-            compiler.compile_dataset(loaded, path, revision)
-            _prune(folder, keep=path)
-        return cls(path)
 
     def _db(self) -> sqlite3.Connection:
         connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
@@ -572,27 +476,6 @@ class Store:
             _, sort, event_id, index = rows[limit - 1]
             next_key = (sort, event_id, index)
         return Page([row[0] for row in rows[:limit]], count, next_key)
-
-
-def _folder_key(root: Path) -> str:
-    """A short name for an events folder: stores of several folders can share a cache."""
-    return hashlib.blake2b(os.path.abspath(root).encode(), digest_size=4).hexdigest()
-
-
-def _prune(folder: Path, *, keep: Path) -> None:
-    """Remove all but the newest few stores of one events folder (open ones stay readable)."""
-    prefix = keep.name.split("-", 1)[0]
-    stores = sorted(folder.glob(f"{prefix}-*.sqlite"), key=_mtime, reverse=True)
-    for old in stores[KEEP_STORES:]:
-        if old != keep:
-            old.unlink(missing_ok=True)
-
-
-def _mtime(path: Path) -> float:
-    try:
-        return path.stat().st_mtime
-    except OSError:
-        return 0.0
 
 
 def unique(values: Iterable[str]) -> tuple[str, ...]:

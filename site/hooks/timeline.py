@@ -12,7 +12,6 @@ import functools
 from pathlib import Path
 from typing import Any
 
-import msgspec
 from jinja2 import Environment
 from markupsafe import escape
 from mkdocs.config.defaults import MkDocsConfig
@@ -22,11 +21,12 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from dateline import diagnostics
-from dateline.site import catalog, pages
+from dateline.site import builder, catalog, outputs, pages
 
-# The site of the build in progress: MkDocs hooks are modules, and this is their state.
+# The site of the build in progress, and what it writes beside the pages: MkDocs hooks are
+# modules, and this is their state.
 _site: pages.Site | None = None
+_outputs: outputs.Outputs | None = None
 
 
 def site() -> pages.Site:
@@ -43,14 +43,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     try:
         data = catalog.open_catalog(events)
     except catalog.DatasetError as error:
-        shown = [
-            msgspec.structs.replace(d, file=diagnostics.display_path(d.file))
-            for d in error.diagnostics
-            if d.severity == "error"
-        ]
-        raise PluginError(
-            f"{events} has errors; fix them and build again:\n" + diagnostics.render_text(shown)
-        ) from None
+        raise PluginError(builder.refusal(events, error)) from None
     settings = pages.Settings(
         edit_base=_edit_base(options),
         shard_size=int(options.get("search_shard_size", pages.SHARD_SIZE)),
@@ -77,7 +70,8 @@ def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
     env.autoescape = lambda name: bool(name) and name.startswith("dateline/")
     env.globals["shell"] = site().shell
     env.globals["listed"] = site().listed
-    site().start(Path(config.site_dir))  # the static JSON and search index, beside the pages
+    global _outputs
+    _outputs = outputs.Outputs(site(), Path(config.site_dir))  # static JSON and search index
     return env
 
 
@@ -124,10 +118,13 @@ def on_page_context(
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
-    site().rendered(page.file.src_uri, page.file.dest_uri)
+    if _outputs is not None:
+        _outputs.rendered(page.file.src_uri, page.file.dest_uri)
     return output
 
 
 def on_post_build(config: MkDocsConfig) -> None:
     # `dateline build` reads these from the config it passed to MkDocs, to report them.
-    config.extra["dateline"]["stats"] = site().finish()
+    if _outputs is None:
+        raise PluginError("the Dateline hook did not start its outputs (on_env did not run)")
+    config.extra["dateline"]["stats"] = _outputs.finish()

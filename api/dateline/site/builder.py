@@ -27,15 +27,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
-import msgspec
 from mkdocs.commands import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
-from dateline import diagnostics
-from dateline.site.pages import Stats
+from dateline import diagnostics, files
+from dateline.cache import DatasetError, open_store
+from dateline.site.outputs import Stats
 from dateline.site.searchindex import SearchIndexError
-from dateline.store import DatasetError, Store
 
 DEFAULT_OUT: Final = Path("build/site")
 DEFAULT_CONFIG: Final = Path("mkdocs.yml")
@@ -45,6 +44,12 @@ _VERSIONS: Final = ("mkdocs", "mkdocs-material", "pagefind", "pagefind-bin")
 
 class BuildError(Exception):
     """The site could not be built; the message says why (for a dataset: every error)."""
+
+
+def refusal(events: Path, error: DatasetError) -> str:
+    """Why a dataset with errors is not built: every error, as ``dateline check`` says it."""
+    where = diagnostics.display_path(events)
+    return f"{where} has errors; fix them and build again:\n" + error.report().rstrip()
 
 
 @dataclass(frozen=True)
@@ -76,14 +81,6 @@ def stamp_path(out: Path) -> Path:
     return out.with_name(out.name + ".hash")
 
 
-def _walk(folder: Path) -> Iterator[Path]:
-    for directory, folders, files in os.walk(folder):
-        folders[:] = sorted(f for f in folders if not f.startswith(".") and f != "__pycache__")
-        for name in sorted(files):
-            if not name.startswith("."):
-                yield Path(directory, name)
-
-
 def content_hash(events: Path, config_file: Path) -> str:
     """A hash of everything a build's output depends on (see the module docstring)."""
     digest = hashlib.blake2b(digest_size=20)
@@ -100,11 +97,10 @@ def content_hash(events: Path, config_file: Path) -> str:
         except importlib.metadata.PackageNotFoundError:
             digest.update(f"{name}=none\0".encode())
     for label, folder in inputs:
-        for path in _walk(folder):
-            if label == "package" and path.suffix not in (".py", ".html"):
+        for relative in files.walk(folder):
+            if label == "package" and not relative.endswith((".py", ".html")):
                 continue
-            data = path.read_bytes()
-            relative = path.relative_to(folder).as_posix()
+            data = (folder / relative).read_bytes()
             digest.update(f"{label}/{relative}\0{len(data)}\0".encode())
             digest.update(data)
     return digest.hexdigest()
@@ -157,15 +153,9 @@ def build(
     try:
         # The hook opens the Store too; opening it here first compiles it if needed (timed on
         # its own) and reports a broken dataset exactly as `check` does.
-        Store.open(events)
+        open_store(events)
     except DatasetError as error:
-        errors = [d for d in error.diagnostics if d.severity == "error"]
-        shown = [msgspec.structs.replace(d, file=diagnostics.display_path(d.file)) for d in errors]
-        where = diagnostics.display_path(events)
-        raise BuildError(
-            f"{where} has errors; fix them and build again:\n"
-            + diagnostics.render_text(shown).rstrip()
-        ) from None
+        raise BuildError(refusal(events, error)) from None
     store_seconds = time.perf_counter() - started
     # Build beside the output and swap it in when complete: a failed build leaves the last
     # good site in place (`dateline serve` may be serving it), and MkDocs starts from an

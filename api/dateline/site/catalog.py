@@ -13,14 +13,14 @@ Pages need Python objects, so the encoded resources are decoded back into the St
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Literal
 
 import msgspec
 
-from dateline import resources
+from dateline import dataset, resources
 from dateline import store as store_module
+from dateline.cache import DatasetError, open_store
 from dateline.resources import (
     ActorResource,
     EventItem,
@@ -29,7 +29,7 @@ from dateline.resources import (
     PlaceResource,
     TagResource,
 )
-from dateline.store import DatasetError, EventFilter, Store
+from dateline.store import EventFilter, Store
 
 __all__ = ["Catalog", "DatasetError", "open_catalog"]
 
@@ -61,6 +61,7 @@ class Catalog:
         self.actors = {a.id: a for a in sorted(actors, key=lambda a: (a.name.casefold(), a.id))}
         self.places = {p.id: p for p in sorted(places, key=lambda p: (p.name.casefold(), p.id))}
         self.tags = resources.decoder(list[TagResource]).decode(store.listing("tags"))
+        self.parents = {p.id: p.within.id if p.within else None for p in places}
 
     def _page(self, query: EventFilter) -> store_module.Page:
         limit = max(1, self.store.counts.events)
@@ -102,14 +103,10 @@ class Catalog:
         """The places directly within this one, by name."""
         return [_refs.decode(ref) for ref in self.store.children(place_id)]
 
-    def ancestors(self, place_id: str) -> Iterator[PlaceResource]:
+    def ancestors(self, place_id: str) -> list[PlaceResource]:
         """The places that hold this one, nearest first."""
-        seen = {place_id}
-        parent = self.places[place_id].within
-        while parent is not None and parent.id in self.places and parent.id not in seen:
-            seen.add(parent.id)
-            yield self.places[parent.id]
-            parent = self.places[parent.id].within
+        chain, _ = dataset.ancestors(self.parents, place_id)
+        return [self.places[parent] for parent in chain]
 
 
 def open_catalog(events: Path) -> Catalog:
@@ -117,4 +114,4 @@ def open_catalog(events: Path) -> Catalog:
 
     This is the one place the site gets its data from.
     """
-    return Catalog(Store.open(events))
+    return Catalog(open_store(events))

@@ -5,7 +5,7 @@ between them and a reader's browser:
 
 1. markdown-it-py in CommonMark mode with ``html`` off, so raw HTML in the source (``<script>``,
    ``<img onerror=...>``) comes out as escaped text, never as markup. (Python-Markdown would
-   pass it through: DESIGN.md, "Dependencies".)
+   pass it through, which is why it is not used for contributor text.)
 2. nh3 (the Rust ammonia sanitiser) over the result, with an allow-list of tags and attributes
    and of URL schemes, so that even a bug in the renderer cannot let an event handler, a
    ``javascript:`` link or an iframe through.

@@ -1,6 +1,6 @@
 """The site's generated pages: which there are, and what each one's template is given.
 
-The MkDocs hook (``site/hooks/dateline.py``) is glue: it asks a :class:`Site` for the pages
+The MkDocs hook (``site/hooks/timeline.py``) is glue: it asks a :class:`Site` for the pages
 to add, and for each page's title, template and context. This module decides what a page
 says; the templates in ``site/overrides/dateline/`` decide how it looks.
 
@@ -16,9 +16,7 @@ from __future__ import annotations
 
 import urllib.parse
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
 from typing import Any, Final, Literal
 
 from markupsafe import Markup
@@ -35,9 +33,9 @@ from dateline.resources import (
     PlaceResource,
     SourceResource,
 )
-from dateline.site import markup
+from dateline.site import markup, searchindex
 from dateline.site.catalog import Catalog
-from dateline.site.searchindex import SHARD_SIZE, SearchIndex
+from dateline.site.searchindex import SHARD_SIZE
 from dateline.site.shell import Fragments, Shells
 
 Kind = Literal["event", "tag", "actor", "place", "tags", "actors", "places"]
@@ -276,16 +274,6 @@ class Spec:
 
 
 @dataclass(frozen=True)
-class Stats:
-    """What a build did besides the pages, for `dateline build` to report."""
-
-    data_files: int
-    search_shards: int
-    search_seconds: float  # Pagefind's time, summed over the shards (mostly while rendering)
-    search_waited: float  # how long the build waited for Pagefind after the last page
-
-
-@dataclass(frozen=True)
 class Settings:
     """What the site needs to know besides the data (from ``mkdocs.yml``)."""
 
@@ -299,11 +287,8 @@ class Site:
     def __init__(self, catalog: Catalog, settings: Settings | None = None) -> None:
         self.catalog = catalog
         self.settings = settings or Settings()
-        self.shell = Shells()  # the templates' `shell()`: see dateline/shell.py
+        self.shell = Shells()  # the templates' `shell()`: see dateline/site/shell.py
         self.listed = Fragments()  # and their `listed(...)`
-        self._data: ThreadPoolExecutor | None = None
-        self._written: Future[int] | None = None
-        self.search: SearchIndex | None = None  # made by start(), once the output is known
         self.specs: dict[str, Spec] = {}
         for item in catalog.items:
             self.specs[f"events/{item.id}.md"] = Spec("event", item.id)
@@ -316,6 +301,14 @@ class Site:
         self.specs["places/index.md"] = Spec("places", "")
         for place_id in catalog.places:
             self.specs[f"places/{place_id}.md"] = Spec("place", place_id)
+
+        indexed = sum(1 for spec in self.specs.values() if spec.kind in INDEXED)
+        self.search_bundles = searchindex.bundles(indexed, self.settings.shard_size)
+
+    def indexed(self, src_uri: str) -> bool:
+        """Whether the search index holds this page."""
+        spec = self.specs.get(src_uri)
+        return spec is not None and spec.kind in INDEXED
 
     def sources(self) -> Iterator[str]:
         """The ``src_uri`` of every generated page (they do not exist in ``docs_dir``)."""
@@ -380,7 +373,7 @@ class Site:
             "catalog": self.catalog,
             "flag_text": FLAG_TEXT,
             "status_text": STATUS_TEXT,
-            "search_bundles": self.search.bundles if self.search else ["pagefind"],
+            "search_bundles": self.search_bundles,
         }
 
     def home(self) -> dict[str, Any]:
@@ -466,64 +459,6 @@ class Site:
             for o in place_tree(catalog.places)
         ]
 
-    # -- static data
-
-    def start(self, site_dir: Path) -> None:
-        """Start what runs beside the rendering: the static JSON and the search index.
-
-        Writing a file per event is mostly waiting on the disk and on SQLite, both of which
-        release the GIL, so a thread overlaps it with the rendering; Pagefind runs in its own
-        process, shard by shard (see dateline/searchindex.py).
-        """
-        indexed = sum(1 for spec in self.specs.values() if spec.kind in INDEXED)
-        self.search = SearchIndex(site_dir, indexed, self.settings.shard_size)
-        self._data = ThreadPoolExecutor(1, thread_name_prefix="dateline-data")
-        self._written = self._data.submit(self.write_data, site_dir)
-
-    def rendered(self, src_uri: str, dest_uri: str) -> None:
-        """Called as MkDocs finishes rendering each page (it writes the page right after)."""
-        spec = self.specs.get(src_uri)
-        if self.search is not None:
-            self.search.page(dest_uri if spec is not None and spec.kind in INDEXED else None)
-
-    def finish(self) -> Stats:
-        """Wait for the static JSON and the search index; re-raise whatever stopped them."""
-        if self._data is None or self._written is None or self.search is None:
-            raise RuntimeError("finish() before start()")
-        try:
-            files = self._written.result()
-            self.search.finish()
-        finally:
-            self._data.shutdown()
-        return Stats(
-            data_files=files,
-            search_shards=len(self.search.bundles),
-            search_seconds=self.search.seconds,
-            search_waited=self.search.waited,
-        )
-
-    def write_data(self, site_dir: Path) -> int:
-        """Write the site's static JSON, in the API's shapes; return the files written.
-
-        ``data/events.json`` (every event as ``/api/v1/events`` lists them),
-        ``data/events/<id>.json`` (each as ``/api/v1/events/{id}``) and ``data/claims.json``
-        (every claim as ``/api/v1/claims``).
-        """
-        # The pages' folders first: creating a folder is the slowest part of writing a page
-        # on a journalling file system, and here it happens off the rendering thread.
-        for src_uri in self.specs:
-            path = PurePosixPath(src_uri)
-            (site_dir / (path.parent if path.stem == "index" else path.with_suffix(""))).mkdir(
-                parents=True, exist_ok=True
-            )
-        folder = site_dir / "data" / "events"
-        folder.mkdir(parents=True, exist_ok=True)
-        (site_dir / "data" / "events.json").write_bytes(self.catalog.events_json())
-        (site_dir / "data" / "claims.json").write_bytes(self.catalog.claims_json())
-        for item in self.catalog.items:
-            (folder / f"{item.id}.json").write_bytes(self.catalog.event_json(item.id))
-        return len(self.catalog.items) + 2
-
 
 def _source(sources: Sequence[SourceResource], number: int | None) -> SourceResource | None:
     if number is None or not 1 <= number <= len(sources):
@@ -544,7 +479,6 @@ __all__ = [
     "Settings",
     "Site",
     "Spec",
-    "Stats",
     "Year",
     "figure_text",
     "osm_url",

@@ -1,10 +1,10 @@
 """The Pagefind search index, built in shards while MkDocs is still writing the pages.
 
-Two measurements shaped this (``benchmarks/build.py``, 2 cores):
+Two measurements shaped this (``benchmarks/build.py`` prints them for each run):
 
-* Pagefind holds about 110 KB per event page while it indexes (1,000 pages: 134 MB; 10,000:
-  1.1 GB), so one index of 100,000 events would need some 11 GB. Indexing at most
-  :data:`SHARD_SIZE` pages at a time bounds that; the search page merges the shards'
+* Pagefind's memory grows with the pages it holds while it indexes (about 110 KB an event
+  page when this was written), so one index of 100,000 events would need gigabytes.
+  Indexing at most :data:`SHARD_SIZE` pages at a time bounds that; the search page merges the shards'
   bundles (``pagefind/``, ``pagefind-1/``, ...) with Pagefind's ``mergeIndex``, which is how
   Pagefind searches several sites at once.
 * MkDocs renders on one core. Pagefind is a separate process, so a shard whose pages are all
@@ -56,13 +56,18 @@ def size_of_shards(pages: int, largest: int = SHARD_SIZE) -> int:
     return max(1, min(largest, max(MIN_SHARD_SIZE, math.ceil(pages / SHARDS_TO_OVERLAP))))
 
 
+def bundles(pages: int, largest: int = SHARD_SIZE) -> list[str]:
+    """The bundles of a site of ``pages`` indexed pages, in the order the search page merges."""
+    return [bundle(i) for i in range(max(1, math.ceil(pages / size_of_shards(pages, largest))))]
+
+
 class SearchIndex:
     """Collects the pages to index as MkDocs writes them, and indexes them shard by shard."""
 
     def __init__(self, site_dir: Path, pages: int, shard_size: int = SHARD_SIZE) -> None:
         self.site_dir = site_dir
         self.shard_size = size_of_shards(pages, shard_size)
-        self.bundles = [bundle(i) for i in range(max(1, math.ceil(pages / self.shard_size)))]
+        self.bundles = bundles(pages, shard_size)
         self._rendered: list[str] = []  # rendered; on disk once MkDocs moves on
         self._written: list[str] = []
         self._shards: list[Future[float]] = []
@@ -128,8 +133,8 @@ def run(site: Path, output: Path) -> None:
         site.mkdir(parents=True, exist_ok=True)  # nothing to index: an empty, working bundle
         (site / "index.html").write_text('<html lang="en"><body data-pagefind-body></body></html>')
     # One thread: the shards are indexed while MkDocs renders on the other core, and
-    # Pagefind's default thread pool only fought it for the CPU (measured on 10,000 pages:
-    # 13.8 s wall with one thread, 22.9 s with the default, the same CPU work).
+    # Pagefind's default thread pool only fought it for the CPU (on 10,000 pages it took
+    # longer with the default pool than with one thread, for the same CPU work).
     environment = {**os.environ, "RAYON_NUM_THREADS": "1"}
     result = subprocess.run(
         [str(executable), "--site", str(site), "--output-path", str(output), "--silent"],

@@ -1,7 +1,6 @@
 """Material's page around Dateline's content, rendered once per kind of page and reused.
 
-Measured (``benchmarks/build.py``, 100,000 events on 2 cores): MkDocs rendered 494 event
-pages a second, and profiling showed most of each page's template time in Material's
+Profiling ``benchmarks/build.py`` showed most of each page's template time in Material's
 ``base.html`` — the header, tabs, navigation, footer and scripts — which comes out the same
 on every event page but for the title and the description. Event, tag, actor and place
 pages sit at the same depth and are not in the navigation (nothing in it is marked current),

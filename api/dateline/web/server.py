@@ -32,25 +32,11 @@ import watchfiles
 from litestar import Litestar
 
 from dateline import dataset as dataset_module
+from dateline.cache import DatasetError, file_digests, open_store
 from dateline.dataset import EventFile
-from dateline.diagnostics import Diagnostic
-from dateline.store import DatasetError, Store, file_digests
 from dateline.web.app import Served, create_app, served
 
 logger = logging.getLogger("dateline.serve")
-
-
-def repo_relative(root: Path, diagnostic: Diagnostic) -> Diagnostic:
-    """The diagnostic with its file named from the repository root (the events' parent)."""
-    base = os.path.abspath(root.parent)
-    relative = Path(os.path.relpath(os.path.abspath(diagnostic.file), base)).as_posix()
-    return Diagnostic(
-        file=relative,
-        line=diagnostic.line,
-        column=diagnostic.column,
-        message=diagnostic.message,
-        severity=diagnostic.severity,
-    )
 
 
 class ParsedFiles:
@@ -211,11 +197,9 @@ class Reloader:
         try:
             digests = file_digests(self.root)
             self.parsed.expect(self.root, digests)
-            store = Store.open(self.root, cache=self.cache, read=self.parsed, digests=digests)
+            store = open_store(self.root, cache=self.cache, read=self.parsed, digests=digests)
         except DatasetError as error:
-            problems = [
-                repo_relative(self.root, d) for d in error.diagnostics if d.severity == "error"
-            ]
+            problems = error.errors(base=self.root.parent)  # named from the repository
             for d in problems:
                 logger.error("%s:%d:%d: %s", d.file, d.line, d.column, d.message)
             logger.error(
@@ -294,7 +278,7 @@ def build(
 
     With ``reload`` and a ``site_config`` (the site's mkdocs.yml), reloads rebuild the site.
     """
-    store = Store.open(events, cache=cache)
+    store = open_store(events, cache=cache)
     lifespan = []
     if reload:
         rebuilder = None

@@ -1,0 +1,120 @@
+"""Where compiled Stores are kept, and which one an events folder needs.
+
+:func:`open_store` fingerprints the events folder (every file's path and bytes, hashed), and
+opens ``<events>/../.cache/dateline/<folder>-<fingerprint>.sqlite`` if it exists: an unchanged
+dataset costs one read of its files and no parsing. Otherwise it loads and checks the dataset
+and compiles it (:mod:`dateline.compiler`). A dataset with errors is never compiled:
+:class:`DatasetError` carries its diagnostics. The fingerprint is the store's ``revision``,
+which the API puts in its ETags.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Final
+
+from dateline import compiler, diagnostics, files
+from dateline import dataset as dataset_module
+from dateline.dataset import EventFile
+from dateline.diagnostics import Diagnostic
+from dateline.store import Store
+
+KEEP_STORES: Final = 3  # store files kept in a cache folder (other replicas may use them)
+
+
+class DatasetError(Exception):
+    """The dataset has errors, so it was not compiled; ``diagnostics`` lists every problem."""
+
+    def __init__(self, found: list[Diagnostic]) -> None:
+        self.diagnostics = found
+        errors = sum(d.severity == "error" for d in found)
+        super().__init__(
+            f"the dataset has {errors} error{'s' if errors != 1 else ''}; "
+            "run `dateline check` to see them"
+        )
+
+    def errors(self, base: Path | None = None) -> list[Diagnostic]:
+        """The errors, their files named as :func:`dateline.diagnostics.shown` names them."""
+        return diagnostics.shown((d for d in self.diagnostics if d.severity == "error"), base)
+
+    def report(self, base: Path | None = None) -> str:
+        """Every error as ``dateline check`` prints it: how every command refuses a dataset."""
+        return diagnostics.render_text(self.errors(base))
+
+
+def file_digests(root: Path) -> dict[str, bytes]:
+    """A hash of the bytes of every file under ``root``, by path (relative, with ``/``)."""
+    digests: dict[str, bytes] = {}
+    for relative in files.walk(root):
+        with open(os.path.join(root, relative), "rb") as file:
+            digests[relative] = hashlib.blake2b(file.read(), digest_size=16).digest()
+    return digests
+
+
+def fingerprint(root: Path, digests: dict[str, bytes] | None = None) -> str:
+    """A hash of every file under ``root`` (its path and bytes), of the folder's name (which
+    the events' ``file`` paths begin with) and of the store format."""
+    digest = hashlib.blake2b(digest_size=16)
+    name = os.path.basename(os.path.abspath(root))
+    digest.update(f"dateline-store/{compiler.FORMAT}\0{name}\0".encode())
+    for relative, content in sorted((digests or file_digests(root)).items()):
+        digest.update(f"{relative}\0".encode())
+        digest.update(content)
+    return digest.hexdigest()
+
+
+def cache_folder(root: Path) -> Path:
+    """Where the stores of an events folder live: ``.cache/dateline`` beside the folder."""
+    return Path(os.path.abspath(root)).parent / ".cache" / "dateline"
+
+
+def open_store(
+    root: Path | str,
+    *,
+    cache: Path | None = None,
+    read: Callable[[list[str], int | None], Iterable[EventFile]] = dataset_module.load_files,
+    digests: dict[str, bytes] | None = None,
+) -> Store:
+    """The store of the events folder ``root``, compiled first if it is not cached.
+
+    ``read`` is how event files are read when the dataset must be loaded (see
+    :func:`dateline.dataset.load`); ``digests``, the folder's :func:`file_digests` if the
+    caller has them already. Raises :class:`DatasetError` if the dataset has errors.
+    """
+    root = Path(root)
+    folder = cache if cache is not None else cache_folder(root)
+    if not root.is_dir():
+        raise DatasetError(dataset_module.load(root).diagnostics)
+    revision = fingerprint(root, digests)
+    path = folder / f"{_folder_key(root)}-{revision}.sqlite"
+    if not path.exists():
+        loaded = dataset_module.load(root, read=read)
+        if loaded.errors:
+            raise DatasetError(loaded.diagnostics)
+        compiler.compile_dataset(loaded, path, revision)
+        _prune(folder, keep=path)
+    return Store(path)
+
+
+def _folder_key(root: Path) -> str:
+    """A short name for an events folder: stores of several folders can share a cache."""
+    return hashlib.blake2b(os.path.abspath(root).encode(), digest_size=4).hexdigest()
+
+
+def _prune(folder: Path, *, keep: Path) -> None:
+    """Remove all but the newest few stores of one events folder (open ones stay readable)."""
+    prefix = keep.name.split("-", 1)[0]
+    stores = sorted(folder.glob(f"{prefix}-*.sqlite"), key=_mtime, reverse=True)
+    for old in stores[KEEP_STORES:]:
+        if old != keep:
+            old.unlink(missing_ok=True)
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0

@@ -1,0 +1,40 @@
+"""The one walk of a folder's files, shared by everything that reads a folder whole.
+
+The loader (which files are events), the Store's fingerprint (which bytes it was compiled
+from) and the site's content hash (what a build depends on) must agree on what a folder
+holds, so they all walk it here: names that start with ``.`` (``.git``, editor swap files,
+the cache) and ``__pycache__`` are not part of any folder's content.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def skipped(name: str) -> bool:
+    """Whether a file or folder of this name is left out of every walk."""
+    return name.startswith(".") or name == "__pycache__"
+
+
+def walk(root: Path | str) -> list[str]:
+    """Every file under ``root`` as a relative path with ``/``, sorted.
+
+    Uses ``os.scandir`` and no per-file ``Path`` objects: at 100,000 files the walk is a
+    visible part of a check.
+    """
+    found: list[str] = []
+    stack = [""]
+    while stack:
+        folder = stack.pop()
+        with os.scandir(os.path.join(root, folder) if folder else root) as entries:
+            for entry in entries:
+                if skipped(entry.name):
+                    continue
+                relative = f"{folder}/{entry.name}" if folder else entry.name
+                if entry.is_dir():
+                    stack.append(relative)
+                elif entry.is_file():
+                    found.append(relative)
+    found.sort()
+    return found

@@ -1,0 +1,79 @@
+"""What a build writes beside the pages: the site's static JSON and its search index.
+
+MkDocs renders and writes the pages; the hook tells :class:`Outputs` when it starts, as each
+page is written, and when it is done. Writing a file per event is mostly waiting on the disk
+and on SQLite, both of which release the GIL, so a thread overlaps it with the rendering;
+Pagefind runs in its own process, shard by shard (see :mod:`dateline.site.searchindex`).
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from dateline.site.pages import Site
+from dateline.site.searchindex import SearchIndex
+
+
+@dataclass(frozen=True)
+class Stats:
+    """What a build did besides the pages, for `dateline build` to report."""
+
+    data_files: int
+    search_shards: int
+    search_seconds: float  # Pagefind's time, summed over the shards (mostly while rendering)
+    search_waited: float  # how long the build waited for Pagefind after the last page
+
+
+class Outputs:
+    """The static JSON and the search index of one build of a :class:`Site`."""
+
+    def __init__(self, site: Site, site_dir: Path) -> None:
+        self.site = site
+        self.site_dir = site_dir
+        indexed = sum(1 for src_uri in site.specs if site.indexed(src_uri))
+        self.search = SearchIndex(site_dir, indexed, site.settings.shard_size)
+        self._data = ThreadPoolExecutor(1, thread_name_prefix="dateline-data")
+        self._written: Future[int] = self._data.submit(self.write_data)
+
+    def rendered(self, src_uri: str, dest_uri: str) -> None:
+        """Called as MkDocs finishes rendering each page (it writes the page right after)."""
+        self.search.page(dest_uri if self.site.indexed(src_uri) else None)
+
+    def finish(self) -> Stats:
+        """Wait for the static JSON and the search index; re-raise whatever stopped them."""
+        try:
+            files = self._written.result()
+            self.search.finish()
+        finally:
+            self._data.shutdown()
+        return Stats(
+            data_files=files,
+            search_shards=len(self.search.bundles),
+            search_seconds=self.search.seconds,
+            search_waited=self.search.waited,
+        )
+
+    def write_data(self) -> int:
+        """Write the site's static JSON, in the API's shapes; return the files written.
+
+        ``data/events.json`` (every event as ``/api/v1/events`` lists them),
+        ``data/events/<id>.json`` (each as ``/api/v1/events/{id}``) and ``data/claims.json``
+        (every claim as ``/api/v1/claims``).
+        """
+        site_dir, catalog = self.site_dir, self.site.catalog
+        # The pages' folders first: creating a folder is the slowest part of writing a page
+        # on a journalling file system, and here it happens off the rendering thread.
+        for src_uri in self.site.specs:
+            path = PurePosixPath(src_uri)
+            (site_dir / (path.parent if path.stem == "index" else path.with_suffix(""))).mkdir(
+                parents=True, exist_ok=True
+            )
+        folder = site_dir / "data" / "events"
+        folder.mkdir(parents=True, exist_ok=True)
+        (site_dir / "data" / "events.json").write_bytes(catalog.events_json())
+        (site_dir / "data" / "claims.json").write_bytes(catalog.claims_json())
+        for item in catalog.items:
+            (folder / f"{item.id}.json").write_bytes(catalog.event_json(item.id))
+        return len(catalog.items) + 2
