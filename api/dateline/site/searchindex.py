@@ -5,8 +5,8 @@ Two measurements shaped this (``benchmarks/build.py`` prints them for each run):
 * Pagefind's memory grows with the pages it holds while it indexes (about 110 KB an event
   page when this was written), so one index of 100,000 events would need gigabytes.
   Indexing at most :data:`SHARD_SIZE` pages at a time bounds that; the search page merges
-  the shards' bundles (``pagefind/``, ``pagefind-1/``, ...) with Pagefind's ``mergeIndex``, which is how
-  Pagefind searches several sites at once.
+  the shards' bundles (``pagefind/``, ``pagefind-1/``, ...) with Pagefind's
+  ``mergeIndex``, which is how Pagefind searches several sites at once.
 * MkDocs renders on one core. Pagefind is a separate process, so a shard whose pages are all
   written can be indexed on the other core while MkDocs renders the next ones; only the last
   shard is left to wait for at the end. So a site of more than 2,000 indexed pages gets
