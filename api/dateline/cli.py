@@ -6,6 +6,7 @@ Each command parses its options, calls the library, and turns the library's erro
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 from collections.abc import Callable
@@ -190,7 +191,8 @@ def serve(
     Only the events are watched: a change to site/ or mkdocs.yml needs a restart.
     """
     from dateline.cache import DatasetError
-    from dateline.web import server  # the web stack loads only for this command
+
+    server = _needs("dateline.web.server", "serve", "dateline serve")
 
     site = None if no_site else _site_to_serve(events, site_dir, config_file)
     rebuild = site is not None and config_file.is_file()
@@ -224,7 +226,7 @@ def build(events: Path, out: Path, config_file: Path) -> None:
 
     Refuses to build if the dataset has errors, and prints them as `check` does.
     """
-    from dateline.site import builder  # MkDocs loads only for this command
+    builder = _needs("dateline.site.builder", "site", "dateline build")
 
     try:
         built = builder.build(events, out, config_file=config_file)
@@ -285,6 +287,21 @@ def export(fmt: str, events: Path, out: Path | None, base_url: str | None) -> No
         out.write_bytes(body)
 
 
+def _needs(module: str, extra: str, what: str) -> Any:
+    """Import a part that an optional extra installs, or say which extra to install.
+
+    The web stack and MkDocs load only for the commands that use them, so `dateline check`
+    starts fast and works with `pip install dateline` alone.
+    """
+    try:
+        return importlib.import_module(module)
+    except ImportError as error:
+        raise click.ClickException(
+            f"{what} needs the [{extra}] extra ({error.name or error} is not installed): "
+            f"pip install 'dateline[{extra}]'"
+        ) from None
+
+
 def _site_to_serve(events: Path, site_dir: Path, config_file: Path) -> Path | None:
     """The site folder, built first if it is missing or out of date; None if there is none."""
     if not config_file.is_file():
@@ -293,7 +310,7 @@ def _site_to_serve(events: Path, site_dir: Path, config_file: Path) -> Path | No
             return site_dir
         click.echo(f"no {config_file} here and no site in {site_dir}: serving the API only")
         return None
-    from dateline.site import builder  # MkDocs loads only when a site is served
+    builder = _needs("dateline.site.builder", "site", "dateline serve with a site (or --no-site)")
 
     try:
         built = builder.ensure_built(events, site_dir, config_file=config_file)
