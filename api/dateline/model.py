@@ -98,10 +98,6 @@ class Figure(Record, frozen=True):
             if number is not None and not math.isfinite(number):
                 raise ValueError("figures must be finite numbers")
 
-    @property
-    def exactness(self) -> Qualifier:
-        return self.qualifier or "exact"
-
 
 class Claim(Record, frozen=True):
     """A statement attributed to one actor, possibly contradicting another claim."""
