@@ -57,7 +57,7 @@ places: [al-hawl-camp]
 claims:
   - by: sdf
     text: The camp was left unguarded.
-    figure: {value: 1500, qualifier: at-least, unit: people}
+    figure: {value: 1500, qualifier: at-least, unit: people, counts: escaped}
     source: 1
 sources:
   - url: https://example.org/story
@@ -246,12 +246,13 @@ WORLD = {
         places="[al-hawl-camp]",
         claims=(
             "  - by: sdf\n    text: The camp was left unguarded.\n"
-            "    figure: {value: 1500, qualifier: at-least, unit: people}\n    source: 1\n"
+            "    figure: {value: 1500, qualifier: at-least, unit: people, counts: escaped}\n"
+            "    source: 1\n"
         ),
     ),
     "2026/2026-01-17-al-shaddadi-prison-falls.yaml": world_event(
         "Al-Shaddadi prison falls",
-        "2026-01-17/2026-01-22",
+        "[2026-01-17..2026-01-22]",
         status="disputed",
         tags="[detention, prison-break]",
         actors="[sdf]",

@@ -196,6 +196,7 @@ def test_list_items_are_short_and_resolved(world_client: Client) -> None:
             "precision": "day",
             "approximate": False,
             "uncertain": False,
+            "one_of": False,
             "label": "20 January 2026",
         },
         "status": "reported",
@@ -218,6 +219,7 @@ def test_one_event_complete(world_client: Client) -> None:
             "text": "The camp was left unguarded.",
             "figure": {
                 "unit": "people",
+                "counts": "escaped",
                 "value": 1500,
                 "qualifier": "at-least",
                 "low": None,
@@ -434,3 +436,43 @@ def test_cors_for_any_origin(world_client: Client) -> None:
     assert preflight.status_code in (200, 204)
     assert preflight.headers["access-control-allow-origin"] == "*"
     assert "GET" in preflight.headers["access-control-allow-methods"]
+
+
+def test_one_day_in_a_range_is_flagged_and_filtered_by_its_span(world_client: Client) -> None:
+    date = get(world_client, f"/api/v1/events/{SHADDADI}")["date"]
+    assert date == {
+        "edtf": "[2026-01-17..2026-01-22]",
+        "start": "2026-01-17",
+        "end": "2026-01-23",
+        "precision": "day",
+        "approximate": False,
+        "uncertain": False,
+        "one_of": True,
+        "label": "some day between 17 and 22 January 2026",
+    }
+
+    def ids(query: str) -> list[str]:
+        return [item["id"] for item in get(world_client, f"/api/v1/events?{query}")["items"]]
+
+    assert SHADDADI in ids("from=2026-01-22&to=2026-01-22")  # any day of it may be the one
+    assert SHADDADI in ids("from=2026-01-17&to=2026-01-17")
+    assert SHADDADI not in ids("from=2026-01-23")
+    assert SHADDADI not in ids("to=2026-01-16")
+
+
+def test_the_schema_says_what_a_figure_counts_and_how_it_is_worded(world_client: Client) -> None:
+    schema = get(world_client, "/api/v1/schema/event")
+    figure = schema["$defs"]["Figure"]
+    assert "counts" in figure["required"]
+    assert set(figure["properties"]["qualifier"]["anyOf"][0]["enum"]) == {
+        "exact",
+        "about",
+        "at-least",
+        "at-most",
+        "more-than",
+        "fewer-than",
+        "just-over",
+        "just-under",
+    }
+    date = schema["$defs"]["Event"]["properties"]["date"]
+    assert "[2026-01-17..2026-01-22]" in date["description"]

@@ -202,10 +202,10 @@ def test_the_contested_escape_figures_are_shown_with_their_sources(
     page = watched.page
     page.goto(f"{story_url}events/{SHADDADI}/")
     kurdish = page.locator("figure.dl-figure", has_text="Kurdish media")
-    expect(kurdish.locator(".dl-figure__value")).to_have_text("at least 1,500 people")
+    expect(kurdish.locator(".dl-figure__value")).to_have_text("at least 1,500 people escaped")
     expect(kurdish.locator(".dl-cite")).to_have_text("[1] The Cradle")
     damascus = page.locator("figure.dl-figure", has_text="Syrian government (Damascus)")
-    expect(damascus.locator(".dl-figure__value")).to_have_text("at least 100 people")
+    expect(damascus.locator(".dl-figure__value")).to_have_text("just over 100 people escaped")
     expect(damascus).to_contain_text("A little over 100 ISIS members escaped.")
     expect(damascus.locator(".dl-cite")).to_have_text("[1] The Cradle")
     # Side by side on a wide screen: the two cards share a row.
@@ -317,6 +317,17 @@ updates:
 """
 
 
+ONE_DAY = """\
+title: Something happened on one of three days
+date: '[2026-01-10..2026-01-12]'
+summary: One day of three, not known which.
+sources:
+  - title: A story
+    publisher: Example News
+    url: https://example.org/one-day
+"""
+
+
 @pytest.fixture(scope="module")
 def hostile_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     root = tmp_path_factory.mktemp("hostile")
@@ -328,6 +339,7 @@ def hostile_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     events.write(EVENT_PATH, EVENT)
     events.write("2026/2026-01-17-hostile.yaml", HOSTILE)
     events.write("2026/2026-01-15-withdrawn.yaml", RETRACTED)
+    events.write("2026/2026-01-10-one-of-three-days.yaml", ONE_DAY)
     server = StaticServer(build_site(events.root, root / "site"))
     yield server.url
     server.close()
@@ -355,7 +367,7 @@ def test_hostile_markup_is_inert_in_the_browser(
     # watched fails the test if any dialog (alert) opened
 
 
-def test_uncertain_and_approximate_dates_are_marked_and_explained(
+def test_uncertain_approximate_and_one_day_dates_are_marked_and_explained(
     watched: Watched, hostile_url: str
 ) -> None:
     page = watched.page
@@ -371,6 +383,16 @@ def test_uncertain_and_approximate_dates_are_marked_and_explained(
     expect(uncertain).to_contain_text("uncertain")
     expect(page.locator("li[data-id='2026-01-15-withdrawn'] .dl-status--retracted")).to_be_visible()
     expect(page.locator("li[data-id='2026-01-17-hostile'] .dl-status--disputed")).to_be_visible()
+    one_day = page.locator("li[data-id='2026-01-10-one-of-three-days']")
+    expect(one_day.locator(".dl-event__date")).to_contain_text(
+        "some day between 10 and 12 January 2026"
+    )
+    mark = one_day.locator(".dl-flag--one_of")
+    expect(mark).to_contain_text("one day")
+    mark.focus()
+    expect(mark.locator(".dl-tip")).to_contain_text("did not last the whole range")
+    page.goto(hostile_url + "events/2026-01-10-one-of-three-days/")
+    expect(page.locator(".dl-flag--one_of")).to_contain_text("one day")
     page.goto(hostile_url + "events/2026-01-15-withdrawn/")
     expect(page.locator(".dl-notice--retracted")).to_contain_text("Retracted.")
     expect(page.locator(".dl-history")).to_contain_text("The outlet withdrew the report.")

@@ -210,12 +210,18 @@ CASES: list[tuple[str, str | bytes, list[str]]] = [
         "2026/2026-figures.yaml",
         event(
             claims="claims:\n"
-            "  - {by: sdf, text: t, source: 1, figure: {value: '1,500', unit: people}}\n"
-            "  - {by: sdf, text: t, source: 1, figure: {low: 5, unit: people}}"
+            "  - {by: sdf, text: t, source: 1, figure: {value: '1,500', unit: people, counts: x}}\n"
+            "  - {by: sdf, text: t, source: 1, figure: {low: 5, unit: people, counts: held}}\n"
+            "  - {by: sdf, text: t, source: 1, figure: {value: 5, unit: people}}\n"
+            "  - {by: sdf, text: t, source: 1, figure: {value: 5, unit: people, counts: x,"
+            " qualifier: over}}"
         ),
         [
             "6:51: error: value: expected a number, found '1,500'",
             "7:43: error: figure: a range figure needs both `low` and `high`",
+            "8:43: error: missing required field 'counts'",
+            "9:90: error: qualifier: expected one of exact, about, at-least, at-most, more-than, "
+            "fewer-than, just-over, just-under, found 'over' — did you mean 'just-over'?",
         ],
     ),
     (
@@ -526,3 +532,20 @@ def test_actor_and_place_maps_may_outgrow_an_event_file(events: Events) -> None:
     loaded = dataset.load(events.root)
     assert loaded.errors == []
     assert len(loaded.actors) == 6002
+
+
+def test_the_introduction_is_part_of_the_dataset(events: Events, dateline) -> None:
+    events.write("README.md", "# The dataset\n\nWhat it records.\n")
+    result = dateline("check")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""  # not a stray file
+    assert dataset.load(events.root).introduction == "# The dataset\n\nWhat it records.\n"
+
+
+def test_an_introduction_that_is_not_utf_8_is_an_error(events: Events, dateline) -> None:
+    events.write("README.md", b"Caf\xe9\n")
+    result = dateline("check")
+    assert result.exit_code == 1
+    assert result.stdout == (
+        "events/README.md:1:4: error: file is not valid UTF-8 (byte 0xe9); save it as UTF-8\n"
+    )

@@ -7,6 +7,7 @@ import sys
 import msgspec
 import pytest
 
+from dateline import resources
 from dateline.dates import (
     END_OF_TIME,
     DateError,
@@ -335,45 +336,49 @@ REFUSED = [
     # level 2
     (
         "[1667,1668]",
-        '"[1667,1668]" is EDTF level 2, which Dateline does not accept: it is a set of dates; '
-        "write one date, or an interval such as 1667/1668",
+        '"[1667,1668]" is EDTF level 2, which Dateline accepts in one form only: a range of '
+        "which one day is meant, such as [2026-01-17..2026-01-22] (some day between 17 and "
+        "22 January 2026); otherwise write one date, or an interval such as 1667/1668 for "
+        "something that lasted",
     ),
     (
         "{1667,1668}",
-        '"{1667,1668}" is EDTF level 2, which Dateline does not accept: it is a set of dates; '
-        "write one date, or an interval such as 1667/1668",
+        '"{1667,1668}" is EDTF level 2, which Dateline accepts in one form only: a range of '
+        "which one day is meant, such as [2026-01-17..2026-01-22] (some day between 17 and "
+        "22 January 2026); otherwise write one date, or an interval such as 1667/1668 for "
+        "something that lasted",
     ),
     (
         "Y17E7",
-        '"Y17E7" is EDTF level 2, which Dateline does not accept: it has an exponent; write a '
-        "year from 0001 to 9999",
+        '"Y17E7" is EDTF level 2, which Dateline accepts only as [A..B]: it has an exponent; '
+        "write a year from 0001 to 9999",
     ),
     (
         "1950S2",
-        '"1950S2" is EDTF level 2, which Dateline does not accept: it gives significant '
+        '"1950S2" is EDTF level 2, which Dateline accepts only as [A..B]: it gives significant '
         "digits; write the year alone, or its decade or century with X (195X, 19XX)",
     ),
     (
         "2004?-06-11",
-        '"2004?-06-11" is EDTF level 2, which Dateline does not accept: it qualifies part of '
-        "the date; put one qualifier at the end, for the whole date: 2004-06-11?",
+        '"2004?-06-11" is EDTF level 2, which Dateline accepts only as [A..B]: it qualifies '
+        "part of the date; put one qualifier at the end, for the whole date: 2004-06-11?",
     ),
     (
         "?2004-06",
-        '"?2004-06" is EDTF level 2, which Dateline does not accept: it qualifies part of '
+        '"?2004-06" is EDTF level 2, which Dateline accepts only as [A..B]: it qualifies part of '
         "the date; put one qualifier at the end, for the whole date: 2004-06?",
     ),
     (
         "2004-06~-11?",
-        '"2004-06~-11?" is EDTF level 2, which Dateline does not accept: it qualifies part of '
-        "the date; put one qualifier at the end, for the whole date: 2004-06-11%",
+        '"2004-06~-11?" is EDTF level 2, which Dateline accepts only as [A..B]: it qualifies '
+        "part of the date; put one qualifier at the end, for the whole date: 2004-06-11%",
     ),
     *(
         (
             text,
-            f'"{text}" is EDTF level 2, which Dateline does not accept; X may replace only the '
-            "last digits: of a year standing alone (201X, 20XX), of the day (1985-04-XX), or "
-            "of the month and day (2004-XX, 1985-XX-XX)",
+            f'"{text}" is EDTF level 2, which Dateline accepts only as [A..B]; X may replace '
+            "only the last digits: of a year standing alone (201X, 20XX), of the day "
+            "(1985-04-XX), or of the month and day (2004-XX, 1985-XX-XX)",
         )
         for text in ("1XXX-12", "156X-12-25", "XXXX", "20X4", "201X-05", "2004-XX-05", "2004-X2")
     ),
@@ -738,42 +743,154 @@ def test_parse_human_refused(text: str, message: str) -> None:
     assert str(caught.value) == message
 
 
+@pytest.mark.parametrize(
+    ("text", "start", "end", "precision", "label"),
+    [
+        (
+            "[2026-01-17..2026-01-22]",
+            "2026-01-17",
+            "2026-01-23",
+            "day",
+            "some day between 17 and 22 January 2026",
+        ),
+        (
+            "[2026-01-30..2026-02-02]",
+            "2026-01-30",
+            "2026-02-03",
+            "day",
+            "some day between 30 January and 2 February 2026",
+        ),
+        (
+            "[2025-12-30..2026-01-02]",
+            "2025-12-30",
+            "2026-01-03",
+            "day",
+            "some day between 30 December 2025 and 2 January 2026",
+        ),
+        (
+            "[2017-08..2017-10]",
+            "2017-08-01",
+            "2017-11-01",
+            "month",
+            "some month between August and October 2017",
+        ),
+        (
+            "[2017-11..2018-02]",
+            "2017-11-01",
+            "2018-03-01",
+            "month",
+            "some month between November 2017 and February 2018",
+        ),
+        ("[2017..2021]", "2017-01-01", "2022-01-01", "year", "some year between 2017 and 2021"),
+    ],
+)
+def test_one_of_a_range(text: str, start: str, end: str, precision: str, label: str) -> None:
+    date = parse(text)
+    assert (date.start.isoformat(), date.end.isoformat()) == (start, end)  # type: ignore[union-attr]
+    assert (date.precision, date.label, date.one_of) == (precision, label, True)
+    assert not date.approximate
+    assert not date.uncertain
+    assert earliest_year(date) == int(start[:4])
+
+
+def test_an_interval_is_not_one_of_a_range() -> None:
+    lasted = parse("2026-01-17/2026-01-22")
+    one_day = parse("[2026-01-17..2026-01-22]")
+    assert (lasted.start, lasted.end) == (one_day.start, one_day.end)  # the same span ...
+    assert not lasted.one_of  # ... but only one of them lasted
+    assert lasted.label == "17–22 January 2026"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "[2026-01-17..2026-01]",
+            '"[2026-01-17..2026-01]": write both ends to the same precision, e.g. '
+            "[2026-01-17..2026-01-22] or [2017-08..2017-10]",
+        ),
+        (
+            "[2026-01-22..2026-01-17]",
+            '"[2026-01-22..2026-01-17]" starts after it ends; write the earlier date first',
+        ),
+        (
+            "[2026-01-17..2026-01-17]",
+            '"[2026-01-17..2026-01-17]" is a range of one; write the date itself, 2026-01-17',
+        ),
+        (
+            "[2026-01-17~..2026-01-22]",
+            '"[2026-01-17~..2026-01-22]": each end of a range must be a plain year, month or day, '
+            "with no time, X digits or ~ ? % qualifier, e.g. [2026-01-17..2026-01-22]",
+        ),
+        (
+            "[2026-01-17 .. 2026-01-22]",
+            '"[2026-01-17 .. 2026-01-22]": remove the spaces around ".."',
+        ),
+        *(
+            (
+                text,
+                f'"{text}" is EDTF level 2, which Dateline accepts in one form only: a range of '
+                "which one day is meant, such as [2026-01-17..2026-01-22] (some day between 17 "
+                "and 22 January 2026); otherwise write one date, or an interval such as "
+                "1667/1668 for something that lasted",
+            )
+            for text in ("[..2026-01-22]", "[2026-01-17..]", "[2026-01-17,2026-01-22]", "[]")
+        ),
+    ],
+)
+def test_one_of_a_range_refused(text: str, message: str) -> None:
+    with pytest.raises(DateError) as caught:
+        parse(text)
+    assert str(caught.value) == message
+
+
+def published(text: str) -> dict[str, object]:
+    """A date as every Dateline output publishes it."""
+    decoded: dict[str, object] = msgspec.json.decode(resources.encode(resources.date(parse(text))))
+    return decoded
+
+
 def test_json_shape_is_the_one_in_the_design() -> None:
-    assert msgspec.json.decode(msgspec.json.encode(parse("2017-08"))) == {
+    assert published("2017-08") == {
         "edtf": "2017-08",
         "start": "2017-08-01",
         "end": "2017-09-01",
         "precision": "month",
         "approximate": False,
         "uncertain": False,
+        "one_of": False,
         "label": "August 2017",
     }
 
 
+def test_json_of_one_day_in_a_range_says_so() -> None:
+    assert published("[2026-01-17..2026-01-22]") == {
+        "edtf": "[2026-01-17..2026-01-22]",
+        "start": "2026-01-17",
+        "end": "2026-01-23",
+        "precision": "day",
+        "approximate": False,
+        "uncertain": False,
+        "one_of": True,
+        "label": "some day between 17 and 22 January 2026",
+    }
+
+
 def test_json_gives_timestamps_in_utc_where_a_time_is_given() -> None:
-    encoded = msgspec.json.decode(msgspec.json.encode(parse("2026-01-20T14:30+03:00")))
+    encoded = published("2026-01-20T14:30+03:00")
     assert (encoded["start"], encoded["end"]) == ("2026-01-20T11:30:00Z", "2026-01-20T11:31:00Z")
 
 
 def test_json_of_open_ends_is_null() -> None:
-    encoded = msgspec.json.decode(msgspec.json.encode(parse("../2006")))
+    encoded = published("../2006")
     assert (encoded["start"], encoded["end"]) == (None, "2007-01-01")
 
 
-def test_msgspec_can_describe_and_decode_the_struct() -> None:
-    # A `date | datetime` union would make both of these raise TypeError.
-    schema = msgspec.json.schema(EdtfDate)
-    assert set(schema["$defs"]["EdtfDate"]["properties"]) == {
-        "edtf",
-        "start",
-        "end",
-        "precision",
-        "approximate",
-        "uncertain",
-        "label",
-    }
-    date = parse("2021")
-    assert msgspec.json.decode(msgspec.json.encode(date), type=EdtfDate) == date
+def test_msgspec_can_describe_the_published_date() -> None:
+    schema = msgspec.json.schema(resources.DateResource)
+    properties = schema["$defs"]["DateResource"]["properties"]
+    assert set(properties) == set(published("2021"))
+    assert {"format": "date-time"} in properties["start"]["anyOf"][0]["anyOf"]
 
 
 def test_edtf_is_not_imported_at_run_time() -> None:

@@ -169,6 +169,26 @@ def test_intervals_span_from_the_start_of_one_end_to_the_end_of_the_other(
         assert (date.start, date.end) == oracle_span(text)
 
 
+plain_dates = calendar_dates()
+
+
+@given(plain_dates, plain_dates)
+@ORACLE
+def test_one_of_a_range_spans_what_edtf_says(left: str, right: str) -> None:
+    # [A..B], EDTF level 2's "one of a set" for a range: one of the days (months, years) of
+    # A..B. Its span is what a filter must match: from A's first day to B's last.
+    text = f"[{left}..{right}]"
+    if len(left) != len(right) or parse(left).start_key() >= parse(right).start_key():  # type: ignore[operator]
+        with pytest.raises(DateError):
+            parse(text)
+        return
+    date = parse(text)
+    assert date.one_of
+    assert (date.start, date.end) == oracle_span(text)
+    assert type(edtf.parse_edtf(text)).__name__ == "OneOfASet"
+    assert date.label.startswith(("some day between ", "some month between ", "some year between "))
+
+
 # Characters that appear in EDTF, so that random text lands near real dates.
 EDTF_ALPHABET = "0123456789X-/~?%.TZ:+[]{},SY E"
 
@@ -214,7 +234,9 @@ EDTF_ACCEPTS = [
     ("2026-01-20T14:30:00", "EDTF allows a local time; Dateline needs a zone to sort moments"),
     ("1950S2", "significant digits are level 2"),
     ("1XXX-12", "unspecified digits inside a date are level 2"),
-    ("[1667,1668]", "sets are level 2"),
+    ("[1667,1668]", "sets are level 2; Dateline accepts only a range of which one is meant"),
+    ("{1667..1668}", "all members of a set are level 2"),
+    ("[..1760-12-03]", "an open range of which one is meant: Dateline needs both ends"),
 ]
 
 

@@ -109,14 +109,25 @@ def test_csv_row(world: Events) -> None:
         "precision": "minute",
         "approximate": "false",
         "uncertain": "false",
+        "one_of": "false",
         "label": "21 January 2026, 10:00 UTC",
         "status": "reported",
         "tags": "detention;transfer",
         "actors": "",
         "places": "hasakah;iraq",
         "sources": "1",
+        "figures": "",
         "file": f"events/2026/{CENTCOM}.yaml",
     }
+
+
+def test_csv_says_what_each_figure_counts_and_which_dates_are_one_day_of_a_range(
+    world: Events,
+) -> None:
+    rows = {row["id"]: row for row in csv_rows(render(open_store(world.root), "csv"))}
+    assert rows[HAWL]["figures"] == "Syrian Democratic Forces: at least 1,500 people escaped"
+    assert (rows[HAWL]["one_of"], rows[SHADDADI]["one_of"]) == ("false", "true")
+    assert rows[SHADDADI]["label"] == "some day between 17 and 22 January 2026"
 
 
 def test_csv_is_rfc_4180(world: Events) -> None:
@@ -144,6 +155,7 @@ def test_geojson_feature(world: Events) -> None:
                 "status": "reported",
                 "place": "al-hawl-camp",
                 "place_name": "Al-Hawl camp",
+                "figures": ["Syrian Democratic Forces: at least 1,500 people escaped"],
                 "url": link(HAWL),
             },
             "type": "Feature",
@@ -172,7 +184,8 @@ def test_geojson_has_a_point_per_place_and_counts_the_events_without_one(world: 
                 "SUMMARY": "Syrian army enters Al-Hawl camp",
                 "DESCRIPTION": (
                     "20 January 2026 (reported)\n\n"
-                    "Government troops enter the camp after the <b>SDF</b> withdraws & leaves."
+                    "Government troops enter the camp after the <b>SDF</b> withdraws & leaves.\n\n"
+                    "Figures claimed:\n- Syrian Democratic Forces: at least 1,500 people escaped"
                 ),
                 "STATUS": "TENTATIVE",
                 "LOCATION": "Al-Hawl camp",
@@ -249,7 +262,8 @@ def test_atom_entry(world: Events) -> None:
     assert summary.get("type") == "text"
     assert summary.text == (
         "20 January 2026 (reported)\n\n"
-        "Government troops enter the camp after the <b>SDF</b> withdraws & leaves."
+        "Government troops enter the camp after the <b>SDF</b> withdraws & leaves.\n\n"
+        "Figures claimed:\n- Syrian Democratic Forces: at least 1,500 people escaped"
     )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import typing
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -18,8 +19,10 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from conftest import EDIT_URL, REPO, Events, build_site
+from dateline import formats
 from dateline.cache import open_store
-from dateline.model import Figure
+from dateline.model import QUALIFIERS, Qualifier
+from dateline.resources import FigureResource
 from dateline.site import builder as website
 from dateline.site import markup, pages, searchindex, shell
 from dateline.store import EventFilter, Store
@@ -111,9 +114,9 @@ def test_event_pages_are_not_in_the_nav(story_site: Path) -> None:
 def test_the_contested_figures_are_side_by_side_with_their_sources(story_site: Path) -> None:
     page = read(story_site, f"events/{SHADDADI}/index.html")
     figures = page[page.index('<div class="dl-figures">') : page.index('<h3 id="statements">')]
-    assert "at least 1,500 people" in figures
+    assert "at least 1,500 people escaped" in figures
     assert "Kurdish media" in figures
-    assert "at least 100 people" in figures
+    assert "just over 100 people escaped" in figures
     assert "Syrian government (Damascus)" in figures
     assert figures.count('href="#source-1">[1] The Cradle</a>') == 4
     # The source has no URL, and the page says so rather than inventing one.
@@ -243,6 +246,42 @@ def test_markup_keeps_plain_markdown_and_marks_links() -> None:
     assert "<li>one</li>" in html
 
 
+@pytest.mark.parametrize(
+    ("markdown", "top", "html"),
+    [
+        ("# A\n\n## B", 3, "<h3>A</h3>\n<h4>B</h4>"),
+        ("# A\n\n## B", 2, "<h2>A</h2>\n<h3>B</h3>"),
+        ("###### Deep", 3, "<h6>Deep</h6>"),  # there is no h8
+    ],
+)
+def test_markup_moves_headings_below_the_page_s(markdown: str, top: int, html: str) -> None:
+    assert str(markup.render(markdown, top=top)).strip() == html
+
+
+INTRODUCTION = """\
+# About this dataset
+
+It records **one** story. <script>alert("intro")</script>
+"""
+
+
+def test_the_dataset_introduction_opens_the_home_page(events: Events, tmp_path: Path) -> None:
+    events.write("README.md", INTRODUCTION)
+    site = build_site(events.root, tmp_path / "site")
+    home = read(site, "index.html")
+    intro = home[home.index('<section class="dl-intro">') :].split("</section>", 1)[0]
+    assert "<h2>About this dataset</h2>" in intro
+    assert "<strong>one</strong>" in intro
+    assert "&lt;script&gt;" in intro  # contributor Markdown: raw HTML is text
+    assert Tags(home).problems() == []
+    assert home.index("dl-intro") < home.index("data-dl-timeline")
+
+
+def test_a_dataset_without_an_introduction_has_none(events: Events, tmp_path: Path) -> None:
+    site = build_site(events.root, tmp_path / "site")
+    assert "dl-intro" not in read(site, "index.html")
+
+
 def test_hostile_text_is_escaped_everywhere(events: Events, tmp_path: Path) -> None:
     events.write(HOSTILE_PATH, HOSTILE)
     site = build_site(events.root, tmp_path / "site")
@@ -259,20 +298,33 @@ def test_hostile_text_is_escaped_everywhere(events: Events, tmp_path: Path) -> N
 # --- what the pages say --------------------------------------------------------------------
 
 
+def figure(**fields: Any) -> FigureResource:
+    given = {"value": None, "qualifier": None, "low": None, "high": None, **fields}
+    return FigureResource(unit="people", counts="escaped", **given)
+
+
 @pytest.mark.parametrize(
     ("figure", "text"),
     [
-        (Figure(unit="people", value=1500, qualifier="at-least"), "at least 1,500 people"),
-        (Figure(unit="people", value=100, qualifier="at-most"), "at most 100 people"),
-        (Figure(unit="people", value=120), "120 people"),
-        (Figure(unit="people", value=120, qualifier="exact"), "120 people"),
-        (Figure(unit="km", value=2.5, qualifier="about"), "about 2.5 km"),
-        (Figure(unit="people", value=3000.0), "3,000 people"),
-        (Figure(unit="people", low=100, high=150), "100–150 people"),
+        (figure(value=1500, qualifier="at-least"), "at least 1,500 people escaped"),
+        (figure(value=100, qualifier="at-most"), "at most 100 people escaped"),
+        (figure(value=100, qualifier="just-over"), "just over 100 people escaped"),
+        (figure(value=100, qualifier="just-under"), "just under 100 people escaped"),
+        (figure(value=100, qualifier="more-than"), "more than 100 people escaped"),
+        (figure(value=100, qualifier="fewer-than"), "fewer than 100 people escaped"),
+        (figure(value=120), "120 people escaped"),
+        (figure(value=120, qualifier="exact"), "120 people escaped"),
+        (figure(value=2.5, qualifier="about"), "about 2.5 people escaped"),
+        (figure(value=3000.0), "3,000 people escaped"),
+        (figure(low=100, high=150), "100–150 people escaped"),
     ],
 )
-def test_figures_read_as_prose(figure: Figure, text: str) -> None:
-    assert pages.figure_text(figure) == text
+def test_figures_read_as_prose(figure: FigureResource, text: str) -> None:
+    assert formats.figure_text(figure) == text
+
+
+def test_every_qualifier_has_its_words() -> None:
+    assert set(QUALIFIERS) == set(typing.get_args(Qualifier))
 
 
 def test_the_timeline_groups_by_year_and_month_newest_first(store: Store) -> None:

@@ -24,7 +24,8 @@ The tables, and why each is shaped as it is:
   from here, the first pages of such a search cost what a rare word's do;
 * ``place_boxes``: an R*Tree over place coordinates for ``near``;
 * ``claims``, ``actors``, ``places``, and ``lists``: the whole ``/actors``, ``/places``,
-  ``/tags`` and unfiltered ``/timeline`` responses, encoded once.
+  ``/tags`` and unfiltered ``/timeline`` responses, encoded once, and the dataset's
+  ``introduction`` (its README.md, a JSON string or null).
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ import msgspec
 from dateline import resources
 from dateline.dataset import Dataset
 
-FORMAT: Final = 4  # bump when the file's tables change: old caches are then rebuilt
+FORMAT: Final = 5  # bump when the file's tables change: old caches are then rebuilt
 WEIGHTS: Final = (10.0, 5.0, 2.0, 1.0)  # title, claims, summary, names
 NEAR_DAYS: Final = 400  # spans up to this long are "near"; a year's 366 days is one
 RANKED_MIN_EVENTS: Final = 2000
@@ -240,7 +241,8 @@ class _Compiler:
                 )
         tags = build.tags()
         encoder = msgspec.json.Encoder()
-        for name, body in (("actors", actors), ("places", places), ("tags", tags)):
+        lists = (("actors", actors), ("places", places), ("tags", tags))
+        for name, body in (*lists, ("introduction", dataset.introduction)):
             self.db.execute("INSERT INTO lists VALUES (?, ?)", (name, encoder.encode(body)))
         counts = resources.Counts(
             events=len(dataset.events),

@@ -27,6 +27,9 @@ from dateline.model import Actor, Event, Place, Slug, Status
 
 ACTORS_FILE = "actors.yaml"
 PLACES_FILE = "places.yaml"
+# The dataset's introduction, in Markdown, for the site's home page (and GitHub's folder view).
+INTRODUCTION_FILE = "README.md"
+INTRODUCTION_LIMITS = loading.Limits(max_bytes=64 * 1024, max_nodes=0, what="the introduction")
 _YEAR_DIR = re.compile(r"^\d{4}$")
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_ID_LENGTH = 100
@@ -104,6 +107,7 @@ class Dataset:
     files: dict[str, str] = field(default_factory=dict)  # event id -> file path
     actors: dict[str, Actor] = field(default_factory=dict)
     places: dict[str, Place] = field(default_factory=dict)
+    introduction: str | None = None  # the Markdown of README.md, if there is one
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
     @property
@@ -276,7 +280,7 @@ def discover(root: Path) -> tuple[list[str], list[Diagnostic]]:
         path = os.path.join(root, relative)
         if len(parts) == 2 and _YEAR_DIR.match(parts[0]) and parts[1].endswith(".yaml"):
             events.append(path)
-        elif not (len(parts) == 1 and parts[0] in (ACTORS_FILE, PLACES_FILE)):
+        elif not (len(parts) == 1 and parts[0] in (ACTORS_FILE, PLACES_FILE, INTRODUCTION_FILE)):
             message, severity = _stray_message(parts[-1])
             strays.append(
                 Diagnostic(file=path, line=1, column=1, message=message, severity=severity)
@@ -339,6 +343,20 @@ def _map_file(
             one, _ = loading.convert(Document(data={key: value}), target)
             records.update(one or {})
     return records or {}, document, diagnostics
+
+
+def _introduction(root: Path) -> tuple[str | None, list[Diagnostic]]:
+    """The dataset's introduction (``README.md``), read as strictly as any file of it."""
+    path = root / INTRODUCTION_FILE
+    if not path.is_file():
+        return None, []
+    try:
+        text = loading.read_text(path, INTRODUCTION_LIMITS)
+    except LoadError as error:
+        return None, [
+            Diagnostic(file=str(path), line=error.line, column=error.column, message=error.message)
+        ]
+    return (text if text.strip() else None), []
 
 
 def load_files(
@@ -413,6 +431,8 @@ def _load(
     dataset.actors, actors_document, problems = _map_file(root, ACTORS_FILE, Actor)
     dataset.diagnostics += problems
     dataset.places, places_document, problems = _map_file(root, PLACES_FILE, Place)
+    dataset.diagnostics += problems
+    dataset.introduction, problems = _introduction(root)
     dataset.diagnostics += problems
     loaded = list(read(files, jobs))
     every_id = {result.id for result in loaded}

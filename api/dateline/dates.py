@@ -160,6 +160,7 @@ class EdtfDate(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     approximate: bool
     uncertain: bool
     label: str
+    one_of: bool = False  # "[A..B]": one unknown day (month, year) in the span, not all of it
 
     def start_key(self) -> str | None:
         """The start as a UTC ``YYYY-MM-DDTHH:MM:SS`` string that sorts correctly; None if open."""
@@ -254,6 +255,8 @@ def parse(text: str) -> EdtfDate:
     edtf = text.strip()
     if not edtf:
         raise DateError(f"the date is empty; {_EXAMPLES}")
+    if edtf.startswith("[") and edtf.endswith("]"):
+        return _one_of(edtf)
     if "/" in edtf:
         return _interval(edtf)
     part = _single(edtf)
@@ -281,7 +284,7 @@ def _single(text: str) -> _Part:
     if year[3] == "X":
         if month is not None:
             raise DateError(
-                f"{_quote(text)} is EDTF level 2, which Dateline does not accept; {_X_RULE}"
+                f"{_quote(text)} is EDTF level 2, which Dateline accepts only as [A..B]; {_X_RULE}"
             )
         return _unspecified_year(year, qualifier)
     number = _year(text, year)
@@ -385,7 +388,7 @@ def _unspecified_month(text: str, year: int, day: str | None, qualifier: str | N
         core = f"some day in {year}"
     else:
         raise DateError(
-            f"{_quote(text)} is EDTF level 2, which Dateline does not accept; {_X_RULE}"
+            f"{_quote(text)} is EDTF level 2, which Dateline accepts only as [A..B]; {_X_RULE}"
         )
     start, end = _year_span(year, 1)
     return _vague(start, end, "year", core, qualifier)
@@ -604,6 +607,85 @@ def _merged_range(first: tuple[int, int, int], last: tuple[int, int, int]) -> st
     return f"{d1} {MONTHS[m1]} – {d2} {MONTHS[m2]} {y1}"
 
 
+# ---------------------------------------------------------------------------------------------
+# One of a range (the one EDTF level 2 form accepted)
+
+_ONE_OF_RE: Final = re.compile(r"\[([^\[\],.]+)\.\.([^\[\],.]+)\]", re.ASCII)
+
+
+def _set_refusal(text: str) -> str:
+    return (
+        f"{_quote(text)} is EDTF level 2, which Dateline accepts in one form only: a range of "
+        "which one day is meant, such as [2026-01-17..2026-01-22] (some day between 17 and "
+        "22 January 2026); otherwise write one date, or an interval such as 1667/1668 for "
+        "something that lasted"
+    )
+
+
+_ONE_OF_WORD: Final = {"day": "some day", "month": "some month", "year": "some year"}
+
+
+def _one_of(text: str) -> EdtfDate:
+    """``[A..B]``: EDTF level 2 "one of a set", for a contiguous range: a single day (month,
+    year) that is not known, somewhere from A to B. Its span is A's start to B's end, as an
+    interval's is, but it did not last: ``one_of`` says so, and so does its label."""
+    q = _quote(text)
+    match = _ONE_OF_RE.fullmatch(text)
+    if match is None:
+        raise DateError(_set_refusal(text))
+    ends = []
+    for written in match.groups():
+        if written != written.strip():
+            raise DateError(f'{q}: remove the spaces around ".."')
+        part = _single(written)
+        if part.timed or part.ymd is None or part.precision not in _ONE_OF_WORD:
+            raise DateError(
+                f"{q}: each end of a range must be a plain year, month or day, with no time, "
+                "X digits or ~ ? % qualifier, e.g. [2026-01-17..2026-01-22]"
+            )
+        ends.append(part)
+    first, last = ends
+    if first.precision != last.precision:
+        raise DateError(
+            f"{q}: write both ends to the same precision, e.g. [2026-01-17..2026-01-22] or "
+            "[2017-08..2017-10]"
+        )
+    if _sort_key(first.start) >= _sort_key(last.start):
+        if first.start == last.start:
+            raise DateError(f"{q} is a range of one; write the date itself, {match[1]}")
+        raise DateError(f"{q} starts after it ends; write the earlier date first")
+    assert first.ymd is not None
+    assert last.ymd is not None
+    return EdtfDate(
+        edtf=text,
+        start=first.start,
+        end=last.end,
+        precision=first.precision,
+        approximate=False,
+        uncertain=False,
+        label=f"{_ONE_OF_WORD[first.precision]} between {_between(first.ymd, last.ymd)}",
+        one_of=True,
+    )
+
+
+def _between(first: tuple[int, int, int], last: tuple[int, int, int]) -> str:
+    """Two plain dates of one precision as "A and B", sharing what they share."""
+    (y1, m1, d1), (y2, m2, d2) = first, last
+    if not m1:
+        return f"{y1} and {y2}"
+    if not d1:
+        return (
+            f"{MONTHS[m1]} and {MONTHS[m2]} {y1}"
+            if y1 == y2
+            else (f"{MONTHS[m1]} {y1} and {MONTHS[m2]} {y2}")
+        )
+    if y1 != y2:
+        return f"{d1} {MONTHS[m1]} {y1} and {d2} {MONTHS[m2]} {y2}"
+    if m1 != m2:
+        return f"{d1} {MONTHS[m1]} and {d2} {MONTHS[m2]} {y1}"
+    return f"{d1} and {d2} {MONTHS[m1]} {y1}"
+
+
 def earliest_year(d: EdtfDate) -> int | None:
     """The year of the earliest known bound, as written; None if no end is known.
 
@@ -612,7 +694,7 @@ def earliest_year(d: EdtfDate) -> int | None:
     ``../2006`` is 2006. Unspecified digits count as 0 (``201X`` is 2010), except that ``000X``
     and ``00XX`` give 1, the first year there is.
     """
-    for end in d.edtf.split("/"):
+    for end in d.edtf.strip("[]").replace("..", "/").split("/") if d.one_of else d.edtf.split("/"):
         if end not in ("", ".."):
             return max(int(end[:4].replace("X", "0")), 1)
     return None
@@ -643,9 +725,9 @@ def _explain(text: str) -> DateError:
 
 def _explain_level2(text: str) -> str | None:
     q = _quote(text)
-    refused = f"{q} is EDTF level 2, which Dateline does not accept"
+    refused = f"{q} is EDTF level 2, which Dateline accepts only as [A..B]"
     if text[0] in "[{":
-        return f"{refused}: it is a set of dates; write one date, or an interval such as 1667/1668"
+        return _set_refusal(text)
     if _LONG_YEAR_RE.fullmatch(text) is None and text.startswith("Y") and "E" in text:
         return f"{refused}: it has an exponent; write a year from 0001 to 9999"
     if _SIGNIFICANT_RE.fullmatch(text):

@@ -42,8 +42,9 @@ import msgspec
 
 from dateline import resources
 from dateline.cache import open_store
+from dateline.model import QUALIFIERS
 from dateline.resources import DateResource as Date
-from dateline.resources import EventResource
+from dateline.resources import EventResource, FigureResource
 from dateline.store import EventFilter, Store
 
 Format = Literal["json", "csv", "geojson", "ics", "atom", "sqlite"]
@@ -70,12 +71,14 @@ CSV_COLUMNS: Final = (
     "precision",
     "approximate",
     "uncertain",
+    "one_of",
     "label",
     "status",
     "tags",
     "actors",
     "places",
     "sources",
+    "figures",
     "file",
 )
 
@@ -120,6 +123,38 @@ def _stored(store: Store, event_id: str) -> bytes:
     return body
 
 
+# --- words shared by every text format and the site -----------------------------------------
+
+
+def number(value: float) -> str:
+    """A number as English prose writes it: 1,500; 2.5; 1,234.5."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return f"{value:,}"
+
+
+def figure_text(figure: FigureResource) -> str:
+    """``at least 1,500 people escaped``, ``100–150 people held``, ``about 3 km walked``."""
+    if figure.value is not None:
+        amount = f"{QUALIFIERS[figure.qualifier or 'exact']}{number(figure.value)}"
+    else:
+        # The model guarantees a range where there is no value.
+        assert figure.low is not None
+        assert figure.high is not None
+        amount = f"{number(figure.low)}–{number(figure.high)}"
+    return f"{amount} {figure.unit} {figure.counts}"
+
+
+def figures(event: EventResource) -> list[str]:
+    """Each figure claimed in an event, with who claimed it: "Kurdish media: at least 1,500
+    people escaped". Contested figures stand side by side, as on the event's page."""
+    return [
+        f"{claim.by.name}: {figure_text(claim.figure)}"
+        for claim in event.claims
+        if claim.figure is not None
+    ]
+
+
 # --- json ------------------------------------------------------------------------------------
 
 
@@ -138,8 +173,8 @@ def _flag(value: bool) -> str:
 def csv_text(events: Iterable[EventResource]) -> bytes:
     """One row per event under a header of `CSV_COLUMNS`; lists are joined by ``;``.
 
-    ``actors`` and ``places`` are ids; ``sources`` is how many the event cites; ``start`` and
-    ``end`` are empty where open.
+    ``actors`` and ``places`` are ids; ``sources`` is how many the event cites; ``figures``
+    the claimed figures (`figures`); ``start`` and ``end`` are empty where open.
     """
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
@@ -156,12 +191,14 @@ def csv_text(events: Iterable[EventResource]) -> bytes:
                 date.precision,
                 _flag(date.approximate),
                 _flag(date.uncertain),
+                _flag(date.one_of),
                 date.label,
                 event.status,
                 ";".join(event.tags),
                 ";".join(a.id for a in event.actors),
                 ";".join(p.id for p in event.places),
                 len(event.sources),
+                "; ".join(figures(event)),
                 event.file,
             )
         )
@@ -186,6 +223,7 @@ class FeatureProperties(msgspec.Struct, frozen=True):
     status: str
     place: str
     place_name: str
+    figures: list[str]  # see `figures`
     url: str | None
 
 
@@ -229,6 +267,7 @@ def geojson(events: Iterable[EventResource], link: Linker = None) -> bytes:
                         status=event.status,
                         place=place.id,
                         place_name=place.name,
+                        figures=figures(event),
                         url=link(event.id) if link else None,
                     ),
                 )
@@ -269,8 +308,13 @@ def updated(event: EventResource) -> str:
 
 
 def describe(event: EventResource) -> str:
-    """The text of a calendar event or feed entry: date label, status, then the summary."""
-    return f"{event.date.label} ({event.status})\n\n{event.summary.strip()}"
+    """The text of a calendar event or feed entry: date label, status, the summary, then the
+    figures claimed."""
+    text = f"{event.date.label} ({event.status})\n\n{event.summary.strip()}"
+    claimed = figures(event)
+    if claimed:
+        text += "\n\nFigures claimed:\n" + "\n".join(f"- {line}" for line in claimed)
+    return text
 
 
 # --- ics -------------------------------------------------------------------------------------

@@ -37,6 +37,16 @@ Url = Annotated[str, msgspec.Meta(pattern=URL_PATTERN, max_length=2000)]
 Title = Annotated[str, msgspec.Meta(pattern=LINE_PATTERN, max_length=200)]
 Name = Annotated[str, msgspec.Meta(pattern=LINE_PATTERN, max_length=200)]
 Unit = Annotated[str, msgspec.Meta(pattern=LINE_PATTERN, max_length=50)]
+# What a figure counts, as a short phrase read after its unit: escaped, detained, let out,
+# transferred, held, killed, displaced ...
+Counts = Annotated[
+    str,
+    msgspec.Meta(
+        pattern=LINE_PATTERN,
+        max_length=60,
+        description="What is counted, read after the unit: escaped, detained, held ...",
+    ),
+]
 Text = Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
 Markdown = Annotated[str, msgspec.Meta(min_length=1, max_length=20000)]
 # `extra` marks EDTF text, so the loader can point a bad date at its own line and column.
@@ -46,7 +56,10 @@ Edtf = Annotated[
         min_length=1,
         max_length=100,
         extra={"edtf": True},
-        description="An EDTF level 0/1 date, e.g. 2026-01-20, 2017-08, 2021, 2026-01-17~",
+        description=(
+            "An EDTF level 0/1 date, e.g. 2026-01-20, 2017-08, 2021, 2026-01-17~, "
+            "2026-01-17/2026-01-22, or one unknown day of a range: [2026-01-17..2026-01-22]"
+        ),
     ),
 ]
 SourceIndex = Annotated[int, msgspec.Meta(ge=1)]
@@ -56,7 +69,21 @@ Longitude = Annotated[float, msgspec.Meta(ge=-180, le=180)]
 
 Status = Literal["reported", "confirmed", "disputed", "retracted"]
 STATUSES: tuple[Status, ...] = ("reported", "confirmed", "disputed", "retracted")
-Qualifier = Literal["exact", "at-least", "at-most", "about"]
+# How a source words a number, so that each figure reads as its claimant said it ("a little
+# over 100" is just-over, not at-least: at least 100 would not contradict at least 1,500).
+Qualifier = Literal[
+    "exact", "about", "at-least", "at-most", "more-than", "fewer-than", "just-over", "just-under"
+]
+QUALIFIERS: dict[Qualifier, str] = {  # the words before the number
+    "exact": "",
+    "about": "about ",
+    "at-least": "at least ",
+    "at-most": "at most ",
+    "more-than": "more than ",
+    "fewer-than": "fewer than ",
+    "just-over": "just over ",
+    "just-under": "just under ",
+}
 
 
 class Record(msgspec.Struct, forbid_unknown_fields=True, frozen=True, kw_only=True):
@@ -74,9 +101,12 @@ def _check_date(text: str | None) -> None:
 
 
 class Figure(Record, frozen=True):
-    """A number someone claimed: ``{value, qualifier}`` or a range ``{low, high}``."""
+    """A number someone claimed: ``{value, qualifier}`` or a range ``{low, high}``, of
+    ``unit``, and what it ``counts``: ``{value: 1500, qualifier: at-least, unit: people,
+    counts: escaped}`` reads "at least 1,500 people escaped"."""
 
     unit: Unit
+    counts: Counts
     value: Number | None = None
     qualifier: Qualifier | None = None
     low: Number | None = None

@@ -62,7 +62,9 @@ Bound = Annotated[
 class DateResource(Resource, frozen=True):
     """A date: the EDTF text as written, the span ``[start, end)`` it covers, and its label.
 
-    ``start`` and ``end`` are null where the date is open or unknown at that end.
+    ``start`` and ``end`` are null where the date is open or unknown at that end. ``one_of``
+    is true for "some day between A and B" (``[A..B]``): one day of the span, not known
+    which, rather than something that lasted the whole span.
     """
 
     edtf: str
@@ -71,6 +73,7 @@ class DateResource(Resource, frozen=True):
     precision: Precision
     approximate: bool
     uncertain: bool
+    one_of: bool
     label: str
 
 
@@ -91,9 +94,11 @@ class PlaceRef(Resource, frozen=True):
 
 
 class FigureResource(Resource, frozen=True):
-    """A claimed number: ``value`` (with its ``qualifier``), or a range ``low``-``high``."""
+    """A claimed number: ``value`` (with its ``qualifier``), or a range ``low``-``high``, of
+    ``unit`` that ``counts`` says what of: "at least 1,500 people escaped"."""
 
     unit: str
+    counts: str
     value: float | None  # an integer stays an integer in JSON: 1500, not 1500.0
     qualifier: Qualifier | None
     low: float | None
@@ -272,6 +277,7 @@ def date(parsed: EdtfDate) -> DateResource:
         precision=parsed.precision,
         approximate=parsed.approximate,
         uncertain=parsed.uncertain,
+        one_of=parsed.one_of,
         label=parsed.label,
     )
 
@@ -290,6 +296,7 @@ def _figure(figure: Figure | None) -> FigureResource | None:
         return None
     return FigureResource(
         unit=figure.unit,
+        counts=figure.counts,
         value=figure.value,
         qualifier=figure.qualifier,
         low=figure.low,

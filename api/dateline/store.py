@@ -222,6 +222,11 @@ class Store:
         assert body is not None
         return body
 
+    def introduction(self) -> str | None:
+        """The dataset's introduction (its README.md), as Markdown, if it has one."""
+        text: str | None = msgspec.json.decode(self.listing("introduction"))
+        return text
+
     def _one(self, sql: str, *params: Any) -> bytes | None:
         row = self._db().execute(sql, params).fetchone()
         return None if row is None else bytes(row[0])

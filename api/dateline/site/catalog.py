@@ -62,6 +62,7 @@ class Catalog:
         self.places = {p.id: p for p in sorted(places, key=lambda p: (p.name.casefold(), p.id))}
         self.tags = resources.decoder(list[TagResource]).decode(store.listing("tags"))
         self.parents = {p.id: p.within.id if p.within else None for p in places}
+        self.introduction = store.introduction()  # the dataset's README.md, as Markdown
 
     def _page(self, query: EventFilter) -> store_module.Page:
         limit = max(1, self.store.counts.events)

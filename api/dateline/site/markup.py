@@ -30,6 +30,7 @@ TAGS = frozenset(
         "br",
         "code",
         "em",
+        "h2",
         "h3",
         "h4",
         "h5",
@@ -53,9 +54,18 @@ def _renderer() -> MarkdownIt:
     return MarkdownIt("commonmark", {"html": False})
 
 
-def render(markdown: str) -> Markup:
-    """Sanitised HTML for untrusted Markdown, marked safe for Jinja's autoescape."""
-    html = _renderer().render(markdown)
+def render(markdown: str, *, top: int = 3) -> Markup:
+    """Sanitised HTML for untrusted Markdown, marked safe for Jinja's autoescape.
+
+    Headings are moved down so that the text's first level (``#``) is ``h<top>``: a summary's
+    headings stay below its page's, and no contributor text can add a page's ``h1``.
+    """
+    renderer = _renderer()
+    tokens = renderer.parse(markdown)
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{min(6, int(token.tag[1]) + top - 1)}"
+    html = renderer.renderer.render(tokens, renderer.options, {})
     return Markup(
         nh3.clean(
             html,

@@ -21,14 +21,13 @@ from typing import Any, Final, Literal
 
 from markupsafe import Markup
 
-from dateline import dates
+from dateline import dates, formats
 from dateline.model import STATUSES, Status
 from dateline.resources import (
     ActorResource,
     ClaimResource,
     EventItem,
     EventResource,
-    FigureResource,
     PlaceRef,
     PlaceResource,
     SourceResource,
@@ -66,6 +65,11 @@ FLAG_TEXT: Final = {
         "uncertain",
         "The sources are not sure of this date; it may be wrong.",
     ),
+    "one_of": (
+        "one day",
+        "It happened on one day in this range, and the sources do not say which; it did not "
+        "last the whole range.",
+    ),
 }
 STATUS_TEXT: Final[dict[Status, str]] = {
     "reported": "Reported: one or more sources report it; not independently confirmed.",
@@ -73,25 +77,6 @@ STATUS_TEXT: Final[dict[Status, str]] = {
     "disputed": "Disputed: parties or sources contradict this account.",
     "retracted": "Retracted: the source withdrew this report, or it was shown to be false.",
 }
-QUALIFIERS: Final = {"exact": "", "at-least": "at least ", "at-most": "at most ", "about": "about "}
-
-
-def number(value: float) -> str:
-    """A number as English prose writes it: 1,500; 2.5; 1,234.5."""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return f"{value:,}"
-
-
-def figure_text(figure: FigureResource) -> str:
-    """``at least 1,500 people``, ``100–150 people``, ``about 3 km``."""
-    if figure.value is not None:
-        qualifier = QUALIFIERS[figure.qualifier or "exact"]
-        return f"{qualifier}{number(figure.value)} {figure.unit}"
-    # The model guarantees a range where there is no value.
-    assert figure.low is not None
-    assert figure.high is not None
-    return f"{number(figure.low)}–{number(figure.high)} {figure.unit}"
 
 
 def root_of(url: str) -> str:
@@ -377,9 +362,12 @@ class Site:
         }
 
     def home(self) -> dict[str, Any]:
-        """The timeline page: every event, newest first, and the filters' options."""
+        """The timeline page: the dataset's introduction, every event (newest first), and the
+        filters' options."""
         catalog = self.catalog
+        intro = catalog.introduction
         return {
+            "introduction": markup.render(intro, top=2) if intro is not None else None,
             "timeline": timeline(catalog.items),
             "filters": Filters(
                 tags=[Option(t.id, f"{t.id} ({t.count})") for t in catalog.tags],
@@ -398,7 +386,7 @@ class Site:
         claims = [
             ClaimView(
                 claim=claim,
-                figure=figure_text(claim.figure) if claim.figure is not None else None,
+                figure=formats.figure_text(claim.figure) if claim.figure is not None else None,
                 source=_source(event.sources, claim.source),
             )
             for claim in event.claims
@@ -480,7 +468,6 @@ __all__ = [
     "Site",
     "Spec",
     "Year",
-    "figure_text",
     "osm_url",
     "place_tree",
     "root_of",

@@ -325,8 +325,9 @@ async def health(
 DESCRIPTION: Final = """\
 Read-only JSON API over a timeline of real-world events kept as YAML files.
 
-* Every date is `{edtf, start, end, precision, approximate, uncertain, label}`; a span is
-  `[start, end)`, and a null end is open or unknown.
+* Every date is `{edtf, start, end, precision, approximate, uncertain, one_of, label}`; a
+  span is `[start, end)`, and a null end is open or unknown; `one_of` marks "some day between
+  A and B" (`[A..B]`): one unknown day of the span, not something that lasted it.
 * `/events` filters: `from`/`to` (partial EDTF dates; an event matches when its span overlaps),
   `tag`, `actor`, `place` (repeatable; OR within one, AND across), `status`, `q` (full-text,
   with `<mark>` snippets), `near=lat,lon,km`; `sort=date|-date|relevance`; `limit` 1-500;

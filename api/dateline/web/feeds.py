@@ -37,7 +37,8 @@ _ABOUT: Final[dict[Format, str]] = {
     "atom": "Matching events as an Atom 1.0 feed, one entry per event, in date order.",
     "csv": (
         "Matching events as CSV, one row per event: id, title, edtf, start, end, precision, "
-        "approximate, uncertain, label, status, tags, actors, places, sources, file."
+        "approximate, uncertain, one_of, label, status, tags, actors, places, sources, figures, "
+        "file."
     ),
 }
 
