@@ -51,31 +51,38 @@ CASES: list[tuple[str, str | bytes, list[str]]] = [
     (
         "2026/2026-duplicate-key.yaml",
         "title: A\ntitle: B\ndate: 2026\n",
-        ["2:1: error: duplicate key 'title' (first at line 1); each field may appear once"],
+        ["2:1: error DL108: duplicate key 'title' (first at line 1); each field may appear once"],
     ),
     (
         "2026/2026-unknown-field.yaml",
         event(summary="sumary: Something."),
         [
-            "1:1: error: missing required field 'summary'",
-            "3:1: error: unknown field 'sumary' — did you mean 'summary'?",
+            "1:1: error DL201: missing required field 'summary'",
+            "3:1: error DL202: unknown field 'sumary' — did you mean 'summary'?",
         ],
     ),
     (
         "2026/2026-billion-laughs.yaml",
         BILLION_LAUGHS,
-        ["1:4: error: anchors and aliases (&name, *name) are not allowed; write the value out"],
+        [
+            "1:4: error DL106: anchors and aliases (&name, *name) are "
+            "not allowed; write the value out"
+        ],
     ),
     (
         "2026/2026-alias.yaml",
         event(summary="summary: *x"),
-        ["3:10: error: anchors and aliases (&name, *name) are not allowed; write the value out"],
+        [
+            "3:10: error DL106: anchors and aliases (&name, *name) are "
+            "not allowed; write the value out"
+        ],
     ),
     (
         "2026/2026-python-tag.yaml",
         'title: !!python/object/apply:os.system ["touch pwned"]\n',
         [
-            "1:8: error: explicit tags such as 'tag:yaml.org,2002:python/object/apply:os.system'"
+            "1:8: error DL107: explicit tags such as "
+            "'tag:yaml.org,2002:python/object/apply:os.system'"
             " are not allowed; write a plain value"
         ],
     ),
@@ -83,25 +90,25 @@ CASES: list[tuple[str, str | bytes, list[str]]] = [
         "2026/2026-malformed.yaml",
         "title: [unclosed\ndate: 2026\n",
         [
-            "2:5: error: malformed YAML: did not find expected ',' or ']' "
-            "(while parsing a flow sequence that starts at line 1, column 8)"
+            "1:8: error DL124: the [ that opens here is never closed; end it with ] on this "
+            "line (on several lines it is better written as '- ' items)"
         ],
     ),
     (
         "2026/2026-not-utf8.yaml",
         b"title: caf\xe9\ndate: 2026\n",
-        ["1:11: error: file is not valid UTF-8 (byte 0xe9); save it as UTF-8"],
+        ["1:11: error DL103: file is not valid UTF-8 (byte 0xe9); save it as UTF-8"],
     ),
     (
         "2026/2026-control-character.yaml",
         "title: |\n  a\x00b\n",
-        ["2:4: error: the control character U+0000 is not allowed in YAML; remove it"],
+        ["2:4: error DL104: the control character U+0000 is not allowed in YAML; remove it"],
     ),
     (
         "2026/2026-empty.yaml",
         "",
         [
-            "1:1: error: expected a mapping of fields at the top level (title:, date:, "
+            "1:1: error DL112: expected a mapping of fields at the top level (title:, date:, "
             "summary:, sources: ...), found nothing (the file is empty)"
         ],
     ),
@@ -109,7 +116,7 @@ CASES: list[tuple[str, str | bytes, list[str]]] = [
         "2026/2026-list.yaml",
         "- title: A\n- date: 2026\n",
         [
-            "1:1: error: expected a mapping of fields at the top level (title:, date:, "
+            "1:1: error DL112: expected a mapping of fields at the top level (title:, date:, "
             "summary:, sources: ...), found a list"
         ],
     ),
@@ -117,30 +124,30 @@ CASES: list[tuple[str, str | bytes, list[str]]] = [
         "2026/2026-oversized.yaml",
         'title: "' + "x" * (1024 * 1024) + '"\n',
         [
-            "1:1: error: file is too large: 1,048,586 bytes; an event file may be at most "
+            "1:1: error DL102: file is too large: 1,048,586 bytes; an event file may be at most "
             "1,048,576 bytes (1 MiB)"
         ],
     ),
     (
         "2026/2026-deep.yaml",
         "title: " + "[" * 40 + "]" * 40 + "\n",
-        ["1:23: error: nesting is deeper than 16 levels"],
+        ["1:23: error DL110: nesting is deeper than 16 levels"],
     ),
     (
         "2026/2026-bad-date.yaml",
         event(date="date: 2026-13-01"),
-        ['2:7: error: date: "2026-13-01" is not a valid date: months run from 01 to 12'],
+        ['2:7: error DL301: date: "2026-13-01" is not a valid date: months run from 01 to 12'],
     ),
     (
         "2026/2026-human-date.yaml",
         event(date="date: 20 January 2026"),
-        ['2:7: error: date: "20 January 2026" is not an ISO date; write 2026-01-20'],
+        ['2:7: error DL302: date: "20 January 2026" is not an ISO date; write 2026-01-20'],
     ),
     (
         "2026/2026-unknown-status.yaml",
         event(status="status: confirmd"),
         [
-            "5:9: error: status: expected one of reported, confirmed, disputed, retracted, "
+            "5:9: error DL204: status: expected one of reported, confirmed, disputed, retracted, "
             "found 'confirmd' — did you mean 'confirmed'?"
         ],
     ),
@@ -151,19 +158,20 @@ CASES: list[tuple[str, str | bytes, list[str]]] = [
             "claims:\n  - by: nobody\n    text: t\n    source: 3"
         ),
         [
-            "5:10: error: unknown actor 'sdff' — did you mean 'sdf'?",
-            "6:10: error: unknown place 'nowhere'; add it to places.yaml or fix the id",
-            "7:11: error: unknown event '1999-x'; add it to the events folder or fix the id",
-            "9:9: error: unknown actor 'nobody'; add it to actors.yaml or fix the id",
-            "11:13: error: source 3 does not exist: this event lists 1 source, numbered from 1",
+            "5:10: error DL405: unknown actor 'sdff' — did you mean 'sdf'?",
+            "6:10: error DL406: unknown place 'nowhere'; add it to places.yaml or fix the id",
+            "7:11: error DL407: unknown event '1999-x'; add it to the events folder or fix the id",
+            "9:9: error DL405: unknown actor 'nobody'; add it to actors.yaml or fix the id",
+            "11:13: error DL410: source 3 does not exist: this event "
+            "lists 1 source, numbered from 1",
         ],
     ),
     (
         "2026/2026-listed-twice.yaml",
         event(refs="tags: [isis, isis]\nrelated: [2026-listed-twice]"),
         [
-            "5:14: error: tag 'isis' is listed twice",
-            "6:11: error: an event cannot be related to itself",
+            "5:14: error DL408: tag 'isis' is listed twice",
+            "6:11: error DL409: an event cannot be related to itself",
         ],
     ),
     (
@@ -173,20 +181,22 @@ CASES: list[tuple[str, str | bytes, list[str]]] = [
             "  - {title: t, publisher: p, url: 'ftp://example.org/a'}"
         ),
         [
-            "5:35: error: url: expected an http:// or https:// URL, found 'javascript:alert(1)'",
-            "6:35: error: url: expected an http:// or https:// URL, found 'ftp://example.org/a'",
+            "5:35: error DL205: url: expected an http:// or https:// "
+            "URL, found 'javascript:alert(1)'",
+            "6:35: error DL205: url: expected an http:// or https:// "
+            "URL, found 'ftp://example.org/a'",
         ],
     ),
     (
         "2026/2026-long-title.yaml",
         event(title="title: " + "a" * 201),
-        ["1:8: error: title: is too long: 201 characters; at most 200 allowed"],
+        ["1:8: error DL206: title: is too long: 201 characters; at most 200 allowed"],
     ),
     (
         "2026/2025-id-disagrees-with-date.yaml",
         event(),
         [
-            "2:7: error: the id '2025-id-disagrees-with-date' must begin with 2026, the year "
+            "2:7: error DL402: the id '2025-id-disagrees-with-date' must begin with 2026, the year "
             "this date begins in (e.g. rename the file to 2026-id-disagrees-with-date.yaml)"
         ],
     ),
@@ -194,7 +204,7 @@ CASES: list[tuple[str, str | bytes, list[str]]] = [
         "2025/2026-folder-disagrees.yaml",
         event(),
         [
-            "2:7: error: this event begins in 2026 but its file is in 2025/; "
+            "2:7: error DL403: this event begins in 2026 but its file is in 2025/; "
             "move it to 2026/2026-folder-disagrees.yaml"
         ],
     ),
@@ -202,7 +212,8 @@ CASES: list[tuple[str, str | bytes, list[str]]] = [
         "2026/2026-Bad_Name.yaml",
         event(),
         [
-            "1:1: error: file name '2026-Bad_Name.yaml' is not a valid id: use lower-case a–z, "
+            "1:1: error DL401: file name '2026-Bad_Name.yaml' is not a "
+            "valid id: use lower-case a–z, "
             "digits and single hyphens, at most 100 characters, then '.yaml'"
         ],
     ),
@@ -217,10 +228,12 @@ CASES: list[tuple[str, str | bytes, list[str]]] = [
             " qualifier: over}}"
         ),
         [
-            "6:51: error: value: expected a number, found '1,500'",
-            "7:43: error: figure: a range figure needs both `low` and `high`",
-            "8:43: error: missing required field 'counts'",
-            "9:90: error: qualifier: expected one of exact, about, at-least, at-most, more-than, "
+            "6:51: error DL132: value: expected a number, found '1,500' — did you mean 1500? "
+            "(write numbers without separators)",
+            "7:43: error DL208: figure: a range figure needs both `low` and `high`",
+            "8:43: error DL201: missing required field 'counts'",
+            "9:90: error DL204: qualifier: expected one of exact, about, "
+            "at-least, at-most, more-than, "
             "fewer-than, just-over, just-under, found 'over' — did you mean 'just-over'?",
         ],
     ),
@@ -228,28 +241,30 @@ CASES: list[tuple[str, str | bytes, list[str]]] = [
         "2026/2026-wrong-shapes.yaml",
         event(refs="tags: isis\nactors: [[sdf]]\nstatus: [reported]"),
         [
-            "5:7: error: tags: expected a list, found 'isis'",
-            "6:10: error: actors: expected a slug: lower-case a–z, digits and single hyphens, "
+            "5:7: error DL203: tags: expected a list, found 'isis'",
+            "6:10: error DL203: actors: expected a slug: lower-case a–z, "
+            "digits and single hyphens, "
             "like 'al-hawl-camp', found a list",
-            "7:9: error: status: expected one of reported, confirmed, disputed, retracted, "
+            "7:9: error DL203: status: expected one of reported, confirmed, disputed, retracted, "
             "found a list",
         ],
     ),
     (
         "2026/2026-no-sources.yaml",
         event(sources="sources: []"),
-        ["4:10: error: sources: needs at least 1 item"],
+        ["4:10: error DL206: sources: needs at least 1 item"],
     ),
     (
         "2026/notes.yml",
         "title: A\n",
-        ["1:1: error: event files end in .yaml, not .yml; rename it to notes.yaml"],
+        ["1:1: error DL601: event files end in .yaml, not .yml; rename it to notes.yaml"],
     ),
     (
         "stray.yaml",
         "title: A\n",
         [
-            "1:1: error: an event file belongs in a year folder, as <events>/<YYYY>/<id>.yaml; "
+            "1:1: error DL602: an event file belongs in a year folder, "
+            "as <events>/<YYYY>/<id>.yaml; "
             "actors and places go in actors.yaml and places.yaml at the top"
         ],
     ),
@@ -323,12 +338,12 @@ def test_scalars_stay_text(events: Events, text: str, message: str) -> None:
 WARNINGS = [
     (
         "sources:\n  - {title: t, publisher: p}",
-        ["5:5: warning: source 1 has no url; add one if the source is online"],
+        ["5:5: warning DL701: source 1 has no url; add one if the source is online"],
     ),
     (
         "sources:\n  - {title: t, publisher: p, url: 'https://example.org/a'}",
         [
-            "5:5: warning: source 1 has no archived copy; add `archived:` with a "
+            "5:5: warning DL702: source 1 has no archived copy; add `archived:` with a "
             "web.archive.org or archive.today link"
         ],
     ),
@@ -354,11 +369,11 @@ def test_claim_without_source_and_unused_records_warn(events: Events, dateline) 
     )
     result = dateline("check")
     assert lines_for(result.output, "2026/2026-claim.yaml") == [
-        "6:5: warning: this claim names no source; add `source:` with the number of the "
+        "6:5: warning DL703: this claim names no source; add `source:` with the number of the "
         "source that reports it"
     ]
     assert lines_for(result.output, "actors.yaml") == [
-        "8:1: warning: no event uses the actor 'nobody'; remove it or refer to it"
+        "8:1: warning DL704: no event uses the actor 'nobody'; remove it or refer to it"
     ]
 
 
@@ -373,12 +388,12 @@ def test_places_within_must_resolve_without_cycles(events: Events, dateline) -> 
     )
     result = dateline("check")
     assert lines_for(result.output, "places.yaml") == [
-        "1:45: error: places form a cycle through `within`: syria → al-hawl-camp → syria; "
+        "1:45: error DL412: places form a cycle through `within`: syria → al-hawl-camp → syria; "
         "a place cannot be inside itself",
-        "2:56: error: places form a cycle through `within`: al-hawl-camp → syria → "
+        "2:56: error DL412: places form a cycle through `within`: al-hawl-camp → syria → "
         "al-hawl-camp; a place cannot be inside itself",
-        "3:1: warning: no event uses the place 'iraq'; remove it or refer to it",
-        "3:43: error: unknown place 'mesopotamia'; add it to places.yaml or fix the id",
+        "3:1: warning DL705: no event uses the place 'iraq'; remove it or refer to it",
+        "3:43: error DL411: unknown place 'mesopotamia'; add it to places.yaml or fix the id",
     ]
 
 
@@ -390,9 +405,9 @@ def test_bad_actor_record_keeps_the_others(events: Events, dateline) -> None:
     )
     result = dateline("check")
     assert lines_for(result.output, "actors.yaml") == [
-        "8:1: error: id expected a slug: lower-case a–z, digits and single hyphens, like "
+        "8:1: error DL205: id expected a slug: lower-case a–z, digits and single hyphens, like "
         "'al-hawl-camp', found 'Bad Id'",
-        "11:3: error: unknown field 'rank'; expected one of name, kind, aliases, description",
+        "11:3: error DL202: unknown field 'rank'; expected one of name, kind, aliases, description",
     ]
     # The valid actors still resolve, so the event referring to them stays clean.
     assert lines_for(result.output, EVENT_PATH) == []
@@ -430,9 +445,9 @@ def test_updates_must_be_in_order_and_agree_with_status(events: Events, dateline
     )
     result = dateline("check")
     assert lines_for(result.output, "2026/2026-updates.yaml") == [
-        "6:41: error: status is 'reported' but the latest update (updates[1]) sets "
+        "6:41: error DL502: status is 'reported' but the latest update (updates[1]) sets "
         "'disputed'; make them agree",
-        "7:12: error: updates are listed oldest first; move this one up",
+        "7:12: error DL501: updates are listed oldest first; move this one up",
     ]
 
 
@@ -444,7 +459,7 @@ def test_github_format_is_exact(events: Events, dateline) -> None:
     result = dateline("check", "--format", "github")
     assert result.exit_code == 1
     assert result.output == (
-        "::error file=events/2026/2026-x.yaml,line=5,col=9::status: expected one of "
+        "::error file=events/2026/2026-x.yaml,line=5,col=9,title=DL204::status: expected one of "
         "reported, confirmed, disputed, retracted, found 'confirmd' — did you mean "
         "'confirmed'?\n"
     )
@@ -462,6 +477,7 @@ def test_json_format_is_exact(events: Events, dateline) -> None:
                 "file": "events/2026/2026-x.yaml",
                 "line": 5,
                 "column": 9,
+                "code": "DL204",
                 "message": "status: expected one of reported, confirmed, disputed, retracted, "
                 "found 'confirmd' — did you mean 'confirmed'?",
                 "severity": "error",
@@ -547,5 +563,5 @@ def test_an_introduction_that_is_not_utf_8_is_an_error(events: Events, dateline)
     result = dateline("check")
     assert result.exit_code == 1
     assert result.stdout == (
-        "events/README.md:1:4: error: file is not valid UTF-8 (byte 0xe9); save it as UTF-8\n"
+        "events/README.md:1:4: error DL103: file is not valid UTF-8 (byte 0xe9); save it as UTF-8\n"
     )

@@ -67,7 +67,7 @@ def test_export_refuses_a_dataset_with_errors(events: Events, dateline) -> None:
     result = dateline("export", "csv")
     assert result.exit_code == 1
     assert result.stdout == ""
-    assert "events/2026/2026-02-01-broken.yaml:1:1: error: " in result.stderr
+    assert "events/2026/2026-02-01-broken.yaml:1:1: error DL201: " in result.stderr
     assert result.stderr.endswith("run `dateline check` to see them; nothing exported\n")
 
 

@@ -113,7 +113,9 @@ def test_a_dataset_with_errors_does_not_start(events: Events) -> None:
         check=False,
     )
     assert result.returncode == 1
-    assert result.stderr.startswith(f"events/{EVENT_PATH}:20:1: error: unknown field 'colour'")
+    assert result.stderr.startswith(
+        f"events/{EVENT_PATH}:20:1: error DL202: unknown field 'colour'"
+    )
     assert result.stderr.endswith(
         "Error: the dataset has 1 error; run `dateline check` to see them; not serving\n"
     )

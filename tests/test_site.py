@@ -385,10 +385,13 @@ def test_build_refuses_a_dataset_with_errors_and_says_what_check_says(
     events.write("2026/2026-01-21-broken.yaml", "title: Broken\ndate: 21 January 2026\n")
     result = dateline("build", "--out", "out", "--config", str(REPO / "mkdocs.yml"))
     assert result.exit_code == 1
-    assert "events/2026/2026-01-21-broken.yaml:1:1: error: missing required field" in result.output
     assert (
-        'events/2026/2026-01-21-broken.yaml:2:7: error: date: "21 January 2026" is not an ISO '
-        "date; write 2026-01-21"
+        "events/2026/2026-01-21-broken.yaml:1:1: error DL201: missing required field"
+        in result.output
+    )
+    assert (
+        'events/2026/2026-01-21-broken.yaml:2:7: error DL302: date: "21 January 2026" '
+        "is not an ISO date; write 2026-01-21"
     ) in result.output
     assert "the site was not built" in result.output
     assert not Path("out.hash").exists()

@@ -56,7 +56,7 @@ def test_a_changed_dataset_is_recompiled(events: Events) -> None:
 def test_old_store_files_are_pruned(events: Events) -> None:
     path = events.root / EVENT_PATH
     for n in range(5):
-        path.write_text(path.read_text() + f"# edit {n}\n", encoding="utf-8")
+        path.write_text(path.read_text() + "\n" * (n + 1), encoding="utf-8")
         open_store(events.root)
     assert len(list((events.root.parent / ".cache" / "dateline").glob("*.sqlite"))) == 3
 

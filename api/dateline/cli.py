@@ -55,6 +55,11 @@ def main() -> None:
     """Dateline: a timeline of real-world events, kept as YAML files."""
 
 
+def _inside(path: Path, folder: Path) -> bool:
+    absolute, root = os.path.abspath(path), os.path.abspath(folder)
+    return absolute == root or absolute.startswith(root.rstrip(os.sep) + os.sep)
+
+
 def _selected(diagnostics: list[Diagnostic], paths: tuple[Path, ...]) -> list[Diagnostic]:
     """Only the diagnostics in ``paths`` (files, or folders holding them)."""
     if not paths:
@@ -93,6 +98,14 @@ def check(paths: tuple[Path, ...], events: Path, output_format: str, strict: boo
     error (or, with --strict, a warning). With PATHS, reports only on those files or
     folders, while still resolving references against the whole dataset.
     """
+    outside = [p for p in paths if not _inside(p, events)]
+    if outside:
+        raise click.UsageError(
+            f"{diagnostics_module.display_path(outside[0])} is not in the events folder "
+            f"{diagnostics_module.display_path(events)}, so nothing would check it: move it "
+            "into a year folder there (events/<YYYY>/<id>.yaml), or point --events at its "
+            "dataset"
+        )
     loaded = dataset_module.load(events, keep_events=False)
     shown = diagnostics_module.shown(_selected(loaded.diagnostics, paths))
     click.echo(diagnostics_module.RENDERERS[output_format](shown), nl=False)
@@ -100,8 +113,8 @@ def check(paths: tuple[Path, ...], events: Path, output_format: str, strict: boo
     warnings = len(shown) - errors
     if output_format == "text":
         summary = (
-            f"{len(loaded.files)} events, {len(loaded.actors)} actors, "
-            f"{len(loaded.places)} places checked: "
+            f"{loaded.event_files} event file{'s' if loaded.event_files != 1 else ''}, "
+            f"{len(loaded.actors)} actors, {len(loaded.places)} places checked: "
             f"{errors} error{'s' if errors != 1 else ''}, "
             f"{warnings} warning{'s' if warnings != 1 else ''}"
         )

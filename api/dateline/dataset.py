@@ -91,10 +91,17 @@ class EventFile:
     diagnostics: list[Diagnostic]
     references: References = field(default_factory=References)
 
-    def at(self, position: Position, message: str, severity: Severity = "error") -> Diagnostic:
+    def at(
+        self, position: Position, code: str, message: str, severity: Severity = "error"
+    ) -> Diagnostic:
         line, column = position
         return Diagnostic(
-            file=self.path, line=line, column=column, message=message, severity=severity
+            file=self.path,
+            line=line,
+            column=column,
+            code=code,
+            message=message,
+            severity=severity,
         )
 
 
@@ -108,6 +115,7 @@ class Dataset:
     actors: dict[str, Actor] = field(default_factory=dict)
     places: dict[str, Place] = field(default_factory=dict)
     introduction: str | None = None  # the Markdown of README.md, if there is one
+    event_files: int = 0  # event files found, valid or not
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
     @property
@@ -119,9 +127,26 @@ class Dataset:
         return [d for d in self.diagnostics if d.severity == "warning"]
 
 
+def mistakes(file: str, document: Document) -> list[Diagnostic]:
+    """What a file's text says besides its data, that YAML would drop (its comments)."""
+    return [
+        Diagnostic(file=file, line=m.line, column=m.column, code=m.code, message=m.message)
+        for m in document.mistakes
+    ]
+
+
+def loaded_error(file: str, error: LoadError) -> Diagnostic:
+    """The diagnostic of a file that could not be read."""
+    return Diagnostic(
+        file=file, line=error.line, column=error.column, code=error.code, message=error.message
+    )
+
+
 def _diagnostic(file: str, document: Document | None, problem: loading.Problem) -> Diagnostic:
     line, column = document.position(problem.path, at_key=problem.at_key) if document else (1, 1)
-    return Diagnostic(file=file, line=line, column=column, message=problem.message)
+    return Diagnostic(
+        file=file, line=line, column=column, code=problem.code, message=problem.message
+    )
 
 
 def _read(
@@ -131,9 +156,7 @@ def _read(
     try:
         return loading.read_document(Path(file), limits), []
     except LoadError as error:
-        return None, [
-            Diagnostic(file=file, line=error.line, column=error.column, message=error.message)
-        ]
+        return None, [loaded_error(file, error)]
 
 
 # --- one event file (runs in worker processes) --------------------------------------------
@@ -153,7 +176,7 @@ def load_event_file(file: str, keep_event: bool = True) -> EventFile:
             "please report it"
         )
         result = EventFile(path=file, id=Path(file).stem, valid=False, event=None, diagnostics=[])
-        result.diagnostics.append(result.at((1, 1), message))
+        result.diagnostics.append(result.at((1, 1), "DL901", message))
     if not keep_event:
         result.event = None
     return result
@@ -174,12 +197,14 @@ def _load_event_file(file: str) -> EventFile:
         result.diagnostics.append(
             result.at(
                 document.position(()),
+                "DL112",
                 "expected a mapping of fields at the top level (title:, date:, summary:, "
                 f"sources: ...), found {found}",
             )
         )
         return result
     result.references = References.read(document)
+    result.diagnostics += mistakes(file, document)
     result.diagnostics += _list_problems(result, document)
     event, problems = loading.convert(document, Event)
     result.diagnostics += [_diagnostic(file, document, p) for p in problems]
@@ -209,19 +234,36 @@ def _list_problems(result: EventFile, document: Document) -> list[Diagnostic]:
                 continue
             here = document.position((name, index))
             if value in seen:
-                problems.append(result.at(here, f"{kind} '{value}' is listed twice"))
+                problems.append(result.at(here, "DL408", f"{kind} '{value}' is listed twice"))
             seen.add(value)
             if name == "related" and value == result.id:
-                problems.append(result.at(here, "an event cannot be related to itself"))
+                problems.append(result.at(here, "DL409", "an event cannot be related to itself"))
     sources = data.get("sources")
     count = len(sources) if isinstance(sources, list) else 0
     claims = data.get("claims")
     for index, claim in enumerate(claims if isinstance(claims, list) else []):
+        figure = claim.get("figure") if isinstance(claim, dict) else None
+        for name in ("value", "low", "high"):
+            number = figure.get(name) if isinstance(figure, dict) else None
+            # 1,500 is refused by its type; 1.500 would be read as one and a half.
+            if not isinstance(number, str) or "." not in number:
+                continue
+            meant = loading.thousands(number)
+            if meant is not None:
+                problems.append(
+                    result.at(
+                        document.position(("claims", index, "figure", name)),
+                        "DL132",
+                        f"{name}: {number} would be read as {float(number):g}; if it means "
+                        f"{meant}, write {meant} (numbers have no thousands separators)",
+                    )
+                )
         number = claim.get("source") if isinstance(claim, dict) else None
         if isinstance(number, str) and number.isdigit() and int(number) > count:
             problems.append(
                 result.at(
                     document.position(("claims", index, "source")),
+                    "DL410",
                     f"source {int(number)} does not exist: this event lists {count} "
                     f"source{'s' if count != 1 else ''}, numbered from 1",
                 )
@@ -237,6 +279,7 @@ def _identity_problems(
         return [
             result.at(
                 (1, 1),
+                "DL401",
                 f"file name '{path.name}' is not a valid id: use lower-case a–z, digits and "
                 f"single hyphens, at most {MAX_ID_LENGTH} characters, then '.yaml'",
             )
@@ -249,6 +292,7 @@ def _identity_problems(
         return [
             result.at(
                 document.position(("date",)),
+                "DL402",
                 f"the id '{result.id}' must begin with {expected}, the year this date "
                 f"begins in (e.g. rename the file to {expected}-{_strip_year(result.id)}.yaml)",
             )
@@ -257,6 +301,7 @@ def _identity_problems(
         return [
             result.at(
                 document.position(("date",)),
+                "DL403",
                 f"this event begins in {expected} but its file is in "
                 f"{path.parent.name}/; move it to {expected}/{path.name}",
             )
@@ -281,9 +326,11 @@ def discover(root: Path) -> tuple[list[str], list[Diagnostic]]:
         if len(parts) == 2 and _YEAR_DIR.match(parts[0]) and parts[1].endswith(".yaml"):
             events.append(path)
         elif not (len(parts) == 1 and parts[0] in (ACTORS_FILE, PLACES_FILE, INTRODUCTION_FILE)):
-            message, severity = _stray_message(parts[-1])
+            code, message, severity = _stray_message(parts[-1])
             strays.append(
-                Diagnostic(file=path, line=1, column=1, message=message, severity=severity)
+                Diagnostic(
+                    file=path, line=1, column=1, code=code, message=message, severity=severity
+                )
             )
     return events, strays
 
@@ -308,16 +355,23 @@ def parents_of(places: Mapping[str, Place]) -> dict[str, str | None]:
     return {place_id: place.within for place_id, place in places.items()}
 
 
-def _stray_message(name: str) -> tuple[str, Severity]:
-    """Why a file is out of place, and whether that is an error (a lost event) or not."""
+def _stray_message(name: str) -> tuple[str, str, Severity]:
+    """Why a file is out of place (its code and message), and whether that is an error (a
+    lost event) or not."""
     if name.endswith(".yml"):
-        return f"event files end in .yaml, not .yml; rename it to {name[:-4]}.yaml", "error"
+        return (
+            "DL601",
+            f"event files end in .yaml, not .yml; rename it to {name[:-4]}.yaml",
+            "error",
+        )
     if name.endswith(".yaml"):
         return (
+            "DL602",
             "an event file belongs in a year folder, as <events>/<YYYY>/<id>.yaml; "
-            "actors and places go in actors.yaml and places.yaml at the top"
-        ), "error"
-    return "not a Dateline file (events are <YYYY>/<id>.yaml); ignored", "warning"
+            "actors and places go in actors.yaml and places.yaml at the top",
+            "error",
+        )
+    return "DL604", "not a Dateline file (events are <YYYY>/<id>.yaml); ignored", "warning"
 
 
 def _map_file(
@@ -336,6 +390,7 @@ def _map_file(
         return {}, document or Document(data=None), diagnostics
     target: Any = dict[Slug, record]  # type: ignore[valid-type]  # built at run time
     records, problems = loading.convert(document, target)
+    diagnostics += mistakes(file, document)
     diagnostics += [_diagnostic(file, document, p) for p in problems]
     if records is None and isinstance(document.data, dict):
         records = {}
@@ -353,9 +408,7 @@ def _introduction(root: Path) -> tuple[str | None, list[Diagnostic]]:
     try:
         text = loading.read_text(path, INTRODUCTION_LIMITS)
     except LoadError as error:
-        return None, [
-            Diagnostic(file=str(path), line=error.line, column=error.column, message=error.message)
-        ]
+        return None, [loaded_error(str(path), error)]
     return (text if text.strip() else None), []
 
 
@@ -423,6 +476,7 @@ def _load(
                 file=str(root),
                 line=1,
                 column=1,
+                code="DL603",
                 message="no such folder; point --events at the folder that holds the events",
             )
         )
@@ -434,6 +488,7 @@ def _load(
     dataset.diagnostics += problems
     dataset.introduction, problems = _introduction(root)
     dataset.diagnostics += problems
+    dataset.event_files = len(files)
     loaded = list(read(files, jobs))
     every_id = {result.id for result in loaded}
     for result in loaded:
@@ -454,7 +509,9 @@ def _index_events(dataset: Dataset, loaded: list[EventFile]) -> None:
             first = dataset.files[result.id]
             dataset.diagnostics.append(
                 result.at(
-                    (1, 1), f"the id '{result.id}' is already used by {first}; ids must be unique"
+                    (1, 1),
+                    "DL404",
+                    f"the id '{result.id}' is already used by {first}; ids must be unique",
                 )
             )
             continue
@@ -470,19 +527,19 @@ def _reference_problems(
     references = result.references
     actors_where = ACTORS_FILE if dataset.actors else f"{ACTORS_FILE} (which is empty)"
     places_where = PLACES_FILE if dataset.places else f"{PLACES_FILE} (which is empty)"
-    targets: dict[str, tuple[str, Collection[str], str]] = {
-        "actors": ("actor", dataset.actors, actors_where),
-        "places": ("place", dataset.places, places_where),
-        "related": ("event", every_id, "the events folder"),
+    targets: dict[str, tuple[str, str, Collection[str], str]] = {
+        "actors": ("DL405", "actor", dataset.actors, actors_where),
+        "places": ("DL406", "place", dataset.places, places_where),
+        "related": ("DL407", "event", every_id, "the events folder"),
     }
     checks = [(references.lists.get(name, []), *target) for name, target in targets.items()]
     checks.append((references.claim_actors, *targets["actors"]))
     problems: list[Diagnostic] = []
-    for refs, kind, known, where in checks:
+    for refs, code, kind, known, where in checks:
         for value, line, column in refs:
             if value not in known:
                 message = loading.unknown_message(kind, value, known, where)
-                problems.append(result.at((line, column), message))
+                problems.append(result.at((line, column), code, message))
     return problems
 
 
@@ -495,6 +552,7 @@ def _update_problems(result: EventFile, document: Document, event: Event) -> lis
             problems.append(
                 result.at(
                     document.position(("updates", index, "date")),
+                    "DL501",
                     "updates are listed oldest first; move this one up",
                 )
             )
@@ -507,6 +565,7 @@ def _update_problems(result: EventFile, document: Document, event: Event) -> lis
         problems.append(
             result.at(
                 document.position(("updates", index, "status")),
+                "DL502",
                 f"status is '{event.status}' but the latest update (updates[{index + 1}]) sets "
                 f"'{status}'; make them agree",
             )
@@ -517,23 +576,25 @@ def _update_problems(result: EventFile, document: Document, event: Event) -> lis
 def _event_warnings(result: EventFile, document: Document, event: Event) -> list[Diagnostic]:
     warnings: list[Diagnostic] = []
 
-    def warn(path: DataPath, message: str) -> None:
-        warnings.append(result.at(document.position(path), message, "warning"))
+    def warn(path: DataPath, code: str, message: str) -> None:
+        warnings.append(result.at(document.position(path), code, message, "warning"))
 
     placeholder = f"replace the {PLACEHOLDER} placeholder with what the source says"
     if event.summary.startswith(PLACEHOLDER):
-        warn(("summary",), placeholder)
+        warn(("summary",), "DL706", placeholder)
     for index, source in enumerate(event.sources):
         if source.title.startswith(PLACEHOLDER) or source.publisher.startswith(PLACEHOLDER):
-            warn(("sources", index), placeholder)
+            warn(("sources", index), "DL706", placeholder)
         if source.url is None:
             warn(
                 ("sources", index),
+                "DL701",
                 f"source {index + 1} has no url; add one if the source is online",
             )
         elif source.archived is None:
             warn(
                 ("sources", index),
+                "DL702",
                 f"source {index + 1} has no archived copy; add `archived:` with a "
                 "web.archive.org or archive.today link",
             )
@@ -541,6 +602,7 @@ def _event_warnings(result: EventFile, document: Document, event: Event) -> list
         if claim.source is None:
             warn(
                 ("claims", index),
+                "DL703",
                 "this claim names no source; add `source:` with the number of the source "
                 "that reports it",
             )
@@ -550,9 +612,9 @@ def _event_warnings(result: EventFile, document: Document, event: Event) -> list
 def _place_problems(dataset: Dataset, document: Document) -> list[Diagnostic]:
     file = str(dataset.root / PLACES_FILE)
 
-    def at(path: DataPath, message: str) -> Diagnostic:
+    def at(path: DataPath, code: str, message: str) -> Diagnostic:
         line, column = document.position(path)
-        return Diagnostic(file=file, line=line, column=column, message=message)
+        return Diagnostic(file=file, line=line, column=column, code=code, message=message)
 
     problems: list[Diagnostic] = []
     parents = parents_of(dataset.places)
@@ -563,6 +625,7 @@ def _place_problems(dataset: Dataset, document: Document) -> list[Diagnostic]:
             problems.append(
                 at(
                     (place_id, "within"),
+                    "DL411",
                     loading.unknown_message("place", place.within, dataset.places, PLACES_FILE),
                 )
             )
@@ -573,6 +636,7 @@ def _place_problems(dataset: Dataset, document: Document) -> list[Diagnostic]:
             problems.append(
                 at(
                     (place_id, "within"),
+                    "DL412",
                     f"places form a cycle through `within`: {route}; "
                     "a place cannot be inside itself",
                 )
@@ -612,6 +676,7 @@ def _unused_warnings(
                         line=line,
                         column=column,
                         severity="warning",
+                        code="DL704" if kind == "actor" else "DL705",
                         message=f"no event uses the {kind} '{record_id}'; remove it or refer to it",
                     )
                 )

@@ -124,9 +124,13 @@ class DateError(ValueError):
     position, because the caller knows the file, line and column and adds them.
     """
 
+    code = "DL301"  # see dateline.codes
+
 
 class _NotEdtf(DateError):
     """The text is not EDTF-shaped at all, so a human reading of it may be what was meant."""
+
+    code = "DL302"
 
 
 # msgspec allows one date-like type per union, so `date | datetime | None` could not be

@@ -8,6 +8,7 @@ contributor sees every problem of every file in one run.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Literal
@@ -23,6 +24,7 @@ class Diagnostic(msgspec.Struct, frozen=True, kw_only=True):
     file: str
     line: int
     column: int
+    code: str  # stable, e.g. DL405; `dateline explain DL405` says what it means
     message: str
     severity: Severity = "error"
 
@@ -61,10 +63,28 @@ def shown(items: Iterable[Diagnostic], base: Path | None = None) -> list[Diagnos
     return out
 
 
+_CONTROLS = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def printable(text: str) -> str:
+    """Text with its control characters written as escapes (a newline as ``\\n``), so that
+    a value quoted in a message cannot break its line or forge another diagnostic."""
+    return _CONTROLS.sub(_escape, text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    named = {"\n": "\\n", "\r": "\\r"}
+    return named.get(char) or (
+        f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
+    )
+
+
 def render_text(diagnostics: Iterable[Diagnostic]) -> str:
-    """``file:line:col: severity: message``, the form editors and terminals link."""
+    """``file:line:col: severity CODE: message``, the form editors and terminals link."""
     return "".join(
-        f"{d.file}:{d.line}:{d.column}: {d.severity}: {d.message}\n" for d in diagnostics
+        f"{printable(d.file)}:{d.line}:{d.column}: {d.severity} {d.code}: {printable(d.message)}\n"
+        for d in diagnostics
     )
 
 
@@ -77,10 +97,12 @@ def _github_escape(text: str, *, property_value: bool = False) -> str:
 
 
 def render_github(diagnostics: Iterable[Diagnostic]) -> str:
-    """GitHub Actions workflow commands, which show as annotations on a pull request."""
+    """GitHub Actions workflow commands, which show as annotations on a pull request; the
+    code is the annotation's title."""
     return "".join(
         f"::{d.severity} file={_github_escape(d.file, property_value=True)},"
-        f"line={d.line},col={d.column}::{_github_escape(d.message)}\n"
+        f"line={d.line},col={d.column},title={_github_escape(d.code, property_value=True)}"
+        f"::{_github_escape(d.message)}\n"
         for d in diagnostics
     )
 

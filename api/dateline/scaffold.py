@@ -58,10 +58,20 @@ def _flow_list(values: Sequence[str]) -> str:
 
 
 def render(
-    title: str, edtf: str, tags: Sequence[str], actors: Sequence[str], places: Sequence[str]
+    title: str,
+    edtf: str,
+    tags: Sequence[str],
+    actors: Sequence[str],
+    places: Sequence[str],
+    schema: str | None = None,
 ) -> str:
-    """The text of a new event file."""
+    """The text of a new event file; ``schema`` is where editors find its JSON Schema."""
+    header = [f"# yaml-language-server: $schema={schema}"] if schema is not None else []
     lines = [
+        *header,
+        f"# Replace each {PLACEHOLDER} with what the source says. Add `url:` to the source only",
+        "# where it has one (never guess one), `published:` with its date, and `archived:` with",
+        "# an archived copy. `dateline check` says what is still missing.",
         f"title: {_yaml_text(title)}",
         f"date: {edtf}",
         "summary: |",
@@ -75,8 +85,6 @@ def render(
         "sources:",
         f'  - title: "{PLACEHOLDER}: the source\'s title, as printed"',
         f'    publisher: "{PLACEHOLDER}: who published it"',
-        "    # url: https://...  (leave it out where the source has no address; never guess one)",
-        "    # published: 2026-01-21",
     ]
     return "\n".join(lines) + "\n"
 
