@@ -124,6 +124,23 @@ def check(paths: tuple[Path, ...], events: Path, output_format: str, strict: boo
 
 
 @main.command()
+@click.argument("code", required=False)
+def explain(code: str | None) -> None:
+    """Say what a diagnostic code (e.g. DL405) means, with a file that gets it and the same
+    file put right. Without CODE, list every code."""
+    from dateline import codes
+
+    if code is None:
+        for entry in codes.CODES.values():
+            click.echo(f"{entry.code}  {entry.severity:<7}  {entry.title}")
+        return
+    key = code.strip().upper()
+    if key not in codes.CODES:
+        raise click.UsageError(f"{code} is not a Dateline code; `dateline explain` lists them all")
+    click.echo(codes.explain(key), nl=False)
+
+
+@main.command()
 @click.option(
     "--title",
     required=True,

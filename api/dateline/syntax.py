@@ -161,6 +161,14 @@ def explain(text: str, error: yaml.MarkedYAMLError) -> Mistake:
         found = rule(lines, line, column, problem, here, context_mark)
         if found is not None:
             return found
+    if problem.startswith("block sequence entries are not allowed"):
+        return Mistake(
+            line,
+            column,
+            "DL121",
+            "a '- ' list cannot begin on the line of its field; put each item on a line of its "
+            "own, indented under the field, or write the list in brackets: [a, b]",
+        )
     if problem.startswith("found character that cannot start any token"):
         char = here[column - 1 : column]
         return Mistake(
@@ -245,15 +253,22 @@ def _colon_in_value(
     glued = _glued_key(lines, line)
     if glued is not None:
         return glued
-    name = key.group(2) if key is not None else "this field"
     value = here[key.end() :].strip() if key is not None else here.strip()
     quoted = "'" + value.replace("'", "''") + "'"
+    what, fix = (
+        (f"the value of {key.group(2)!r}", f"{key.group(2)}: {quoted}")
+        if key
+        else (
+            "this value",
+            quoted,
+        )
+    )
     return Mistake(
         line,
         column,
         "DL120",
-        f"the value of {name!r} holds ': ', which YAML reads as the start of another field; "
-        f"quote the whole value: {name}: {quoted}",
+        f"{what} holds ': ', which YAML reads as the start of another field; quote the whole "
+        f"value: {fix}",
     )
 
 
@@ -261,6 +276,9 @@ def _missing_space(
     lines: list[str], line: int, column: int, problem: str, here: str, start: yaml.Mark | None
 ) -> Mistake | None:
     if problem.startswith("could not find expected ':'") and start is not None:
+        glued = _glued_key(lines, start.line + 2)
+        if glued is not None:
+            return glued
         first = lines[start.line] if start.line < len(lines) else ""
         dash = re.match(r"^(\s*)-(\S)", first)
         if dash is not None:
