@@ -19,6 +19,7 @@ import pytest
 import yaml
 from playwright.sync_api import Browser, expect
 
+import mutations
 from conftest import CHROMIUM, REPO, StaticServer, build_site
 from dateline import dataset
 
@@ -121,3 +122,9 @@ def test_growth_never_breaks_the_site(grown: tuple[Path, str], browser: Browser,
     finally:
         context.close()
         server.close()
+
+
+def test_no_comment_typed_into_a_bundled_event_is_lost_silently(tmp_path: Path) -> None:
+    # Every way of typing a `#` into every bundled event file is reported, or loses nothing.
+    silent = [m for path in event_files(BUNDLED) for m in mutations.lost(path, tmp_path)]
+    assert silent == []
