@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import textwrap
 from pathlib import Path
@@ -302,7 +303,9 @@ def world_client(world: Events):  # type: ignore[no-untyped-def]
 
 # --- the built site (test_site*.py, test_browser.py, test_bundled.py) -----------------------
 
-CHROMIUM = Path("/usr/bin/chromium")
+# Debian's Chromium (.ci/run installs it); DATELINE_CHROMIUM names another installed browser,
+# such as a CI runner's Chrome. Never a downloaded one.
+CHROMIUM = Path(os.environ.get("DATELINE_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-background-networking",

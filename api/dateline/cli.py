@@ -288,7 +288,8 @@ def build(events: Path, out: Path, config_file: Path) -> None:
     help="The site's address, for links to its event pages in geojson, ics and atom.",
 )
 def export(fmt: str, events: Path, out: Path | None, base_url: str | None) -> None:
-    """Write every event as json, csv, geojson, ics, atom, or the compiled sqlite Store.
+    """Write every event as json, csv, geojson, ics, atom, or the compiled sqlite Store; or
+    the JSON Schema of an event file (schema), for editors.
 
     json is the API's /events list holding every event (the site's data/events.json); the
     others are described in the README. Refuses a dataset with errors, printing them as

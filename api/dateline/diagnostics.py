@@ -100,9 +100,9 @@ def render_github(diagnostics: Iterable[Diagnostic]) -> str:
     """GitHub Actions workflow commands, which show as annotations on a pull request; the
     code is the annotation's title."""
     return "".join(
-        f"::{d.severity} file={_github_escape(d.file, property_value=True)},"
+        f"::{d.severity} file={_github_escape(printable(d.file), property_value=True)},"
         f"line={d.line},col={d.column},title={_github_escape(d.code, property_value=True)}"
-        f"::{_github_escape(d.message)}\n"
+        f"::{_github_escape(printable(d.message))}\n"
         for d in diagnostics
     )
 

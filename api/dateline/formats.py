@@ -20,6 +20,8 @@ ics        text/calendar               one VEVENT per event with a known bound (
                                        ``X-DATELINE-SKIPPED`` counts those with none
 atom       application/atom+xml        an Atom 1.0 feed, one entry per event (see `atom`)
 sqlite     application/vnd.sqlite3     the compiled Store file itself (export only)
+schema     application/schema+json     the JSON Schema of an event file (export only), from
+                                       the model: what editors validate files with
 =========  ==========================  ======================================================
 
 Output is deterministic: the same events give the same bytes (no wall-clock time anywhere;
@@ -42,13 +44,21 @@ import msgspec
 
 from dateline import resources
 from dateline.cache import open_store
-from dateline.model import QUALIFIERS
+from dateline.model import QUALIFIERS, event_schema
 from dateline.resources import DateResource as Date
 from dateline.resources import EventResource, FigureResource
 from dateline.store import EventFilter, Store
 
-Format = Literal["json", "csv", "geojson", "ics", "atom", "sqlite"]
-FORMATS: Final[tuple[Format, ...]] = ("json", "csv", "geojson", "ics", "atom", "sqlite")
+Format = Literal["json", "csv", "geojson", "ics", "atom", "sqlite", "schema"]
+FORMATS: Final[tuple[Format, ...]] = (
+    "json",
+    "csv",
+    "geojson",
+    "ics",
+    "atom",
+    "sqlite",
+    "schema",
+)
 MEDIA_TYPES: Final[dict[Format, str]] = {
     "json": "application/json",
     "csv": "text/csv; charset=utf-8",
@@ -56,6 +66,7 @@ MEDIA_TYPES: Final[dict[Format, str]] = {
     "ics": "text/calendar; charset=utf-8",
     "atom": "application/atom+xml",
     "sqlite": "application/vnd.sqlite3",
+    "schema": "application/schema+json",
 }
 # A link to an event, from its id; None where no address is known.
 Linker = Callable[[str], str] | None
@@ -463,8 +474,11 @@ def export(events: Path, fmt: Format, *, base_url: str | None = None) -> bytes:
     """The whole dataset of an events folder in ``fmt`` (not ``sqlite``: see `copy_store`).
 
     ``base_url`` is the site's address: links then go to its event pages
-    (``<base_url>/events/<id>/``). Raises :class:`~dateline.store.DatasetError`.
+    (``<base_url>/events/<id>/``). ``schema`` is the JSON Schema of the event file, which
+    needs no dataset. Raises :class:`~dateline.store.DatasetError`.
     """
+    if fmt == "schema":
+        return event_schema()
     store = open_store(events)
     link = _site_links(base_url)
     return render(fmt, select(store, EventFilter()), link)

@@ -216,3 +216,19 @@ class Place(Record, frozen=True):
         for number in (self.lat, self.lon):
             if number is not None and not math.isfinite(number):
                 raise ValueError("coordinates must be finite numbers")
+
+
+SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+
+def event_schema() -> bytes:
+    """The JSON Schema of an event file, from these types: what editors validate as you type
+    (``dateline export schema``; ``/api/v1/schema/event``). The bytes depend on the model
+    alone."""
+    schema = {
+        "$schema": SCHEMA_DIALECT,
+        "title": "Dateline event file",
+        "description": "events/<YYYY>/<id>.yaml: one event, its claims and its sources.",
+        **msgspec.json.schema(Event),
+    }
+    return msgspec.json.format(msgspec.json.encode(schema), indent=2) + b"\n"

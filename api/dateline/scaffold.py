@@ -8,6 +8,7 @@ placeholders beginning with ``TODO``, which `check` reports as warnings (errors 
 from __future__ import annotations
 
 import json
+import os
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -89,6 +90,21 @@ def render(
     return "\n".join(lines) + "\n"
 
 
+# Where a repository of Dateline events keeps the event file's JSON Schema, from its root (the
+# events folder's parent); the site publishes it at /schema/event.json.
+SCHEMA_FILE = Path("site/docs/schema/event.json")
+
+
+def schema_for(path: Path) -> str | None:
+    """The schema's path from the new file ``path``, for the editor's modeline, if the
+    repository has it."""
+    root = path.parent.parent.parent
+    schema = root / SCHEMA_FILE
+    if not schema.is_file():
+        return None
+    return Path(os.path.relpath(schema.resolve(), path.parent.resolve())).as_posix()
+
+
 def _known_ids(root: Path, file: str) -> set[str]:
     path = root / file
     if not path.exists():
@@ -142,7 +158,7 @@ def new_event(
     taken = sorted(root.glob(f"*/{event_id}.yaml"))
     if taken:
         raise ScaffoldError(f"{taken[0]} already exists; choose another title, or edit that file")
-    text = render(title, edtf, tags, actors, places)
+    text = render(title, edtf, tags, actors, places, schema_for(path))
     event, problems = loading.convert(loading.parse_yaml(text), Event)
     if event is None:  # pragma: no cover - render() and the model would disagree
         raise ScaffoldError(f"internal error: the new file would be invalid: {problems}")

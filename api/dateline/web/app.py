@@ -298,7 +298,7 @@ def timeline(
     return _raw(store.timeline(selected, interval))  # type: ignore[no-any-return]
 
 
-_EVENT_SCHEMA: Final = msgspec.json.encode(msgspec.json.schema(model.Event))
+_EVENT_SCHEMA: Final = model.event_schema()
 
 
 @get("/schema/event", media_type="application/schema+json", responses=ERRORS)
