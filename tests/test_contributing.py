@@ -34,7 +34,7 @@ def test_the_workflows_pass_actionlint() -> None:
 def test_the_gate_checks_builds_and_runs_the_tests_as_ci_does() -> None:
     gate = (REPO / ".github" / "workflows" / "gate.yml").read_text(encoding="utf-8")
     assert "on:\n  pull_request:" in gate
-    assert "dateline check --format github" in gate
+    assert 'dateline check --changed="$BASE" --format github' in gate
     assert "dateline build" in gate
     assert "bash .ci/run" in gate
     publish = (REPO / ".github" / "workflows" / "publish.yml").read_text(encoding="utf-8")

@@ -91,7 +91,19 @@ def _refusal(error: DatasetError, outcome: str) -> click.ClickException:
     help="text for people, github for pull-request annotations, json for tools.",
 )
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
-def check(paths: tuple[Path, ...], events: Path, output_format: str, strict: bool) -> None:
+@click.option(
+    "--changed",
+    "base",
+    is_flag=False,
+    flag_value="",
+    default=None,
+    metavar="BASE",
+    help="Report on the files changed since the git revision BASE (default: the merge base "
+    "with main), and on those whose findings the change can alter.",
+)
+def check(
+    paths: tuple[Path, ...], events: Path, output_format: str, strict: bool, base: str | None
+) -> None:
     """Check every event file and every reference between them.
 
     Prints each problem as file:line:col: severity: message and exits 1 if there is an
@@ -107,7 +119,17 @@ def check(paths: tuple[Path, ...], events: Path, output_format: str, strict: boo
             "dataset"
         )
     loaded = dataset_module.load(events, keep_events=False)
-    shown = diagnostics_module.shown(_selected(loaded.diagnostics, paths))
+    found = loaded.diagnostics
+    if base is not None:
+        from dateline import changes
+
+        try:
+            change = changes.find(events, base or None)
+        except changes.ChangesError as error:
+            raise click.UsageError(f"--changed: {error}") from None
+        reported = changes.touched(loaded, change)
+        found = [d for d in found if os.path.realpath(d.file) in reported]
+    shown = diagnostics_module.shown(_selected(found, paths))
     click.echo(diagnostics_module.RENDERERS[output_format](shown), nl=False)
     errors = sum(d.severity == "error" for d in shown)
     warnings = len(shown) - errors

@@ -116,6 +116,7 @@ class Dataset:
     places: dict[str, Place] = field(default_factory=dict)
     introduction: str | None = None  # the Markdown of README.md, if there is one
     event_files: int = 0  # event files found, valid or not
+    references: dict[str, References] = field(default_factory=dict)  # by event file
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
     @property
@@ -492,6 +493,7 @@ def _load(
     loaded = list(read(files, jobs))
     every_id = {result.id for result in loaded}
     for result in loaded:
+        dataset.references[result.path] = result.references
         dataset.diagnostics += result.diagnostics
         dataset.diagnostics += _reference_problems(dataset, result, every_id)
     _index_events(dataset, loaded)

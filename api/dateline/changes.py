@@ -1,0 +1,156 @@
+"""What a change to the events folder touches: ``dateline check --changed [BASE]``.
+
+A change is what git says differs between the revision ``BASE`` (by default the merge base
+with ``main``) and the working tree, untracked files included; a rename is a deletion and an
+addition. It touches, besides its own files:
+
+* the events that relate to an event it adds or deletes (their ``related`` now resolves, or
+  no longer does);
+* the events that name an actor or place it adds to or removes from actors.yaml or
+  places.yaml;
+* actors.yaml and places.yaml, when it changes them, or when a changed event starts or stops
+  naming one of their records (which may now be used, or unused).
+
+The findings reported are a full check's findings for those files, so they cannot disagree
+with ``dateline check``.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from dateline import dataset as dataset_module
+
+
+class ChangesError(Exception):
+    """The change could not be worked out (no git, no such revision); the message says why."""
+
+
+@dataclass
+class Changes:
+    """Paths (absolute) under the events folder that differ from the base revision."""
+
+    root: Path
+    present: set[str] = field(default_factory=set)  # added or modified
+    deleted: set[str] = field(default_factory=set)
+    base: str = ""
+
+    def all(self) -> set[str]:
+        return self.present | self.deleted
+
+
+def _git(folder: Path, *args: str) -> str:
+    try:
+        result = subprocess.run(
+            ["git", *args], cwd=folder, capture_output=True, text=True, timeout=120, check=False
+        )
+    except FileNotFoundError:
+        raise ChangesError("git is not installed; --changed needs it") from None
+    if result.returncode != 0:
+        raise ChangesError(result.stderr.strip() or f"git {' '.join(args)} failed")
+    return result.stdout
+
+
+def default_base(folder: Path) -> str:
+    """The merge base of HEAD and ``main`` (or ``origin/main``): where a branch began."""
+    for branch in ("main", "origin/main"):
+        try:
+            return _git(folder, "merge-base", "HEAD", branch).strip()
+        except ChangesError:
+            continue
+    raise ChangesError("no branch main or origin/main to compare with; give --changed BASE")
+
+
+def find(root: Path, base: str | None) -> Changes:
+    """The files under the events folder ``root`` that differ from ``base``."""
+    root = Path(os.path.realpath(root))
+    top = Path(_git(root, "rev-parse", "--show-toplevel").strip())
+    revision = base or default_base(root)
+    _git(root, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}")
+    listed = _git(top, "diff", "--name-only", "--no-renames", "-z", revision, "--", str(root))
+    untracked = _git(top, "ls-files", "--others", "--exclude-standard", "-z", "--", str(root))
+    changes = Changes(root=root, base=revision)
+    for name in [*listed.split("\0"), *untracked.split("\0")]:
+        if not name:
+            continue
+        path = os.path.realpath(os.path.join(top, name))
+        (changes.present if os.path.exists(path) else changes.deleted).add(path)
+    return changes
+
+
+def _old_text(changes: Changes, path: str) -> str | None:
+    """The file as it was at the base revision, if it existed."""
+    top = Path(_git(changes.root, "rev-parse", "--show-toplevel").strip())
+    relative = Path(os.path.relpath(path, top)).as_posix()
+    try:
+        return _git(top, "show", f"{changes.base}:{relative}")
+    except ChangesError:
+        return None
+
+
+def _ids(text: str | None) -> set[str]:
+    """The ids of a map file's records (a tolerant read: the file may be broken)."""
+    try:
+        data = yaml.safe_load(text or "") if text else None
+    except yaml.YAMLError:
+        return set()
+    return {str(key) for key in data} if isinstance(data, dict) else set()
+
+
+def _names(text: str | None) -> set[tuple[str, str]]:
+    """(kind, id) of the actors and places an event file's text names (tolerant)."""
+    try:
+        data = yaml.safe_load(text or "") if text else None
+    except yaml.YAMLError:
+        return set()
+    if not isinstance(data, dict):
+        return set()
+    found = {("place", str(p)) for p in data.get("places") or [] if isinstance(p, str)}
+    found |= {("actor", str(a)) for a in data.get("actors") or [] if isinstance(a, str)}
+    for claim in data.get("claims") or []:
+        if isinstance(claim, dict) and isinstance(claim.get("by"), str):
+            found.add(("actor", claim["by"]))
+    return found
+
+
+def touched(loaded: dataset_module.Dataset, changes: Changes) -> set[str]:
+    """The files whose findings a change can alter (see the module docstring)."""
+    root = str(changes.root)
+    maps = {
+        "actor": os.path.join(root, dataset_module.ACTORS_FILE),
+        "place": os.path.join(root, dataset_module.PLACES_FILE),
+    }
+    report = set(changes.present)
+    event_ids: set[str] = set()
+    named: set[tuple[str, str]] = set()
+    for path in changes.all():
+        if path in maps.values():
+            kind = "actor" if path == maps["actor"] else "place"
+            old, new = _ids(_old_text(changes, path)), _ids(_read(path))
+            named |= {(kind, i) for i in old ^ new}
+            continue
+        if path.endswith(".yaml") and os.path.dirname(os.path.dirname(path)) == root:
+            event_ids.add(Path(path).stem)
+            before, after = _names(_old_text(changes, path)), _names(_read(path))
+            for kind, _ in before ^ after:
+                report.add(maps[kind])
+    for result_path, references in loaded.references.items():
+        relates = {value for value, _, _ in references.lists.get("related", ())}
+        names = {("actor", v) for v, _, _ in references.lists.get("actors", ())}
+        names |= {("actor", v) for v, _, _ in references.claim_actors}
+        names |= {("place", v) for v, _, _ in references.lists.get("places", ())}
+        if relates & event_ids or names & named:
+            report.add(os.path.realpath(result_path))
+    return report
+
+
+def _read(path: str) -> str | None:
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None

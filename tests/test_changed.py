@@ -1,0 +1,93 @@
+"""`dateline check --changed`: what a change touches is reported, exactly as a full check
+reports it, in a git repository of its own."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import EVENT_PATH, Events
+
+RELATED = """\
+title: Another event
+date: 2026-01-21
+summary: It follows the first.
+related: [2026-01-20-syrian-army-enters-al-hawl-camp]
+actors: [sdf]
+sources:
+  - title: A story
+    publisher: Example News
+    url: https://example.org/another
+    archived: https://web.archive.org/web/2026/https://example.org/another
+"""
+RELATED_PATH = "2026/2026-01-21-another-event.yaml"
+
+
+def git(folder: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", *args], cwd=folder, capture_output=True, text=True, check=True, timeout=60
+    ).stdout
+
+
+@pytest.fixture
+def repo(events: Events) -> Events:
+    """The events folder in a git repository whose main holds it as it is now."""
+    events.write(RELATED_PATH, RELATED)
+    root = events.root.parent
+    git(root, "init", "-q", "-b", "main")
+    git(root, "-c", "user.email=t@example.org", "-c", "user.name=T", "add", "-A")
+    git(root, "-c", "user.email=t@example.org", "-c", "user.name=T", "commit", "-qm", "base")
+    git(root, "checkout", "-q", "-b", "change")
+    return events
+
+
+def findings(dateline, *args: str) -> set[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    result = dateline("check", *args, "--format", "json")
+    return {(d["file"], d["code"]) for d in json.loads(result.stdout)["diagnostics"]}
+
+
+def test_an_unchanged_dataset_reports_nothing(repo: Events, dateline) -> None:
+    assert findings(dateline, "--changed") == set()
+
+
+def test_an_edited_file_is_reported_as_a_full_check_reports_it(repo: Events, dateline) -> None:
+    repo.write(RELATED_PATH, RELATED.replace("status", "x") + "colour: red\n")
+    changed = findings(dateline, "--changed")
+    assert changed == {(f"events/{RELATED_PATH}", "DL202")}
+    assert changed <= findings(dateline)
+
+
+def test_deleting_an_event_touches_the_events_related_to_it(repo: Events, dateline) -> None:
+    (repo.root / EVENT_PATH).unlink()
+    assert findings(dateline, "--changed") == {
+        (f"events/{RELATED_PATH}", "DL407"),
+        # and the actor and place only it named are now unused
+        ("events/actors.yaml", "DL704"),
+        ("events/places.yaml", "DL705"),
+    }
+
+
+def test_renaming_an_actor_touches_the_events_that_name_it(repo: Events, dateline) -> None:
+    actors = (repo.root / "actors.yaml").read_text(encoding="utf-8")
+    (repo.root / "actors.yaml").write_text(actors.replace("sdf:", "sdf-forces:"))
+    changed = findings(dateline, "--changed")
+    assert (f"events/{RELATED_PATH}", "DL405") in changed
+    assert (f"events/{EVENT_PATH}", "DL405") in changed  # its claim is by sdf
+    assert changed == findings(dateline)  # here everything is touched
+
+
+def test_an_added_file_and_a_base_revision(repo: Events, dateline) -> None:
+    repo.write("2026/2026-02-01-new.yaml", RELATED.replace("related: [", "related: [nope, "))
+    base = git(repo.root.parent, "rev-parse", "main").strip()
+    expected = {("events/2026/2026-02-01-new.yaml", "DL407")}
+    assert findings(dateline, f"--changed={base}") == expected
+    assert findings(dateline, "--changed") == expected
+
+
+def test_no_git_or_no_such_revision_is_a_usage_error(events: Events, dateline) -> None:
+    result = dateline("check", "--changed")
+    assert result.exit_code == 2
+    assert "--changed:" in result.output
