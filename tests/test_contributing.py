@@ -144,3 +144,31 @@ def test_without_the_schema_new_writes_no_modeline(tmp_path: Path, dateline, whe
     assert result.exit_code == 0, result.output
     text = (tmp_path / "events" / "2026" / "2026-something.yaml").read_text(encoding="utf-8")
     assert "yaml-language-server" not in text
+
+
+# --- CONTRIBUTING.md ------------------------------------------------------------------------
+
+
+def test_the_worked_example_of_contributing_runs(tmp_path: Path, dateline) -> None:
+    import shlex
+
+    from conftest import STORY, copy_events
+
+    guide = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    command = re.search(r"\.venv/bin/dateline new (.*?)\n```", guide, re.DOTALL)
+    assert command is not None
+    args = shlex.split(command.group(1).replace("\\\n", " "))
+    events = copy_events(STORY, tmp_path)
+    result = dateline("new", "--events", str(events), *args)
+    assert result.exit_code == 0, result.output
+    written = re.search(r"It writes `events/(.*?)`", guide)
+    assert written is not None
+    assert (events / written.group(1)).is_file()
+    assert dateline("check", "--events", str(events)).exit_code == 0
+
+
+def test_contributing_states_the_licences() -> None:
+    guide = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    assert "MIT" in guide
+    assert "CC BY 4.0" in guide
+    assert (REPO / "LICENSE").read_text(encoding="utf-8").startswith("MIT License")
