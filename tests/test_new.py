@@ -105,7 +105,7 @@ def test_new_refuses_to_overwrite(events: Events, dateline) -> None:
 def test_new_without_options_is_a_usage_error(events: Events, dateline) -> None:
     result = dateline("new")
     assert result.exit_code == 2
-    assert "Missing option '--title'" in result.output
+    assert "give --title and --date (or run it on a terminal to be asked)" in result.output
 
 
 def test_slugs_and_ids() -> None:

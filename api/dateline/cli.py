@@ -17,9 +17,11 @@ import click
 
 from dateline import dataset as dataset_module
 from dateline import diagnostics as diagnostics_module
+from dateline import phrases
+from dateline.dates import DateError
 from dateline.diagnostics import Diagnostic
 from dateline.formats import FORMATS
-from dateline.scaffold import ScaffoldError, new_event
+from dateline.scaffold import ScaffoldError, known_ids, new_event
 
 if TYPE_CHECKING:
     from dateline.cache import DatasetError
@@ -165,22 +167,21 @@ def explain(code: str | None) -> None:
 @main.command()
 @click.option(
     "--title",
-    required=True,
     help='The event in a few words, e.g. "Syrian army enters Al-Hawl camp".',
 )
 @click.option(
     "--date",
     "date",
-    required=True,
-    help='When: "20 January 2026", "Aug 2017", "2021", or any EDTF date.',
+    help='When, in words or EDTF: "20 January 2026", "Aug 2017", "c. 2017", "17 to 22 '
+    'January 2026" ...',
 )
 @click.option("--tag", "tags", multiple=True, help="A topic slug (repeatable).")
 @click.option("--actor", "actors", multiple=True, help="An actor id from actors.yaml (repeatable).")
 @click.option("--place", "places", multiple=True, help="A place id from places.yaml (repeatable).")
 @events_option
 def new(
-    title: str,
-    date: str,
+    title: str | None,
+    date: str | None,
     tags: tuple[str, ...],
     actors: tuple[str, ...],
     places: tuple[str, ...],
@@ -188,14 +189,70 @@ def new(
 ) -> None:
     """Write a new event file at the right path, with the right id.
 
-    The file passes `dateline check`; fill in its summary and source (marked TODO) before
-    you open a pull request.
+    On a terminal, it asks for what the options do not give: the title, the date in words
+    (showing the EDTF it will write, and offering the choices where the words could mean
+    more than one date), and the tags, actors and places. The file passes `dateline check`;
+    fill in its summary and source (marked TODO) before you open a pull request.
     """
+    asking = sys.stdin is not None and sys.stdin.isatty()
+    if (title is None or date is None) and not asking:
+        raise click.UsageError("give --title and --date (or run it on a terminal to be asked)")
+    if title is None:
+        title = click.prompt("Title, in a few words")
+    if date is None:
+        date = _ask_date()
+    elif asking:
+        date = _choose(date)
+    if asking and not (tags or actors or places):
+        tags = _ask_ids("Tags (topic slugs, comma-separated; blank for none)", None)
+        actors = _ask_ids("Actors", known_ids(events, dataset_module.ACTORS_FILE))
+        places = _ask_ids("Places", known_ids(events, dataset_module.PLACES_FILE))
     try:
         path = new_event(events, title, date, tags=tags, actors=actors, places=places)
     except ScaffoldError as error:
         raise click.ClickException(str(error)) from None
     click.echo(diagnostics_module.display_path(path))
+
+
+def _ask_date() -> str:
+    while True:
+        text = click.prompt("When? (in words, e.g. 20 January 2026, Aug 2017, c. 2017)")
+        try:
+            return _choose(text)
+        except click.BadParameter as error:
+            click.echo(f"  {error.message}", err=True)
+
+
+def _choose(text: str) -> str:
+    """The EDTF of a date phrase: shown in words, and chosen where it has several readings."""
+    try:
+        found = phrases.readings(text)
+    except DateError as error:
+        raise click.BadParameter(str(error)) from None
+    if len(found) == 1:
+        click.echo(f"  date: {found[0].edtf}  ({found[0].label})", err=True)
+        return found[0].edtf
+    click.echo(f"  {text.strip()!r} could mean:", err=True)
+    for number, reading in enumerate(found, start=1):
+        click.echo(f"  {number}. {reading.edtf}  {reading.label}: {reading.meaning}", err=True)
+    chosen = click.prompt("Which one?", type=click.IntRange(1, len(found)), err=True)
+    return found[chosen - 1].edtf
+
+
+def _ask_ids(what: str, known: set[str] | None) -> tuple[str, ...]:
+    if known is not None:
+        shown = ", ".join(sorted(known)[:30]) + (" ..." if len(known) > 30 else "")
+        what = f"{what} (from: {shown}; comma-separated, blank for none)"
+    while True:
+        given = tuple(
+            v.strip()
+            for v in click.prompt(what, default="", show_default=False).split(",")
+            if v.strip()
+        )
+        unknown = [v for v in given if known is not None and v not in known]
+        if not unknown:
+            return given
+        click.echo(f"  not known: {', '.join(unknown)}", err=True)
 
 
 @main.command()

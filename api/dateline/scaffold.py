@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
-from dateline import dates, loading
+from dateline import dates, loading, phrases
 from dateline.dataset import ACTORS_FILE, MAX_ID_LENGTH, PLACEHOLDER, PLACES_FILE
 from dateline.model import Event, Slug, Title
 
@@ -74,7 +74,7 @@ def render(
         "# where it has one (never guess one), `published:` with its date, and `archived:` with",
         "# an archived copy. `dateline check` says what is still missing.",
         f"title: {_yaml_text(title)}",
-        f"date: {edtf}",
+        f"date: '{edtf}'" if edtf.startswith("[") else f"date: {edtf}",  # [A..B] is YAML's list
         "summary: |",
         f"  {PLACEHOLDER}: say what happened, who reports it, and what is contested.",
         "status: reported",
@@ -105,7 +105,8 @@ def schema_for(path: Path) -> str | None:
     return Path(os.path.relpath(schema.resolve(), path.parent.resolve())).as_posix()
 
 
-def _known_ids(root: Path, file: str) -> set[str]:
+def known_ids(root: Path, file: str) -> set[str]:
+    """The ids of actors.yaml or places.yaml (``file``), for what a new event may name."""
     path = root / file
     if not path.exists():
         return set()
@@ -119,7 +120,7 @@ def _known_ids(root: Path, file: str) -> set[str]:
 
 
 def _check_references(root: Path, kind: str, file: str, wanted: Sequence[str]) -> None:
-    known = _known_ids(root, file)
+    known = known_ids(root, file)
     for value in wanted:
         if value not in known:
             raise ScaffoldError(loading.unknown_message(kind, value, known, f"{root / file}"))
@@ -143,7 +144,7 @@ def new_event(
 ) -> Path:
     """Write ``root/<YYYY>/<id>.yaml`` and return its path; never overwrite a file."""
     try:
-        edtf = dates.parse_human(date)
+        edtf = phrases.one(date)
         when = dates.parse(edtf)
     except dates.DateError as error:
         raise ScaffoldError(f"--date: {error}") from None
