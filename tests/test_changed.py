@@ -91,3 +91,27 @@ def test_no_git_or_no_such_revision_is_a_usage_error(events: Events, dateline) -
     result = dateline("check", "--changed")
     assert result.exit_code == 2
     assert "--changed:" in result.output
+
+
+def test_an_edit_reads_only_what_it_touches(repo: Events) -> None:
+    from dateline import changes
+
+    repo.write(RELATED_PATH, RELATED.replace("It follows the first.", "It follows."))
+    change = changes.find(repo.root, None)
+    assert changes.to_read(change) == {str((repo.root / RELATED_PATH).resolve())}
+    # a change to what an event names, or to actors.yaml, needs every event
+    repo.write(RELATED_PATH, RELATED.replace("actors: [sdf]", "actors: [syrian-army]"))
+    assert changes.to_read(changes.find(repo.root, None)) is None
+
+
+def test_a_partial_check_finds_what_a_full_one_finds_for_its_files(
+    repo: Events, dateline
+) -> None:
+    broken = RELATED.replace("It follows the first.", "It follows.") + "colour: red\n"
+    repo.write(RELATED_PATH, broken)
+    repo.write("2026/2026-03-01-also-new.yaml", RELATED.replace("related: [", "related: [x-, "))
+    changed = findings(dateline, "--changed")
+    full = findings(dateline)
+    files = {file for file, _ in changed}
+    assert changed == {f for f in full if f[0] in files}
+    assert files == {f"events/{RELATED_PATH}", "events/2026/2026-03-01-also-new.yaml"}

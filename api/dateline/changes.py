@@ -154,3 +154,55 @@ def _read(path: str) -> str | None:
         return Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return None
+
+
+def to_read(changes: Changes) -> set[str] | None:
+    """The event files a change needs read, when it needs only some: its own, and those that
+    mention an event it adds or deletes (found with ``git grep``, then confirmed from their
+    references). None when it needs every event: when it changes actors.yaml or places.yaml,
+    or what a changed event names from them (a record may now be used, or unused)."""
+    root = str(changes.root)
+    maps = {
+        os.path.join(root, dataset_module.ACTORS_FILE),
+        os.path.join(root, dataset_module.PLACES_FILE),
+    }
+    appeared_or_gone: set[str] = set()
+    for path in changes.all():
+        if path in maps:
+            return None
+        if not _is_event(root, path):
+            continue
+        old = _old_text(changes, path)
+        if _names(old) != _names(_read(path)):
+            return None
+        if old is None or path in changes.deleted:
+            appeared_or_gone.add(Path(path).stem)
+    wanted = set(changes.present)
+    if appeared_or_gone:
+        patterns = [argument for i in sorted(appeared_or_gone) for argument in ("-e", i)]
+        try:
+            found = _git(changes.root, "grep", "-l", "-F", "-z", *patterns, "--", root)
+        except ChangesError:  # git grep exits 1 when nothing matches
+            found = ""
+        top = Path(_git(changes.root, "rev-parse", "--show-toplevel").strip())
+        wanted |= {os.path.realpath(os.path.join(top, n)) for n in found.split("\0") if n}
+    return wanted
+
+
+def _is_event(root: str, path: str) -> bool:
+    return path.endswith(".yaml") and os.path.dirname(os.path.dirname(path)) == root
+
+
+def reported(loaded: dataset_module.Dataset, changes: Changes) -> set[str]:
+    """The files whose findings ``--changed`` reports: :func:`touched` after a full load;
+    after a partial one, the changed files and those whose references name an event the
+    change adds or deletes."""
+    if not loaded.partial:
+        return touched(loaded, changes)
+    root = str(changes.root)
+    ids = {Path(p).stem for p in changes.all() if _is_event(root, p)}
+    report = set(changes.present)
+    for path, references in loaded.references.items():
+        if {value for value, _, _ in references.lists.get("related", ())} & ids:
+            report.add(os.path.realpath(path))
+    return report

@@ -120,16 +120,20 @@ def check(
             "into a year folder there (events/<YYYY>/<id>.yaml), or point --events at its "
             "dataset"
         )
-    loaded = dataset_module.load(events, keep_events=False)
-    found = loaded.diagnostics
+    change = None
+    only: set[str] | None = None
     if base is not None:
         from dateline import changes
 
         try:
             change = changes.find(events, base or None)
+            only = changes.to_read(change)
         except changes.ChangesError as error:
             raise click.UsageError(f"--changed: {error}") from None
-        reported = changes.touched(loaded, change)
+    loaded = dataset_module.load(events, keep_events=False, only=only)
+    found = loaded.diagnostics
+    if change is not None:
+        reported = changes.reported(loaded, change)
         found = [d for d in found if os.path.realpath(d.file) in reported]
     shown = diagnostics_module.shown(_selected(found, paths))
     click.echo(diagnostics_module.RENDERERS[output_format](shown), nl=False)

@@ -117,6 +117,7 @@ class Dataset:
     introduction: str | None = None  # the Markdown of README.md, if there is one
     event_files: int = 0  # event files found, valid or not
     references: dict[str, References] = field(default_factory=dict)  # by event file
+    partial: bool = False  # only some event files were read (see `load`)
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
     @property
@@ -453,6 +454,7 @@ def load(
     jobs: int | None = None,
     keep_events: bool = True,
     read: Callable[[list[str], int | None], Iterable[EventFile]] | None = None,
+    only: Collection[str] | None = None,
 ) -> Dataset:
     """Load and check every file under ``root`` (an ``events/`` folder).
 
@@ -460,15 +462,26 @@ def load(
     empty; ``files`` still lists every valid event), which is all `dateline check` needs.
     ``read`` turns event files into `EventFile` results; a server that reloads passes one that
     reuses the results of files whose bytes have not changed.
+
+    ``only`` (real paths) reads just those event files, and any that share an id with one of
+    them: their findings are exactly a full load's, but the findings that need every event
+    (places.yaml's own checks, records that no event uses) are left out, and ``partial`` is
+    set. `dateline check --changed` uses it.
     """
     with _collector_paused():
         return _load(
-            Path(root), jobs, read or functools.partial(load_files, keep_events=keep_events)
+            Path(root),
+            jobs,
+            read or functools.partial(load_files, keep_events=keep_events),
+            only,
         )
 
 
 def _load(
-    root: Path, jobs: int | None, read: Callable[[list[str], int | None], Iterable[EventFile]]
+    root: Path,
+    jobs: int | None,
+    read: Callable[[list[str], int | None], Iterable[EventFile]],
+    only: Collection[str] | None = None,
 ) -> Dataset:
     dataset = Dataset(root=root)
     if not root.is_dir():
@@ -490,15 +503,27 @@ def _load(
     dataset.introduction, problems = _introduction(root)
     dataset.diagnostics += problems
     dataset.event_files = len(files)
+    stems = [os.path.basename(file)[: -len(".yaml")] for file in files]
+    every_id = set(stems)  # events are known by file, even if broken
+    if only is not None:
+        # realpath costs a stat per folder: only for the few files that may be wanted.
+        named = {os.path.basename(path)[: -len(".yaml")] for path in only}
+        wanted = {
+            stem
+            for stem, file in zip(stems, files, strict=True)
+            if stem in named and os.path.realpath(file) in only
+        }
+        files = [file for stem, file in zip(stems, files, strict=True) if stem in wanted]
+        dataset.partial = True
     loaded = list(read(files, jobs))
-    every_id = {result.id for result in loaded}
     for result in loaded:
         dataset.references[result.path] = result.references
         dataset.diagnostics += result.diagnostics
         dataset.diagnostics += _reference_problems(dataset, result, every_id)
     _index_events(dataset, loaded)
-    dataset.diagnostics += _place_problems(dataset, places_document)
-    dataset.diagnostics += _unused_warnings(dataset, loaded, actors_document, places_document)
+    if not dataset.partial:
+        dataset.diagnostics += _place_problems(dataset, places_document)
+        dataset.diagnostics += _unused_warnings(dataset, loaded, actors_document, places_document)
     dataset.diagnostics.sort(key=Diagnostic.sort_key)
     return dataset
 
