@@ -104,9 +104,7 @@ def test_an_edit_reads_only_what_it_touches(repo: Events) -> None:
     assert changes.to_read(changes.find(repo.root, None)) is None
 
 
-def test_a_partial_check_finds_what_a_full_one_finds_for_its_files(
-    repo: Events, dateline
-) -> None:
+def test_a_partial_check_finds_what_a_full_one_finds_for_its_files(repo: Events, dateline) -> None:
     broken = RELATED.replace("It follows the first.", "It follows.") + "colour: red\n"
     repo.write(RELATED_PATH, broken)
     repo.write("2026/2026-03-01-also-new.yaml", RELATED.replace("related: [", "related: [x-, "))
