@@ -484,3 +484,16 @@ def test_api_documents_the_formats(world_client: Client) -> None:
             "q",
             "near",
         }
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@"])
+def test_csv_cells_are_never_formulas(world: Events, start: str) -> None:
+    path = world.root / "2026" / "2026-01-21-centcom-transfer-begins.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("title: CENTCOM transfer begins", f"title: '{start}HYPERLINK(\"x\")'"),
+        encoding="utf-8",
+    )
+    rows = {row["id"]: row for row in csv_rows(render(open_store(world.root), "csv"))}
+    assert rows[CENTCOM]["title"] == f'\'{start}HYPERLINK("x")'
+    assert rows[HAWL]["title"] == "Syrian army enters Al-Hawl camp"  # others as they are

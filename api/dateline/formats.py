@@ -181,11 +181,21 @@ def _flag(value: bool) -> str:
     return "true" if value else "false"
 
 
+_FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(text: str) -> str:
+    """Contributor text as a CSV cell that a spreadsheet will not run as a formula: a cell
+    beginning with = + - @, a tab or a CR gets a leading ' (OWASP's advice)."""
+    return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
+
+
 def csv_text(events: Iterable[EventResource]) -> bytes:
     """One row per event under a header of `CSV_COLUMNS`; lists are joined by ``;``.
 
     ``actors`` and ``places`` are ids; ``sources`` is how many the event cites; ``figures``
-    the claimed figures (`figures`); ``start`` and ``end`` are empty where open.
+    the claimed figures (`figures`); ``start`` and ``end`` are empty where open. Cells of
+    contributor text that a spreadsheet would read as a formula begin with ``'`` (`_cell`).
     """
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
@@ -195,7 +205,7 @@ def csv_text(events: Iterable[EventResource]) -> bytes:
         writer.writerow(
             (
                 event.id,
-                event.title,
+                _cell(event.title),
                 date.edtf,
                 date.start or "",
                 date.end or "",
@@ -209,7 +219,7 @@ def csv_text(events: Iterable[EventResource]) -> bytes:
                 ";".join(a.id for a in event.actors),
                 ";".join(p.id for p in event.places),
                 len(event.sources),
-                "; ".join(figures(event)),
+                _cell("; ".join(figures(event))),
                 event.file,
             )
         )
