@@ -273,7 +273,11 @@ def test_search_results_filter_by_status(watched: Watched, story_url: str) -> No
     page = watched.page
     page.goto(f"{story_url}search/?q=Hawl")
     expect(page.locator(".pagefind-ui__result-link").first).to_be_visible()
-    page.locator(".pagefind-ui__filter-name", has_text="Status").click()
+    # Pagefind loads the filters after the first results; on a loaded machine that took more
+    # than the default 30 s once.
+    status = page.locator(".pagefind-ui__filter-name", has_text="Status")
+    expect(status).to_be_visible(timeout=90_000)
+    status.click()
     page.locator(".pagefind-ui__filter-checkbox[id$='disputed']").check()
     links = page.locator(".pagefind-ui__result-link")
     expect(links).to_have_count(1)
