@@ -36,9 +36,18 @@ class Changes:
     """Paths (absolute) under the events folder that differ from the base revision."""
 
     root: Path
+    top: Path  # the repository's top folder
     present: set[str] = field(default_factory=set)  # added or modified
     deleted: set[str] = field(default_factory=set)
     base: str = ""
+
+    def maps(self) -> dict[str, str]:
+        """The paths of actors.yaml and places.yaml, by the kind of record they hold."""
+        root = str(self.root)
+        return {
+            "actor": os.path.join(root, dataset_module.ACTORS_FILE),
+            "place": os.path.join(root, dataset_module.PLACES_FILE),
+        }
 
     def all(self) -> set[str]:
         return self.present | self.deleted
@@ -74,7 +83,7 @@ def find(root: Path, base: str | None) -> Changes:
     _git(root, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}")
     listed = _git(top, "diff", "--name-only", "--no-renames", "-z", revision, "--", str(root))
     untracked = _git(top, "ls-files", "--others", "--exclude-standard", "-z", "--", str(root))
-    changes = Changes(root=root, base=revision)
+    changes = Changes(root=root, top=top, base=revision)
     for name in [*listed.split("\0"), *untracked.split("\0")]:
         if not name:
             continue
@@ -85,10 +94,9 @@ def find(root: Path, base: str | None) -> Changes:
 
 def _old_text(changes: Changes, path: str) -> str | None:
     """The file as it was at the base revision, if it existed."""
-    top = Path(_git(changes.root, "rev-parse", "--show-toplevel").strip())
-    relative = Path(os.path.relpath(path, top)).as_posix()
+    relative = Path(os.path.relpath(path, changes.top)).as_posix()
     try:
-        return _git(top, "show", f"{changes.base}:{relative}")
+        return _git(changes.top, "show", f"{changes.base}:{relative}")
     except ChangesError:
         return None
 
@@ -121,10 +129,7 @@ def _names(text: str | None) -> set[tuple[str, str]]:
 def touched(loaded: dataset_module.Dataset, changes: Changes) -> set[str]:
     """The files whose findings a change can alter (see the module docstring)."""
     root = str(changes.root)
-    maps = {
-        "actor": os.path.join(root, dataset_module.ACTORS_FILE),
-        "place": os.path.join(root, dataset_module.PLACES_FILE),
-    }
+    maps = changes.maps()
     report = set(changes.present)
     event_ids: set[str] = set()
     named: set[tuple[str, str]] = set()
@@ -134,7 +139,7 @@ def touched(loaded: dataset_module.Dataset, changes: Changes) -> set[str]:
             old, new = _ids(_old_text(changes, path)), _ids(_read(path))
             named |= {(kind, i) for i in old ^ new}
             continue
-        if path.endswith(".yaml") and os.path.dirname(os.path.dirname(path)) == root:
+        if _is_event(root, path):
             event_ids.add(Path(path).stem)
             before, after = _names(_old_text(changes, path)), _names(_read(path))
             for kind, _ in before ^ after:
@@ -162,10 +167,7 @@ def to_read(changes: Changes) -> set[str] | None:
     references). None when it needs every event: when it changes actors.yaml or places.yaml,
     or what a changed event names from them (a record may now be used, or unused)."""
     root = str(changes.root)
-    maps = {
-        os.path.join(root, dataset_module.ACTORS_FILE),
-        os.path.join(root, dataset_module.PLACES_FILE),
-    }
+    maps = set(changes.maps().values())
     appeared_or_gone: set[str] = set()
     for path in changes.all():
         if path in maps:
@@ -184,8 +186,8 @@ def to_read(changes: Changes) -> set[str] | None:
             found = _git(changes.root, "grep", "-l", "-F", "-z", *patterns, "--", root)
         except ChangesError:  # git grep exits 1 when nothing matches
             found = ""
-        top = Path(_git(changes.root, "rev-parse", "--show-toplevel").strip())
-        wanted |= {os.path.realpath(os.path.join(top, n)) for n in found.split("\0") if n}
+        names = found.split("\0")
+        wanted |= {os.path.realpath(os.path.join(changes.top, n)) for n in names if n}
     return wanted
 
 

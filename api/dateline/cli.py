@@ -58,6 +58,7 @@ def main() -> None:
 
 
 def _inside(path: Path, folder: Path) -> bool:
+    """Whether ``path`` is ``folder`` or within it."""
     absolute, root = os.path.abspath(path), os.path.abspath(folder)
     return absolute == root or absolute.startswith(root.rstrip(os.sep) + os.sep)
 
@@ -66,13 +67,7 @@ def _selected(diagnostics: list[Diagnostic], paths: tuple[Path, ...]) -> list[Di
     """Only the diagnostics in ``paths`` (files, or folders holding them)."""
     if not paths:
         return diagnostics
-    wanted = [os.path.abspath(p) for p in paths]
-
-    def inside(file: str) -> bool:
-        absolute = os.path.abspath(file)
-        return any(absolute == w or absolute.startswith(w.rstrip(os.sep) + os.sep) for w in wanted)
-
-    return [d for d in diagnostics if inside(d.file)]
+    return [d for d in diagnostics if any(_inside(Path(d.file), p) for p in paths)]
 
 
 def _refusal(error: DatasetError, outcome: str) -> click.ClickException:

@@ -97,17 +97,18 @@ def _weekday(phrase: str) -> list[Reading] | None:
 
 
 def _circa(phrase: str) -> list[Reading] | None:
-    match = _CIRCA.match(phrase)
-    if match is None:
-        return None
-    return [_qualified(reading, "~") for reading in readings(match[1])]
+    return _marked(_CIRCA.match(phrase), "~")
 
 
 def _uncertain(phrase: str) -> list[Reading] | None:
-    match = _UNCERTAIN.match(phrase)
+    return _marked(_UNCERTAIN.match(phrase), "?")
+
+
+def _marked(match: re.Match[str] | None, mark: str) -> list[Reading] | None:
+    """The readings of the phrase a qualifying word or mark surrounds, qualified by it."""
     if match is None:
         return None
-    return [_qualified(reading, "?") for reading in readings(match[1])]
+    return [_qualified(reading, mark) for reading in readings(match[1])]
 
 
 def _qualified(reading: Reading, mark: str) -> Reading:
