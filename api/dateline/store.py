@@ -14,12 +14,14 @@ stays correct across pages, and even across a reload.
 from __future__ import annotations
 
 import datetime
+import itertools
 import math
+import operator
 import re
 import sqlite3
 import threading
 import urllib.parse
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final, Literal
@@ -481,6 +483,35 @@ class Store:
             _, sort, event_id, index = rows[limit - 1]
             next_key = (sort, event_id, index)
         return Page([row[0] for row in rows[:limit]], count, next_key)
+
+    # -- whole indexes, for the site's static filters
+
+    def members(self, facet: Literal["tag", "actor", "place", "status"]) -> Iterator[Member]:
+        """Each value of a facet with the positions (``n``, ascending) of the events it selects.
+
+        Read from the very rows ``/events?tag=...`` (``actor``, ``place``) and ``status=`` filter
+        on, so the site's filters cannot select other events than the API.
+        """
+        if facet == "status":
+            sql = "SELECT status, n FROM events ORDER BY status, n"
+            rows = self._db().execute(sql)
+        else:
+            sql = "SELECT value, n FROM facets WHERE facet = ? ORDER BY value, n"
+            rows = self._db().execute(sql, (facet,))
+        for value, group in itertools.groupby(rows, key=operator.itemgetter(0)):
+            yield Member(value, [n for _, n in group])
+
+    def spans(self) -> Iterator[tuple[str, str | None, bool]]:
+        """Every event's span keys in date order: (sort key, end key or None, far)."""
+        rows = self._db().execute('SELECT sort, "end", far FROM events ORDER BY n')
+        for sort, end, far in rows:
+            yield sort, end, bool(far)
+
+
+@dataclass(frozen=True)
+class Member:
+    value: str
+    positions: list[int]  # the events' n, ascending
 
 
 def unique(values: Iterable[str]) -> tuple[str, ...]:

@@ -44,9 +44,13 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         data = catalog.open_catalog(events)
     except catalog.DatasetError as error:
         raise PluginError(builder.refusal(events, error)) from None
+    defaults = pages.Settings()
     settings = pages.Settings(
         edit_base=_edit_base(options),
-        shard_size=int(options.get("search_shard_size", pages.SHARD_SIZE)),
+        shard_size=int(options.get("search_shard_size", defaults.shard_size)),
+        page_size=int(options.get("page_size", defaults.page_size)),
+        index_size=int(options.get("index_size", defaults.index_size)),
+        latest=int(options.get("latest", defaults.latest)),
     )
     _site = pages.Site(data, settings)
     return config
@@ -71,7 +75,10 @@ def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
     env.globals["shell"] = site().shell
     env.globals["listed"] = site().listed
     global _outputs
-    _outputs = outputs.Outputs(site(), Path(config.site_dir))  # static JSON and search index
+    # The static JSON, the filters' index and the search index. The filters show each event
+    # as every list does: its entry, rendered by the same macro.
+    macros = env.get_template("dateline/macros.html").make_module(site().common(""))
+    _outputs = outputs.Outputs(site(), Path(config.site_dir), macros.event_item)
     return env
 
 

@@ -17,6 +17,9 @@ call a server the contributor chose, and the site promises to work with no netwo
 from __future__ import annotations
 
 import functools
+import html as htmllib
+import re
+from typing import Final
 
 import nh3
 from markdown_it import MarkdownIt
@@ -75,3 +78,23 @@ def render(markdown: str, *, top: int = 3) -> Markup:
             link_rel=LINK_REL,
         )
     )
+
+
+_SENTENCE_END: Final = re.compile(r"(?<=[.!?])\s+(?=[\"'“‘(\[]?[A-Z0-9])")
+LINE_LENGTH: Final = 200  # characters of a one-line summary, at most
+
+
+def plain(markdown: str) -> str:
+    """The text of untrusted Markdown, without any markup, on one line."""
+    html = nh3.clean(render(markdown), tags=set())
+    return " ".join(htmllib.unescape(html).split())
+
+
+def first_sentence(markdown: str) -> str:
+    """The first sentence of a summary as plain text, cut at a word if it is very long."""
+    text = plain(markdown)
+    text = _SENTENCE_END.split(text, maxsplit=1)[0]
+    if len(text) <= LINE_LENGTH:
+        return text
+    cut = text[:LINE_LENGTH].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:") + "…"

@@ -8,10 +8,13 @@ Pagefind runs in its own process, shard by shard (see :mod:`dateline.site.search
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from dateline.resources import EventItem
+from dateline.site import filterindex
 from dateline.site.pages import Site
 from dateline.site.searchindex import SearchIndex
 
@@ -29,9 +32,10 @@ class Stats:
 class Outputs:
     """The static JSON and the search index of one build of a :class:`Site`."""
 
-    def __init__(self, site: Site, site_dir: Path) -> None:
+    def __init__(self, site: Site, site_dir: Path, entry: Callable[[EventItem, str], str]) -> None:
         self.site = site
         self.site_dir = site_dir
+        self.entry = entry  # an event's list entry, given the event and the way to the root
         indexed = sum(1 for src_uri in site.specs if site.indexed(src_uri))
         self.search = SearchIndex(site_dir, indexed, site.settings.shard_size)
         self._data = ThreadPoolExecutor(1, thread_name_prefix="dateline-data")
@@ -59,8 +63,8 @@ class Outputs:
         """Write the site's static JSON, in the API's shapes; return the files written.
 
         ``data/events.json`` (every event as ``/api/v1/events`` lists them),
-        ``data/events/<id>.json`` (each as ``/api/v1/events/{id}``) and ``data/claims.json``
-        (every claim as ``/api/v1/claims``).
+        ``data/events/<id>.json`` (each as ``/api/v1/events/{id}``), ``data/claims.json``
+        (every claim as ``/api/v1/claims``) and the filters' index, ``data/index/``.
         """
         site_dir, catalog = self.site_dir, self.site.catalog
         # The pages' folders first: creating a folder is the slowest part of writing a page
@@ -76,4 +80,7 @@ class Outputs:
         (site_dir / "data" / "claims.json").write_bytes(catalog.claims_json())
         for item in catalog.items:
             (folder / f"{item.id}.json").write_bytes(catalog.event_json(item.id))
-        return len(catalog.items) + 2
+        index = filterindex.write(
+            catalog, site_dir, lambda item: str(self.entry(item, "")), filterindex.SHARD_SIZE
+        )
+        return len(catalog.items) + 2 + index

@@ -14,6 +14,7 @@ from any folder or sub-path, and MkDocs need not rewrite them.
 
 from __future__ import annotations
 
+import functools
 import urllib.parse
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from typing import Any, Final, Literal
 
 from markupsafe import Markup
 
-from dateline import dates, formats
+from dateline import formats
 from dateline.model import STATUSES, Status
 from dateline.resources import (
     ActorResource,
@@ -32,12 +33,15 @@ from dateline.resources import (
     PlaceResource,
     SourceResource,
 )
-from dateline.site import markup, searchindex
-from dateline.site.catalog import Catalog
+from dateline.site import archive as archive_module
+from dateline.site import markup, paging, searchindex
+from dateline.site.catalog import Catalog, Facet
 from dateline.site.searchindex import SHARD_SIZE
 from dateline.site.shell import Fragments, Shells
 
-Kind = Literal["event", "tag", "actor", "place", "tags", "actors", "places"]
+Kind = Literal[
+    "event", "tag", "actor", "place", "tags", "actors", "places", "archive", "year", "month"
+]
 
 TEMPLATES: Final[dict[Kind, str]] = {
     "event": "dateline/event.html",
@@ -47,10 +51,14 @@ TEMPLATES: Final[dict[Kind, str]] = {
     "tags": "dateline/index.html",
     "actors": "dateline/index.html",
     "places": "dateline/index.html",
+    "archive": "dateline/archive.html",
+    "year": "dateline/year.html",
+    "month": "dateline/month.html",
 }
 TIMELINE_TEMPLATE: Final = "dateline/timeline.html"
 SHELL_TEMPLATE: Final = "dateline/shell.html"
-SHELLED: Final = frozenset({"event", "tag", "actor", "place"})  # not in the nav: one chrome each
+# Not in the nav, so one chrome fits every page of a kind and depth (dateline/site/shell.py).
+SHELLED: Final = frozenset({"event", "tag", "actor", "place", "year", "month"})
 INDEXED: Final = frozenset({"event", "actor", "place"})  # the pages the search index holds
 
 
@@ -84,13 +92,13 @@ def root_of(url: str) -> str:
     return "../" * url.count("/")
 
 
-# --- the timeline ------------------------------------------------------------------------
+# --- lists of events on a page -------------------------------------------------------------
 
 
 @dataclass
 class Month:
     label: str
-    key: str  # YYYY-MM, or YYYY-00 where the month is not known
+    key: str  # YYYY-MM, or YYYY-undated where the month is not known
     items: list[EventItem] = field(default_factory=list)
 
 
@@ -101,31 +109,11 @@ class Year:
     months: list[Month] = field(default_factory=list)
 
 
-_FINE: Final = frozenset({"month", "day", "minute", "second"})
-
-
-def _bucket(item: EventItem) -> tuple[str, str, str, str]:
-    """(year key, year label, month key, month label) of an event on the timeline.
-
-    Events are placed by the start of their span, which is what they are sorted by, so the
-    groups come out in order. An event known only to a year or coarser goes under "month not
-    known"; one with no known start under "start not known", before everything else.
-    """
-    date = item.date
-    if date.start is None:
-        return ("0000", "Start not known", "0000-00", "Start not known")
-    year, month = date.start[:4], date.start[5:7]
-    year_label = str(int(year))
-    if date.precision not in _FINE:
-        return (year, year_label, f"{year}-00", f"{year_label}, month not known")
-    return (year, year_label, f"{year}-{month}", f"{dates.MONTHS[int(month)]} {year_label}")
-
-
 def timeline(items: Iterable[EventItem], *, newest_first: bool = True) -> list[Year]:
     """Events (given oldest first) grouped by year and month, in the order asked for."""
     years: list[Year] = []
     for item in items:
-        year_key, year_label, month_key, month_label = _bucket(item)
+        year_key, year_label, month_key, month_label = archive_module.month_of(item)
         if not years or years[-1].key != year_key:
             years.append(Year(label=year_label, key=year_key))
         months = years[-1].months
@@ -175,8 +163,6 @@ def place_tree(places: dict[str, PlaceResource]) -> list[Option]:
 @dataclass(frozen=True)
 class Filters:
     tags: list[Option]
-    actors: list[Option]
-    places: list[Option]
     statuses: list[Option]
 
 
@@ -207,18 +193,29 @@ class EventView:
     places: list[PlaceResource]
     edit_url: str | None
     json_url: str
+    month: archive_module.Month  # the archive month it is filed under
+    month_url: str  # the archive page it is on, relative to the site's root
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One page of a list of events: its events grouped by year and month, and its pager."""
+
+    count: int
+    years: list[Year]
+    pager: paging.Pager
 
 
 @dataclass(frozen=True)
 class TagView:
-    count: int
-    years: list[Year]
+    tag: str
+    listing: Listing
 
 
 @dataclass(frozen=True)
 class ActorView:
     actor: ActorResource
-    years: list[Year]
+    listing: Listing
 
 
 @dataclass(frozen=True)
@@ -227,7 +224,7 @@ class PlaceView:
     ancestors: list[PlaceResource]
     children: list[PlaceRef]
     osm_url: str | None
-    years: list[Year]
+    listing: Listing
 
 
 @dataclass(frozen=True)
@@ -237,6 +234,25 @@ class IndexEntry:
     count: int
     note: str = ""
     depth: int = 0
+
+
+@dataclass(frozen=True)
+class IndexView:
+    entries: Sequence[IndexEntry]
+    pager: paging.Pager
+
+
+@dataclass(frozen=True)
+class MonthView:
+    month: archive_module.Month
+    year: archive_module.Year | None  # None: "start not known"
+    listing: Listing
+
+
+@dataclass(frozen=True)
+class Latest:
+    item: EventItem
+    line: str  # the summary's first sentence, as plain text
 
 
 def osm_url(lat: float | None, lon: float | None) -> str | None:
@@ -252,10 +268,11 @@ def osm_url(lat: float | None, lon: float | None) -> str | None:
 
 @dataclass(frozen=True)
 class Spec:
-    """One generated page: what kind it is and which record it shows ("" for an index)."""
+    """One generated page: its kind, the record it shows ("" for an index) and its page."""
 
     kind: Kind
     key: str
+    page: int = 1
 
 
 @dataclass(frozen=True)
@@ -264,6 +281,20 @@ class Settings:
 
     edit_base: str | None = None  # e.g. https://github.com/o/r/edit/main/ ; None: no links
     shard_size: int = SHARD_SIZE  # pages per search index shard (dateline/searchindex.py)
+    page_size: int = 100  # events on a page of any list (archive month, tag, actor, place)
+    index_size: int = 500  # entries on a page of the tags, actors and places indexes
+    latest: int = 20  # events the home page shows, newest first
+
+
+# The folder of each kind's pages, relative to the site's root.
+_BASES: Final[dict[Kind, str]] = {
+    "tag": "tags",
+    "actor": "actors",
+    "place": "places",
+    "tags": "tags",
+    "actors": "actors",
+    "places": "places",
+}
 
 
 class Site:
@@ -272,28 +303,47 @@ class Site:
     def __init__(self, catalog: Catalog, settings: Settings | None = None) -> None:
         self.catalog = catalog
         self.settings = settings or Settings()
+        self.archive = archive_module.Archive(catalog.items, self.settings.page_size)
         self.shell = Shells()  # the templates' `shell()`: see dateline/site/shell.py
         self.listed = Fragments()  # and their `listed(...)`
         self.specs: dict[str, Spec] = {}
+        size, index_size = self.settings.page_size, self.settings.index_size
         for item in catalog.items:
             self.specs[f"events/{item.id}.md"] = Spec("event", item.id)
-        self.specs["tags/index.md"] = Spec("tags", "")
+        self._paged("tags", "", len(catalog.tags), index_size)
         for tag in catalog.tags:
-            self.specs[f"tags/{tag.id}.md"] = Spec("tag", tag.id)
-        self.specs["actors/index.md"] = Spec("actors", "")
-        for actor_id in catalog.actors:
-            self.specs[f"actors/{actor_id}.md"] = Spec("actor", actor_id)
-        self.specs["places/index.md"] = Spec("places", "")
-        for place_id in catalog.places:
-            self.specs[f"places/{place_id}.md"] = Spec("place", place_id)
+            self._paged("tag", tag.id, tag.count, size)
+        self._paged("actors", "", len(catalog.actors), index_size)
+        for actor in catalog.actors.values():
+            self._paged("actor", actor.id, actor.event_count, size)
+        self._paged("places", "", len(catalog.places), index_size)
+        for place in catalog.places.values():
+            self._paged("place", place.id, place.event_count, size)
+        self.specs["archive/index.md"] = Spec("archive", "")
+        for year in self.archive.dated_years:
+            self.specs[f"{year.base}/index.md"] = Spec("year", year.key)
+        for month in self.archive.months.values():
+            for number in range(1, paging.page_count(len(month.items), size) + 1):
+                self.specs[paging.src_uri(month.base, number)] = Spec("month", month.key, number)
 
-        indexed = sum(1 for spec in self.specs.values() if spec.kind in INDEXED)
+        indexed = sum(1 for spec in self.specs.values() if _indexed(spec))
         self.search_bundles = searchindex.bundles(indexed, self.settings.shard_size)
+
+    def _paged(self, kind: Kind, key: str, total: int, size: int) -> None:
+        base = self.base(kind, key)
+        for number in range(1, paging.page_count(total, size) + 1):
+            self.specs[paging.src_uri(base, number)] = Spec(kind, key, number)
+
+    @staticmethod
+    def base(kind: Kind, key: str) -> str:
+        """The address of the first page of a record's (or an index's) list, without a slash."""
+        folder = _BASES[kind]
+        return f"{folder}/{key}" if key else folder
 
     def indexed(self, src_uri: str) -> bool:
         """Whether the search index holds this page."""
         spec = self.specs.get(src_uri)
-        return spec is not None and spec.kind in INDEXED
+        return spec is not None and _indexed(spec)
 
     def sources(self) -> Iterator[str]:
         """The ``src_uri`` of every generated page (they do not exist in ``docs_dir``)."""
@@ -306,13 +356,20 @@ class Site:
             case "event":
                 return catalog.by_id[spec.key].title
             case "tag":
-                return f"Tag: {spec.key}"
+                title = f"Tag: {spec.key}"
             case "actor":
-                return catalog.actors[spec.key].name
+                title = catalog.actors[spec.key].name
             case "place":
-                return catalog.places[spec.key].name
+                title = catalog.places[spec.key].name
+            case "archive":
+                return "Archive"
+            case "year":
+                return f"Archive: {int(spec.key)}"
+            case "month":
+                title = f"Archive: {self.archive.months[spec.key].label}"
             case _:
-                return spec.kind.capitalize()
+                title = spec.kind.capitalize()
+        return title if spec.page == 1 else f"{title}, page {spec.page}"
 
     def description(self, spec: Spec) -> str | None:
         if spec.kind == "event":
@@ -323,22 +380,25 @@ class Site:
     def context(self, spec: Spec, url: str) -> dict[str, Any]:
         """What the page's template gets as ``dateline``, ``root`` and ``flag_text``."""
         root = root_of(url)
+        catalog = self.catalog
         view: Any
         match spec.kind:
             case "event":
                 view = self.event(spec.key, root)
             case "tag":
-                events = self.catalog.events_of("tag", spec.key)
-                view = TagView(count=len(events), years=timeline(events))
+                view = TagView(spec.key, self._listing(spec))
             case "actor":
-                view = ActorView(
-                    actor=self.catalog.actors[spec.key],
-                    years=timeline(self.catalog.events_of("actor", spec.key)),
-                )
+                view = ActorView(catalog.actors[spec.key], self._listing(spec))
             case "place":
-                view = self.place(spec.key)
+                view = self.place(spec)
+            case "archive":
+                view = self.archive
+            case "year":
+                view = next(y for y in self.archive.years if y.key == spec.key)
+            case "month":
+                view = self.month(spec)
             case _:
-                view = self.index(spec.kind)
+                view = self.index(spec)
         return {
             "dateline": view,
             "dateline_kind": spec.kind,
@@ -359,20 +419,22 @@ class Site:
             "flag_text": FLAG_TEXT,
             "status_text": STATUS_TEXT,
             "search_bundles": self.search_bundles,
+            "page_size": self.settings.page_size,
         }
 
     def home(self) -> dict[str, Any]:
-        """The timeline page: the dataset's introduction, every event (newest first), and the
-        filters' options."""
+        """The home page: the newest events, the filters' options, the dataset's introduction
+        and the archive's years."""
         catalog = self.catalog
         intro = catalog.introduction
+        newest = catalog.items[: -self.settings.latest - 1 : -1]
         return {
             "introduction": markup.render(intro, top=2) if intro is not None else None,
-            "timeline": timeline(catalog.items),
+            "latest": [Latest(item, markup.first_sentence(catalog.event(item.id).summary))
+                       for item in newest],
+            "archive": self.archive,
             "filters": Filters(
                 tags=[Option(t.id, f"{t.id} ({t.count})") for t in catalog.tags],
-                actors=[Option(a.id, a.name) for a in catalog.actors.values() if a.event_count],
-                places=place_tree(catalog.places),
                 statuses=[Option(s, s.capitalize()) for s in STATUSES],
             ),
             **self.common(""),
@@ -391,6 +453,7 @@ class Site:
             )
             for claim in event.claims
         ]
+        month, _ = self.archive.page_of(event_id)
         return EventView(
             event=event,
             summary=markup.render(event.summary),
@@ -401,6 +464,8 @@ class Site:
             places=[catalog.places[p.id] for p in event.places if p.id in catalog.places],
             edit_url=(self.settings.edit_base + event.file if self.settings.edit_base else None),
             json_url=f"{root}data/events/{event.id}.json",
+            month=month,
+            month_url=self.archive.page_url(event_id),
         )
 
     def _related(self, event: EventResource) -> list[Related]:
@@ -416,29 +481,66 @@ class Site:
         ]
         return sorted(found, key=lambda r: self.catalog.position[r.item.id])
 
-    def place(self, place_id: str) -> PlaceView:
-        catalog = self.catalog
-        place = catalog.places[place_id]
-        return PlaceView(
-            place=place,
-            ancestors=list(catalog.ancestors(place_id)),
-            children=catalog.children(place_id),
-            osm_url=osm_url(place.lat, place.lon),
-            years=timeline(catalog.events_of("place", place_id)),
+    @functools.lru_cache(maxsize=4)  # noqa: B019  # a record's pages are rendered in a row
+    def _events_of(self, kind: Kind, key: str) -> list[EventItem]:
+        """A record's events, newest first."""
+        facet: Facet = kind  # type: ignore[assignment]
+        return self.catalog.events_of(facet, key)[::-1]
+
+    def _listing(self, spec: Spec) -> Listing:
+        events = self._events_of(spec.kind, spec.key)
+        return self._page(events, self.base(spec.kind, spec.key), spec.page)
+
+    def _page(self, newest_first: Sequence[EventItem], base: str, number: int) -> Listing:
+        size = self.settings.page_size
+        chunk = newest_first[(number - 1) * size : number * size]
+        return Listing(
+            count=len(newest_first),
+            years=timeline(chunk[::-1]),
+            pager=paging.pager(base, number, len(newest_first), size),
         )
 
-    def index(self, kind: Kind) -> list[IndexEntry]:
+    def place(self, spec: Spec) -> PlaceView:
+        catalog = self.catalog
+        place = catalog.places[spec.key]
+        return PlaceView(
+            place=place,
+            ancestors=list(catalog.ancestors(spec.key)),
+            children=catalog.children(spec.key),
+            osm_url=osm_url(place.lat, place.lon),
+            listing=self._listing(spec),
+        )
+
+    def month(self, spec: Spec) -> MonthView:
+        month = self.archive.months[spec.key]
+        years = [y for y in self.archive.years if month in y.months and y.key != "undated"]
+        return MonthView(
+            month=month,
+            year=years[0] if years else None,
+            listing=self._page(self.archive.newest_first(month), month.base, spec.page),
+        )
+
+    def index(self, spec: Spec) -> IndexView:
+        entries = self._index_entries(spec.kind)
+        size = self.settings.index_size
+        chunk = entries[(spec.page - 1) * size : spec.page * size]
+        base = self.base(spec.kind, "")
+        return IndexView(chunk, paging.pager(base, spec.page, len(entries), size))
+
+    @functools.lru_cache(maxsize=3)  # noqa: B019  # one list per index, its pages in a row
+    def _index_entries(self, kind: Kind) -> list[IndexEntry]:
+        """Every entry of an index; ``url`` is relative to the site's root."""
         catalog = self.catalog
         if kind == "tags":
-            return [IndexEntry(f"{t.id}/", t.id, t.count) for t in catalog.tags]
+            return [IndexEntry(f"tags/{t.id}/", t.id, t.count) for t in catalog.tags]
         if kind == "actors":
             return [
-                IndexEntry(f"{a.id}/", a.name, a.event_count, a.kind.replace("-", " "))
+                IndexEntry(f"actors/{a.id}/", a.name, a.event_count, a.kind.replace("-", " "))
                 for a in catalog.actors.values()
             ]
         return [
             IndexEntry(
-                f"{o.value}/",
+                f"places/{o.value}/",
                 o.label,
                 catalog.places[o.value].event_count,
                 catalog.places[o.value].kind.replace("-", " "),
@@ -446,6 +548,11 @@ class Site:
             )
             for o in place_tree(catalog.places)
         ]
+
+
+def _indexed(spec: Spec) -> bool:
+    """Whether the search index holds a page: a record's own page, not its list's others."""
+    return spec.kind in INDEXED and spec.page == 1
 
 
 def _source(sources: Sequence[SourceResource], number: int | None) -> SourceResource | None:
@@ -460,6 +567,7 @@ __all__ = [
     "ClaimView",
     "EventView",
     "Filters",
+    "Listing",
     "Month",
     "Option",
     "PlaceView",

@@ -1,97 +1,138 @@
 /* Dateline: the timeline's filters.
  *
- * The page already lists every event (server-rendered, newest first), so without JavaScript it
- * is complete. This script only narrows and reorders that list. It decides what matches from
- * the site's static JSON, data/events.json (the API's list shape), by the same rules as the
- * API: a date range matches every event whose span overlaps it, a place matches the places
- * within it too, and an actor matches the events that name it or carry a claim by it (for
- * which data/claims.json, the API's list of claims, is loaded when an actor is chosen). The filters live in the URL query (?tag=...&from=2017), so a filtered view can
- * be shared, and loading that URL restores it.
+ * Without JavaScript the home page shows the newest events and the archive holds every one;
+ * this script adds filters by tag, actor, place, status and date range, in any combination.
+ * It never downloads the dataset: it reads the small static files of data/index/ (written by
+ * dateline/site/filterindex.py, whose docstring describes them) as a filter needs them, and
+ * decides what matches by the API's own rules, from the Store's own rows: a date range
+ * matches every event whose span overlaps it, a place the places within it, an actor the
+ * events that name it or carry a claim by it. The filters live in the URL query
+ * (?tag=...&from=2017), so a filtered view can be shared, and loading that URL restores it.
  */
 (function () {
   "use strict";
 
-  var form = document.querySelector("[data-dl-filters]");
-  var timeline = document.querySelector("[data-dl-timeline]");
-  if (!form || !timeline) {
+  var box = document.querySelector("[data-dl-filters]");
+  if (!box) {
     return;
   }
+  var form = box.querySelector("form");
+  var fields = box.querySelector("[data-dl-fields]");
+  var problems = box.querySelector("[data-dl-problems]");
+  var results = document.querySelector("[data-dl-results]");
+  var latest = document.querySelector("[data-dl-latest]");
+  var list = results.querySelector("[data-dl-list]");
+  var count = results.querySelector("[data-dl-count]");
+  var more = results.querySelector("[data-dl-more]");
+  var root = box.getAttribute("data-root") || "";
+  var pageSize = Number(box.getAttribute("data-page-size")) || 100;
+  var INDEX = root + "data/index/";
   var FACETS = ["tag", "actor", "place", "status"];
+  var TEXT = ["actor", "place"]; // typed, with suggestions; tag and status are menus
   var DATES = ["from", "to"];
-  var count = form.querySelector("[data-dl-count]");
-  var total = document.querySelector(".dl-total");
-  var items = Array.prototype.slice.call(timeline.querySelectorAll("li[data-id]"));
-  var order = "newest"; // the server renders newest first
-  var events = null; // a promise of id -> item, once data/events.json has loaded
-  var claimants = null; // a promise of event id -> Set of the actors who claim something in it
+  var NAMES = { tag: "tags", actor: "actors", place: "places" };
+  var STATUSES = ["reported", "confirmed", "disputed", "retracted"];
+  var SUGGESTIONS = 30;
 
-  function getJSON(attribute) {
-    var url = form.getAttribute(attribute);
-    return fetch(url).then(function (response) {
-      if (!response.ok) {
-        throw new Error(url + ": HTTP " + response.status);
-      }
-      return response.json();
+  // --- the index, each file fetched once
+
+  var files = new Map();
+
+  function json(path) {
+    if (!files.has(path)) {
+      files.set(
+        path,
+        fetch(INDEX + path).then(function (response) {
+          if (!response.ok) {
+            throw new Error(path + ": HTTP " + response.status);
+          }
+          return response.json();
+        })
+      );
+    }
+    return files.get(path);
+  }
+
+  var derived = new Map(); // what is computed from a file, once
+
+  function once(key, make) {
+    if (!derived.has(key)) {
+      derived.set(key, make());
+    }
+    return derived.get(key);
+  }
+
+  function names(facet) {
+    // id -> [id, name, count], and the lower-cased name -> id
+    return once("names:" + facet, function () {
+      return json(NAMES[facet] + ".json").then(function (rows) {
+        var byId = new Map();
+        var byName = new Map();
+        rows.forEach(function (row) {
+          byId.set(row[0], row);
+          var key = row[1].toLowerCase();
+          byName.set(key, byName.has(key) ? null : row[0]); // null: two share the name
+        });
+        return { byId: byId, byName: byName, rows: rows };
+      });
     });
   }
 
-  function loadEvents() {
-    if (!events) {
-      events = getJSON("data-events").then(function (page) {
-        var byId = new Map();
-        page.items.forEach(function (item) {
-          byId.set(item.id, item);
-        });
-        return byId;
+  function positions(facet, value) {
+    return once(facet + ":" + value, function () {
+      return json(facet + "/" + encodeURIComponent(value) + ".json").then(function (steps) {
+        var out = new Int32Array(steps.length);
+        var at = -1;
+        for (var i = 0; i < steps.length; i++) {
+          at += steps[i];
+          out[i] = at;
+        }
+        return out;
       });
-    }
-    return events;
+    });
   }
 
-  function loadClaimants() {
-    if (!claimants) {
-      claimants = getJSON("data-claims").then(function (page) {
-        var byEvent = new Map();
-        page.items.forEach(function (claim) {
-          if (!byEvent.has(claim.event.id)) {
-            byEvent.set(claim.event.id, new Set());
-          }
-          byEvent.get(claim.event.id).add(claim.by.id);
+  function farSpans() {
+    return once("far", function () {
+      return json("far.json").then(function (rows) {
+        var byPosition = new Map();
+        rows.forEach(function (row) {
+          byPosition.set(row[0], row);
         });
-        return byEvent;
+        return byPosition;
       });
-    }
-    return claimants;
+    });
+  }
+
+  function rows(shard) {
+    return json("rows/" + shard + ".json");
   }
 
   // --- state: the URL query <-> the form
 
-  function stateFromQuery(search) {
-    var params = new URLSearchParams(search);
-    var state = { order: params.get("order") === "oldest" ? "oldest" : "newest" };
+  function stateFrom(read) {
+    var state = { order: read("order") === "oldest" ? "oldest" : "newest" };
     FACETS.concat(DATES).forEach(function (name) {
-      state[name] = (params.get(name) || "").trim();
+      state[name] = (read(name) || "").trim();
     });
     return state;
+  }
+
+  function stateFromQuery(search) {
+    var params = new URLSearchParams(search);
+    return stateFrom(function (name) {
+      return params.get(name);
+    });
   }
 
   function stateFromForm() {
-    var state = { order: form.elements.order.value === "oldest" ? "oldest" : "newest" };
-    FACETS.concat(DATES).forEach(function (name) {
-      state[name] = form.elements[name].value.trim();
+    return stateFrom(function (name) {
+      return form.elements[name].value;
     });
-    return state;
   }
 
   function showState(state) {
-    FACETS.forEach(function (name) {
-      var select = form.elements[name];
-      var known = Array.prototype.some.call(select.options, function (option) {
-        return option.value === state[name];
-      });
-      select.value = known ? state[name] : "";
-    });
-    DATES.forEach(function (name) {
+    FACETS.concat(DATES).forEach(function (name) {
       form.elements[name].value = state[name];
     });
     form.elements.order.value = state.order;
@@ -117,7 +158,7 @@
     });
   }
 
-  // --- dates: a partial date as the start of its span, or the (exclusive) end of its span
+  // --- dates: a partial date as a span key (YYYY-MM-DDT00:00:00), as the Store compares them
 
   var PARTIAL = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/;
 
@@ -125,7 +166,9 @@
     return String(number).padStart(width, "0");
   }
 
-  function bound(text, end) {
+  // The key of the start of a partial date's span, or (end) of the day after it; null if the
+  // text is not a date.
+  function key(text, end) {
     var match = PARTIAL.exec(text);
     if (!match) {
       return null;
@@ -137,10 +180,10 @@
       return null;
     }
     var date = new Date(Date.UTC(year, (month || 1) - 1, day || 1));
+    date.setUTCFullYear(year); // Date.UTC maps years 0-99 to 1900-1999
     if (day !== null && date.getUTCDate() !== day) {
       return null; // 2026-02-30
     }
-    date.setUTCFullYear(year); // Date.UTC maps years 0-99 to 1900-1999
     if (end) {
       if (day !== null) {
         date.setUTCDate(date.getUTCDate() + 1);
@@ -150,169 +193,327 @@
         date.setUTCFullYear(year + 1);
       }
     }
-    return pad(date.getUTCFullYear(), 4) + "-" + pad(date.getUTCMonth() + 1, 2) + "-" + pad(date.getUTCDate(), 2);
+    return pad(date.getUTCFullYear(), 4) + "-" + pad(date.getUTCMonth() + 1, 2) + "-" + pad(date.getUTCDate(), 2) + "T00:00:00";
   }
 
-  // --- places: a place and every place within it, from the options' data-within
+  // --- checking a state: what is applied, and what is said about the rest
 
-  function placesWithin(id) {
-    var children = new Map();
-    Array.prototype.forEach.call(form.elements.place.options, function (option) {
-      var parent = option.getAttribute("data-within");
-      if (parent) {
-        if (!children.has(parent)) {
-          children.set(parent, []);
-        }
-        children.get(parent).push(option.value);
+  function quote(text) {
+    return "\u201c" + text + "\u201d";
+  }
+
+  function checked(state) {
+    var applied = Object.assign({}, state);
+    var said = [];
+    var range = { from: null, to: null };
+    DATES.forEach(function (name) {
+      var input = form.elements[name];
+      var bad = state[name] !== "" && key(state[name], name === "to") === null;
+      input.setAttribute("aria-invalid", bad ? "true" : "false");
+      if (bad) {
+        said.push((name === "from" ? "From" : "To") + " " + quote(state[name]) + " is not a date: write it as YYYY, YYYY-MM or YYYY-MM-DD. It is not applied.");
+        applied[name] = "";
+      } else if (state[name]) {
+        range[name] = key(state[name], name === "to");
       }
     });
-    var found = new Set();
-    var stack = [id];
-    while (stack.length) {
-      var next = stack.pop();
-      if (!found.has(next)) {
-        found.add(next);
-        (children.get(next) || []).forEach(function (child) {
-          stack.push(child);
-        });
-      }
+    if (range.from && range.to && range.from >= range.to) {
+      said.push("To " + quote(state.to) + " ends before From " + quote(state.from) + " begins: no event can match.");
     }
-    return found;
+    if (state.status && STATUSES.indexOf(state.status) < 0) {
+      said.push("There is no status " + quote(state.status) + "; it is not applied. The statuses are " + STATUSES.join(", ") + ".");
+      applied.status = "";
+    }
+    var lookups = ["tag", "actor", "place"].filter(function (facet) {
+      return state[facet];
+    }).map(function (facet) {
+      return names(facet).then(function (known) {
+        var value = state[facet];
+        if (known.byId.has(value)) {
+          return;
+        }
+        var id = known.byName.get(value.toLowerCase());
+        if (id) {
+          applied[facet] = id; // a name typed in full: its id
+          return;
+        }
+        said.push("There is no " + facet + " " + quote(value) + "; it is not applied." + (facet === "tag" ? "" : " Pick one of the suggestions as you type."));
+        applied[facet] = "";
+      });
+    });
+    return Promise.all(lookups).then(function () {
+      form.elements.tag.toggleAttribute("aria-invalid", Boolean(state.tag) && !applied.tag);
+      TEXT.forEach(function (facet) {
+        form.elements[facet].setAttribute("aria-invalid", state[facet] && !applied[facet] ? "true" : "false");
+      });
+      return { state: applied, said: said, range: range };
+    });
   }
 
-  function matcher(state, claimed) {
-    var from = state.from ? bound(state.from, false) : null;
-    var to = state.to ? bound(state.to, true) : null;
-    var places = state.place ? placesWithin(state.place) : null;
-    return function (item) {
-      if (state.tag && item.tags.indexOf(state.tag) < 0) {
-        return false;
+  // --- matching: ascending positions (the Store's n - 1) of the events that match
+
+  function intersect(a, b) {
+    var out = [];
+    var i = 0;
+    var j = 0;
+    while (i < a.length && j < b.length) {
+      if (a[i] === b[j]) {
+        out.push(a[i]);
+        i++;
+        j++;
+      } else if (a[i] < b[j]) {
+        i++;
+      } else {
+        j++;
       }
-      if (state.status && item.status !== state.status) {
-        return false;
-      }
-      if (state.actor) {
-        var named = item.actors.some(function (actor) {
-          return actor.id === state.actor;
+    }
+    return out;
+  }
+
+  function overlaps(range, start, end) {
+    // Spans overlap; a missing bound is open, so it overlaps everything on its side.
+    return (range.to === null || start < range.to) && (range.from === null || end === null || end > range.from);
+  }
+
+  // Whether all, none or some of a shard's near events overlap the range, from its manifest
+  // entry [min start, max start, min end, max end, count] alone.
+  function decide(range, near) {
+    if (near === null) {
+      return "none";
+    }
+    if ((range.to !== null && near[0] >= range.to) || (range.from !== null && near[3] <= range.from)) {
+      return "none";
+    }
+    if ((range.to === null || near[1] < range.to) && (range.from === null || near[2] > range.from)) {
+      return "all";
+    }
+    return "some";
+  }
+
+  function facetPositions(state) {
+    var wanted = FACETS.filter(function (facet) {
+      return state[facet];
+    });
+    return Promise.all(
+      wanted.map(function (facet) {
+        return positions(facet, state[facet]).catch(function () {
+          return new Int32Array(0); // a value that selects nothing has no file
         });
-        var claims = claimed.get(item.id);
-        if (!named && !(claims && claims.has(state.actor))) {
-          return false;
+      })
+    ).then(function (lists) {
+      if (!lists.length) {
+        return null; // no facet: every event
+      }
+      lists.sort(function (a, b) {
+        return a.length - b.length;
+      });
+      return lists.slice(1).reduce(intersect, Array.prototype.slice.call(lists[0]));
+    });
+  }
+
+  function matching(state, range, manifest) {
+    return facetPositions(state).then(function (candidates) {
+      var total = manifest.total;
+      var all = candidates === null;
+      if (range.from === null && range.to === null) {
+        if (!all) {
+          return candidates;
         }
+        var everything = new Array(total);
+        for (var p = 0; p < total; p++) {
+          everything[p] = p;
+        }
+        return everything;
       }
-      if (places && !item.places.some(function (place) { return places.has(place.id); })) {
-        return false;
-      }
-      // Spans overlap; a missing bound is open, so it overlaps everything on its side.
-      if (to && item.date.start !== null && !(item.date.start < to)) {
-        return false;
-      }
-      if (from && item.date.end !== null && !(item.date.end > from)) {
-        return false;
-      }
-      return true;
-    };
+      return farSpans().then(function (far) {
+        var size = manifest.shard_size;
+        var verdicts = manifest.shards.map(function (near) {
+          return decide(range, near);
+        });
+        var some = [];
+        var each = all ? null : candidates;
+        var count = all ? total : each.length;
+        var kept = [];
+        var pending = []; // positions whose shard must be read
+        for (var i = 0; i < count; i++) {
+          var position = all ? i : each[i];
+          var span = far.get(position);
+          if (span) {
+            if (overlaps(range, span[1], span[2])) {
+              kept.push(position);
+            }
+            continue;
+          }
+          var verdict = verdicts[Math.floor(position / size)];
+          if (verdict === "all") {
+            kept.push(position);
+          } else if (verdict === "some") {
+            pending.push(position);
+          }
+        }
+        pending.forEach(function (position) {
+          var shard = Math.floor(position / size);
+          if (some.indexOf(shard) < 0) {
+            some.push(shard);
+          }
+        });
+        return Promise.all(some.map(rows)).then(function (loaded) {
+          var byShard = new Map();
+          some.forEach(function (shard, n) {
+            byShard.set(shard, loaded[n]);
+          });
+          pending.forEach(function (position) {
+            var row = byShard.get(Math.floor(position / size))[position % size];
+            if (overlaps(range, row[1], row[2])) {
+              kept.push(position);
+            }
+          });
+          return kept.sort(function (a, b) {
+            return a - b;
+          });
+        });
+      });
+    });
   }
 
   // --- showing
 
-  function reverseChildren(parent, selector) {
-    var children = Array.prototype.filter.call(parent.children, function (child) {
-      return child.matches(selector);
+  var shownState = null; // what the list shows: {order, positions, shown}
+
+  function entries(manifest, wanted) {
+    var size = manifest.shard_size;
+    var shards = [];
+    wanted.forEach(function (position) {
+      var shard = Math.floor(position / size);
+      if (shards.indexOf(shard) < 0) {
+        shards.push(shard);
+      }
     });
-    children.reverse().forEach(function (child) {
-      parent.appendChild(child);
+    return Promise.all(shards.map(rows)).then(function (loaded) {
+      var byShard = new Map();
+      shards.forEach(function (shard, n) {
+        byShard.set(shard, loaded[n]);
+      });
+      return wanted.map(function (position) {
+        return byShard.get(Math.floor(position / size))[position % size][0];
+      });
     });
   }
 
-  function setOrder(wanted) {
-    if (wanted === order) {
-      return;
-    }
-    reverseChildren(timeline, ".dl-year");
-    timeline.querySelectorAll(".dl-year").forEach(function (year) {
-      reverseChildren(year, ".dl-month");
+  function showMore(manifest) {
+    var view = shownState;
+    var next = view.positions.slice(view.shown, view.shown + pageSize);
+    return entries(manifest, next).then(function (html) {
+      if (view !== shownState) {
+        return; // a newer filter has been applied meanwhile
+      }
+      // The entries are the site's own rendering (escaped by its templates), with links
+      // relative to the site's root.
+      var template = document.createElement("template");
+      template.innerHTML = html.join("");
+      if (root) {
+        template.content.querySelectorAll("a[href]").forEach(function (link) {
+          link.setAttribute("href", root + link.getAttribute("href"));
+        });
+      }
+      list.appendChild(template.content);
+      view.shown += next.length;
+      more.hidden = view.shown >= view.positions.length;
+      more.textContent = "Show " + Math.min(pageSize, view.positions.length - view.shown) + " more";
     });
-    timeline.querySelectorAll(".dl-events").forEach(function (list) {
-      reverseChildren(list, "li");
-    });
-    order = wanted;
   }
 
-  function hideEmptyGroups() {
-    timeline.querySelectorAll(".dl-month, .dl-year").forEach(function (group) {
-      group.hidden = !group.querySelector("li[data-id]:not([hidden])");
-    });
+  function number(n) {
+    return n.toLocaleString("en");
   }
 
-  function describe(shown, state) {
+  function describe(total, matched, state) {
     var word = state.order === "oldest" ? "oldest first" : "newest first";
-    if (!filtering(state)) {
-      return items.length + " events, " + word + ".";
-    }
-    var noun = shown === 1 ? "event matches" : "events match";
-    return shown + " of " + items.length + " " + noun + " these filters, " + word + ".";
+    var verb = matched === 1 ? " matches" : " match";
+    return number(matched) + " of " + number(total) + " events" + verb + " these filters, " + word + ".";
   }
 
-  function markDates(state) {
-    var ok = true;
-    DATES.forEach(function (name) {
-      var input = form.elements[name];
-      var bad = state[name] !== "" && bound(state[name], false) === null;
-      input.setCustomValidity(bad ? "Write a date as YYYY, YYYY-MM or YYYY-MM-DD." : "");
-      input.setAttribute("aria-invalid", bad ? "true" : "false");
-      ok = ok && !bad;
+  function say(lines) {
+    problems.textContent = "";
+    lines.forEach(function (line) {
+      var p = document.createElement("p");
+      p.textContent = line;
+      problems.appendChild(p);
     });
-    return ok;
   }
 
   var applied = 0;
 
   function apply(state) {
     var run = ++applied;
-    setOrder(state.order);
-    markDates(state);
-    if (!filtering(state)) {
-      items.forEach(function (li) {
-        li.hidden = false;
-      });
-      hideEmptyGroups();
-      report(items.length, state);
-      return Promise.resolve();
+    if (filtering(state)) {
+      box.open = true; // show what is applied, and what is said about it
     }
-    form.setAttribute("aria-busy", "true");
-    return Promise.all([loadEvents(), state.actor ? loadClaimants() : Promise.resolve(new Map())])
-      .then(function (loaded) {
+    return checked(state)
+      .then(function (check) {
         if (run !== applied) {
-          return; // a newer change has been applied meanwhile
+          return;
         }
-        var byId = loaded[0];
-        var matches = matcher(state, loaded[1]);
-        var shown = 0;
-        items.forEach(function (li) {
-          var item = byId.get(li.getAttribute("data-id"));
-          var visible = Boolean(item) && matches(item);
-          li.hidden = !visible;
-          shown += visible ? 1 : 0;
+        say(check.said);
+        var active = check.state;
+        if (!filtering(active)) {
+          results.hidden = true;
+          latest.hidden = false;
+          document.documentElement.removeAttribute("data-dl-filtered");
+          return;
+        }
+        results.setAttribute("aria-busy", "true");
+        return json("manifest.json").then(function (manifest) {
+          return matching(active, check.range, manifest).then(function (found) {
+            if (run !== applied) {
+              return;
+            }
+            if (active.order === "newest") {
+              found.reverse();
+            }
+            shownState = { positions: found, shown: 0 };
+            list.textContent = "";
+            count.textContent = describe(manifest.total, found.length, active);
+            results.hidden = false;
+            latest.hidden = true;
+            document.documentElement.setAttribute("data-dl-filtered", "");
+            return showMore(manifest);
+          });
         });
-        hideEmptyGroups();
-        report(shown, state);
       })
       .catch(function (error) {
-        count.textContent = "The filters could not load the event data (" + error.message + "); the list shows every event.";
+        if (run === applied) {
+          say(["The filters could not load the event index (" + error.message + "). The archive lists every event."]);
+        }
       })
       .finally(function () {
-        form.removeAttribute("aria-busy");
+        results.removeAttribute("aria-busy");
       });
   }
 
-  function report(shown, state) {
-    var text = describe(shown, state);
-    count.textContent = filtering(state) ? text : "";
-    if (total) {
-      total.textContent = filtering(state) ? "" : text;
-    }
-    document.documentElement.toggleAttribute("data-dl-filtered", filtering(state));
+  // --- suggestions for the typed facets: the first matches by name, never the whole list
+
+  function suggest(facet) {
+    var input = form.elements[facet];
+    var datalist = document.getElementById(input.getAttribute("list"));
+    names(facet).then(function (known) {
+      var typed = input.value.trim().toLowerCase();
+      datalist.textContent = "";
+      if (!typed) {
+        return;
+      }
+      var found = 0;
+      for (var i = 0; i < known.rows.length && found < SUGGESTIONS; i++) {
+        var row = known.rows[i];
+        if (row[1].toLowerCase().indexOf(typed) >= 0 || row[0].indexOf(typed) >= 0) {
+          var option = document.createElement("option");
+          option.value = row[0];
+          option.label = row[1] + " (" + number(row[2]) + ")";
+          datalist.appendChild(option);
+          found++;
+        }
+      }
+    });
   }
 
   function changed() {
@@ -321,9 +522,14 @@
     if (target !== location.search && !(target === location.pathname && !location.search)) {
       history.pushState(null, "", target);
     }
-    apply(state);
+    return apply(state);
   }
 
+  TEXT.forEach(function (facet) {
+    form.elements[facet].addEventListener("input", function () {
+      suggest(facet);
+    });
+  });
   form.addEventListener("change", changed);
   form.addEventListener("submit", function (event) {
     event.preventDefault();
@@ -333,14 +539,37 @@
     // The browser resets the fields after this event; read them once it has.
     setTimeout(changed, 0);
   });
+  more.addEventListener("click", function () {
+    json("manifest.json").then(showMore);
+  });
   window.addEventListener("popstate", function () {
     var state = stateFromQuery(location.search);
     showState(state);
     apply(state);
   });
 
-  form.hidden = false;
-  var initial = stateFromQuery(location.search);
-  showState(initial);
-  apply(initial);
+  function start() {
+    fields.disabled = false;
+    var initial = stateFromQuery(location.search);
+    showState(initial);
+    if (filtering(initial)) {
+      apply(initial);
+    }
+    // The page says whether the script has finished starting (the tests wait for it).
+    box.setAttribute("data-dl-ready", "");
+  }
+
+  // Material opens and closes every <details> as it sets the page up (for printing); start
+  // after it has, or a filtered view's box would be closed again.
+  if (window.document$ && typeof window.document$.subscribe === "function") {
+    var started = false;
+    window.document$.subscribe(function () {
+      if (!started) {
+        started = true;
+        start();
+      }
+    });
+  } else {
+    start();
+  }
 })();

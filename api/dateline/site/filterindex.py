@@ -1,0 +1,127 @@
+"""The static index the site's filters read: small files, fetched only as a filter needs them.
+
+The timeline's filters (tag, actor, place, status, a date range, any combination) run in the
+reader's browser without a server, and must not download the dataset to do it: at 100,000
+events ``data/events.json`` is ~10 MB. They read, under ``data/index/``:
+
+``manifest.json``
+    the number of events, the shard size, and per row shard the span keys of its *near*
+    events (min and max start, min and max end), so that a date range decides most shards
+    — all in, or all out — without loading them;
+``rows/<k>.json``
+    events ``k·size`` to ``(k+1)·size - 1`` in date order (the Store's ``n``, from 0), each as
+    ``[entry, start key, end key]``: ``entry`` is the event's list entry, the HTML every
+    list on the site shows (rendered once, by the same template), with links relative to the
+    site's root;
+``far.json``
+    ``[position, start key, end key]`` of the events whose span is open or longer than
+    ``NEAR_DAYS``: the few a date range must check one by one, as the Store's own query does;
+``tag/<id>.json``, ``actor/<id>.json``, ``place/<id>.json``, ``status/<value>.json``
+    the positions of the events each value selects, ascending, as differences from the
+    previous one (the first from -1): read from the Store's own facet rows, so an actor's
+    events include those where it only makes a claim and a place's those of the places
+    within it, exactly as ``/api/v1/events`` selects them;
+``tags.json``, ``actors.json``, ``places.json``
+    ``[id, name, count]`` of every value, for the form's suggestions and to tell a reader
+    that a link names a value that does not exist.
+
+A date range compares span keys (``YYYY-MM-DDTHH:MM:SS``, UTC) as strings, as the Store does:
+an event matches when it starts before the range's end and ends after its start.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final
+
+import msgspec
+
+from dateline.resources import EventItem
+from dateline.site.catalog import Catalog
+
+SHARD_SIZE: Final = 250  # events per row shard: ~15 KB gzipped at 100k
+FOLDER: Final = "data/index"
+FACETS: Final = ("tag", "actor", "place", "status")
+
+_encode = msgspec.json.Encoder().encode
+
+
+@dataclass
+class _Near:
+    """The span keys of a shard's near events, or nothing if it has none."""
+
+    min_start: str | None = None
+    max_start: str | None = None
+    min_end: str | None = None
+    max_end: str | None = None
+    count: int = 0
+
+    def add(self, start: str, end: str) -> None:
+        if self.count == 0:
+            self.min_start = self.max_start = start
+            self.min_end = self.max_end = end
+        else:
+            assert self.min_start is not None and self.min_end is not None
+            assert self.max_start is not None and self.max_end is not None
+            self.min_start, self.max_start = min(self.min_start, start), max(self.max_start, start)
+            self.min_end, self.max_end = min(self.min_end, end), max(self.max_end, end)
+        self.count += 1
+
+    def encoded(self) -> list[Any] | None:
+        if self.count == 0:
+            return None
+        return [self.min_start, self.max_start, self.min_end, self.max_end, self.count]
+
+
+def deltas(positions: list[int]) -> list[int]:
+    """Ascending positions as differences from the previous one (the first from -1)."""
+    return [b - a for a, b in zip([-1, *positions], positions, strict=False)]
+
+
+def write(
+    catalog: Catalog, site_dir: Path, entry: Callable[[EventItem], str], shard_size: int
+) -> int:
+    """Write the filter index of ``catalog`` into ``site_dir``; return the files written."""
+    folder = site_dir / FOLDER
+    (folder / "rows").mkdir(parents=True, exist_ok=True)
+    written = 0
+    shards: list[list[Any] | None] = []
+    far: list[list[Any]] = []
+    spans = list(catalog.store.spans())
+    for first in range(0, len(catalog.items), shard_size):
+        near = _Near()
+        rows: list[list[Any]] = []
+        for position in range(first, min(first + shard_size, len(catalog.items))):
+            start, end, is_far = spans[position]
+            rows.append([entry(catalog.items[position]), start, end])
+            if is_far or end is None:
+                far.append([position, start, end])
+            else:
+                near.add(start, end)
+        (folder / "rows" / f"{first // shard_size}.json").write_bytes(_encode(rows))
+        written += 1
+        shards.append(near.encoded())
+    for facet in FACETS:
+        (folder / facet).mkdir(exist_ok=True)
+        for member in catalog.store.members(facet):  # type: ignore[arg-type]
+            positions = [n - 1 for n in member.positions]  # n counts from 1
+            (folder / facet / f"{member.value}.json").write_bytes(_encode(deltas(positions)))
+            written += 1
+    names = {
+        "tags": [[t.id, t.id, t.count] for t in catalog.tags],
+        "actors": [[a.id, a.name, a.event_count] for a in catalog.actors.values()],
+        "places": [[p.id, p.name, p.event_count] for p in catalog.places.values()],
+    }
+    for name, values in names.items():
+        (folder / f"{name}.json").write_bytes(_encode(values))
+    (folder / "far.json").write_bytes(_encode(far))
+    manifest = {
+        "version": 1,
+        "total": len(catalog.items),
+        "shard_size": shard_size,
+        "shards": shards,
+    }
+    (folder / "manifest.json").write_bytes(_encode(manifest))
+    return written + len(names) + 2
