@@ -75,11 +75,18 @@ def ids_oldest_first(store: Store, query: EventFilter | None = None) -> list[str
 
 
 def shown(page: Page) -> list[str]:
-    """The ids of the events the timeline shows, in the order it shows them."""
+    """The ids of the events the home page shows (the filtered list, or the latest), in order."""
     return page.eval_on_selector_all(
-        "[data-dl-timeline] li[data-id]",
+        "[data-dl-list] li[data-id], [data-dl-latest] li[data-id]",
         "items => items.filter(li => li.offsetParent !== null).map(li => li.dataset.id)",
     )
+
+
+def ready(page: Page, url: str) -> None:
+    """Open a page of the site and wait for the filters' script to have started."""
+    page.goto(url)
+    page.wait_for_selector("[data-dl-ready]", state="attached")
+    expect(page.locator("[data-dl-results]")).not_to_have_attribute("aria-busy", "true")
 
 
 def query_of(page: Page) -> dict[str, list[str]]:
@@ -89,14 +96,14 @@ def query_of(page: Page) -> dict[str, list[str]]:
 # --- the timeline ------------------------------------------------------------------------
 
 
-def test_the_home_page_lists_the_events_newest_first(
+def test_the_home_page_shows_the_newest_events(
     watched: Watched, story_url: str, store: Store
 ) -> None:
     page = watched.page
-    page.goto(story_url)
-    expect(page.locator("[data-dl-filters]")).to_be_visible()
-    assert shown(page) == ids_oldest_first(store)[::-1]
-    expect(page.locator(".dl-total")).to_have_text("11 events, newest first.")
+    ready(page, story_url)
+    expect(page.locator("[data-dl-filters] summary")).to_be_visible()
+    assert shown(page) == ids_oldest_first(store)[::-1]  # 11 events: fewer than `latest`
+    expect(page.locator("[data-dl-latest] .dl-total")).to_contain_text("The newest 11 of 11 events")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "home.png"), full_page=True)
 
@@ -108,7 +115,8 @@ def test_a_tag_filter_narrows_the_list_and_lives_in_the_url(
     everything = ids_oldest_first(store)[::-1]
     tagged = ids_oldest_first(store, EventFilter(tags=("al-hawl",)))[::-1]
     assert 0 < len(tagged) < len(everything)
-    page.goto(story_url)
+    ready(page, story_url)
+    page.click("[data-dl-filters] summary")
     page.select_option("select[name=tag]", "al-hawl")
     expect(page.locator("[data-dl-count]")).to_contain_text(f"{len(tagged)} of 11 events match")
     assert shown(page) == tagged
@@ -116,18 +124,19 @@ def test_a_tag_filter_narrows_the_list_and_lives_in_the_url(
     # The URL restores the view in a fresh page.
     shared = page.url
     page.goto("about:blank")
-    page.goto(shared)
+    ready(page, shared)
     expect(page.locator("select[name=tag]")).to_have_value("al-hawl")
     expect(page.locator("[data-dl-count]")).to_contain_text(f"{len(tagged)} of 11")
     assert shown(page) == tagged
-    # Clearing restores everything, and the query.
+    # Clearing restores the newest events, and the query.
     page.click("button.dl-clear")
-    expect(page.locator("[data-dl-count]")).to_have_text("")
+    expect(page.locator("[data-dl-results]")).to_be_hidden()
     assert shown(page) == everything
     assert query_of(page) == {}
     # Back goes to the filtered view again.
     page.go_back()
     expect(page.locator("select[name=tag]")).to_have_value("al-hawl")
+    expect(page.locator("[data-dl-results]")).to_be_visible()
     assert shown(page) == tagged
 
 
@@ -141,6 +150,7 @@ def test_a_tag_filter_narrows_the_list_and_lives_in_the_url(
         {"from": "2017-09"},
         {"to": "2017-08-15"},
         {"tag": "isis", "from": "2026-01-21", "to": "2026-01-21"},
+        {"status": "disputed", "to": "2026-01-19"},
     ],
 )
 def test_filters_select_what_the_api_selects(
@@ -158,8 +168,9 @@ def test_filters_select_what_the_api_selects(
     ).select(Errors())
     want = ids_oldest_first(store, expected)[::-1]
     page = watched.page
-    page.goto(story_url + "?" + urllib.parse.urlencode(query))
-    expect(page.locator("[data-dl-count]")).to_contain_text(f"{len(want)} of 11")
+    ready(page, story_url + "?" + urllib.parse.urlencode(query))
+    verb = "matches" if len(want) == 1 else "match"
+    expect(page.locator("[data-dl-count]")).to_contain_text(f"{len(want)} of 11 events {verb}")
     assert shown(page) == want
 
 
@@ -167,29 +178,74 @@ def test_the_order_toggle_shows_oldest_first(
     watched: Watched, story_url: str, store: Store
 ) -> None:
     page = watched.page
-    page.goto(story_url)
+    ready(page, story_url)
+    page.click("[data-dl-filters] summary")
     page.check("input[name=order][value=oldest]")
-    expect(page.locator(".dl-total")).to_have_text("11 events, oldest first.")
+    expect(page.locator("[data-dl-count]")).to_have_text("11 events, oldest first.")
     assert shown(page) == ids_oldest_first(store)
     assert query_of(page) == {"order": ["oldest"]}
-    page.goto(story_url + "?order=oldest&tag=isis")
+    ready(page, story_url + "?order=oldest&tag=isis")
+    expect(page.locator("[data-dl-count]")).to_contain_text("oldest first")
     assert shown(page) == ids_oldest_first(store, EventFilter(tags=("isis",)))
 
 
-def test_a_bad_date_is_marked_not_applied(watched: Watched, story_url: str) -> None:
+@pytest.mark.parametrize(
+    ("query", "field", "said"),
+    [
+        ("from=2021-13", "input[name=from]", "From “2021-13” is not a date"),
+        ("tag=nonexistent", "select[name=tag]", "There is no tag “nonexistent”"),
+        ("place=atlantis", "input[name=place]", "There is no place “atlantis”"),
+        ("actor=nobody&tag=isis", "input[name=actor]", "There is no actor “nobody”"),
+    ],
+)
+def test_a_value_that_is_not_there_is_said_and_not_applied(
+    watched: Watched, story_url: str, store: Store, query: str, field: str, said: str
+) -> None:
     page = watched.page
-    page.goto(story_url + "?from=2021-13")
-    expect(page.locator("input[name=from]")).to_have_attribute("aria-invalid", "true")
-    assert len(shown(page)) == 11
+    ready(page, story_url + "?" + query)
+    expect(page.locator(field)).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("[data-dl-problems]")).to_contain_text(said)
+    expect(page.locator("[data-dl-problems]")).to_contain_text("it is not applied")
+    rest = ids_oldest_first(store, EventFilter(tags=("isis",)) if "tag=isis" in query else None)
+    assert shown(page) == rest[::-1]
 
 
-def test_without_javascript_the_list_is_complete(browser: Browser, story_url: str) -> None:
+def test_a_name_typed_in_full_selects_its_actor(
+    watched: Watched, story_url: str, store: Store
+) -> None:
+    page = watched.page
+    ready(page, story_url)
+    page.click("[data-dl-filters] summary")
+    page.fill("input[name=actor]", "kurdish")
+    expect(page.locator("#dl-actor-names option[value=kurdish-media]")).to_have_count(1)
+    page.fill("input[name=actor]", "Kurdish media")
+    page.press("input[name=actor]", "Enter")
+    want = ids_oldest_first(store, EventFilter(actors=("kurdish-media",)))[::-1]
+    expect(page.locator("[data-dl-count]")).to_contain_text(f"{len(want)} of 11")
+    assert shown(page) == want
+
+
+def test_without_javascript_every_event_is_in_the_archive(
+    browser: Browser, story_url: str, store: Store
+) -> None:
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(story_url + "?tag=al-hawl")
-    expect(page.locator("[data-dl-filters]")).to_be_hidden()
-    assert len(shown(page)) == 11
-    expect(page.locator(".dl-year__label").first).to_have_text("2026")
+    expect(page.locator("select[name=tag]")).to_be_disabled()
+    assert len(shown(page)) == 11  # the latest, unfiltered
+    page.click("#archive ~ p a[href$='archive/'], .md-tabs a[href$='archive/']")
+    years = page.eval_on_selector_all(".dl-years__year > a", "as => as.map(a => a.href)")
+    found: set[str] = set()
+    for year in years:
+        page.goto(year)
+        for month in page.eval_on_selector_all(".dl-index__entry a", "as => as.map(a => a.href)"):
+            page.goto(month)
+            found.update(
+                page.eval_on_selector_all("li[data-id]", "ls => ls.map(l => l.dataset.id)")
+            )
+    page.goto(story_url + "archive/undated/")
+    found.update(page.eval_on_selector_all("li[data-id]", "ls => ls.map(l => l.dataset.id)"))
+    assert found == set(ids_oldest_first(store))
     context.close()
 
 
@@ -426,3 +482,60 @@ def test_search_finds_pages_in_every_shard(
     page = watched.page
     page.goto(f"{sharded_url}search/?q={urllib.parse.quote(words)}")
     expect(page.locator(f'.pagefind-ui__result-link[href$="{found}"]')).to_be_visible()
+
+
+# --- accessibility -------------------------------------------------------------------------
+
+# Every kind of page the site has, by a path on the story site.
+PAGE_TYPES = {
+    "home": "",
+    "filtered home": "?tag=isis&from=2026",
+    "archive": "archive/",
+    "archive year": "archive/2026/",
+    "archive month": "archive/2026/01/",
+    "event": f"events/{SHADDADI}/",
+    "retracted event": "events/2024-former-syrian-government-says-isis-fighters-moved-to-us-base/",
+    "tag": "tags/isis/",
+    "actor": "actors/sdf/",
+    "place": "places/hasakah-governorate/",
+    "tags": "tags/",
+    "actors": "actors/",
+    "places": "places/",
+    "search": "search/?q=hawl",
+    "about": "about/",
+    "404": "404.html",
+}
+
+
+def violations(page: Page) -> list[str]:
+    """What axe-core finds on the page, one line per rule and element."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    found = Axe().run(page).response["violations"]
+    return [
+        f"{v['id']} ({v['impact']}): {node['target']} {node.get('failureSummary', '')[:300]}"
+        for v in found
+        for node in v["nodes"]
+    ]
+
+
+@pytest.mark.parametrize("path", PAGE_TYPES.values(), ids=PAGE_TYPES.keys())
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_nothing_on_any_page_type(
+    browser: Browser, story_url: str, path: str, scheme: str
+) -> None:
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900},
+        color_scheme=scheme,  # type: ignore[arg-type]
+    )
+    watched = Watched(context.new_page())
+    page = watched.page
+    page.goto(story_url + path)
+    if path.startswith("search/"):
+        page.wait_for_selector(".pagefind-ui__result", timeout=30_000)
+    if "?" in path and not path.startswith("search/"):
+        expect(page.locator("[data-dl-results]")).to_be_visible()
+    found = violations(page)
+    context.close()
+    assert found == []
+    assert watched.problems == []

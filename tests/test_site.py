@@ -92,14 +92,17 @@ def test_every_record_has_a_page(story_site: Path, store: Store) -> None:
         assert (story_site / page).is_file()
 
 
-def test_the_home_page_lists_every_event_newest_first(story_site: Path, store: Store) -> None:
+def test_the_home_page_shows_the_newest_events_with_a_line_each(
+    story_site: Path, store: Store
+) -> None:
     oldest_first = [
         json.loads(i)["id"] for i in store.events(EventFilter(), sort="date", limit=500).items
     ]
-    listed = re.findall(
-        r'<li class="dl-event[^"]*" data-id="([^"]+)"', read(story_site, "index.html")
-    )
-    assert listed == oldest_first[::-1]
+    home = read(story_site, "index.html")
+    latest = home[home.index("data-dl-latest") :].split("</section>", 1)[0]
+    listed = re.findall(r'<li class="dl-event[^"]*" data-id="([^"]+)"', latest)
+    assert listed == oldest_first[::-1][: pages.Settings().latest]
+    assert latest.count('<p class="dl-event__line">') == len(listed)
 
 
 def test_event_pages_are_not_in_the_nav(story_site: Path) -> None:
@@ -269,12 +272,12 @@ def test_the_dataset_introduction_opens_the_home_page(events: Events, tmp_path: 
     events.write("README.md", INTRODUCTION)
     site = build_site(events.root, tmp_path / "site")
     home = read(site, "index.html")
-    intro = home[home.index('<section class="dl-intro">') :].split("</section>", 1)[0]
+    intro = home[home.index('<section class="dl-intro"') :].split("</section>", 1)[0]
     assert "<h2>About this dataset</h2>" in intro
     assert "<strong>one</strong>" in intro
     assert "&lt;script&gt;" in intro  # contributor Markdown: raw HTML is text
     assert Tags(home).problems() == []
-    assert home.index("dl-intro") < home.index("data-dl-timeline")
+    assert home.index("data-dl-latest") < home.index("dl-intro") < home.index('id="archive"')
 
 
 def test_a_dataset_without_an_introduction_has_none(events: Events, tmp_path: Path) -> None:

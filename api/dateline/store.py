@@ -486,7 +486,7 @@ class Store:
 
     # -- whole indexes, for the site's static filters
 
-    def members(self, facet: Literal["tag", "actor", "place", "status"]) -> Iterator[Member]:
+    def members(self, facet: Facet) -> Iterator[Member]:
         """Each value of a facet with the positions (``n``, ascending) of the events it selects.
 
         Read from the very rows ``/events?tag=...`` (``actor``, ``place``) and ``status=`` filter
@@ -506,6 +506,9 @@ class Store:
         rows = self._db().execute('SELECT sort, "end", far FROM events ORDER BY n')
         for sort, end, far in rows:
             yield sort, end, bool(far)
+
+
+Facet = Literal["tag", "actor", "place", "status"]
 
 
 @dataclass(frozen=True)

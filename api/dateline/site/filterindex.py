@@ -32,7 +32,7 @@ an event matches when it starts before the range's end and ends after its start.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
@@ -40,39 +40,32 @@ import msgspec
 
 from dateline.resources import EventItem
 from dateline.site.catalog import Catalog
+from dateline.store import Facet
 
 SHARD_SIZE: Final = 250  # events per row shard: ~15 KB gzipped at 100k
 FOLDER: Final = "data/index"
-FACETS: Final = ("tag", "actor", "place", "status")
+FACETS: Final[tuple[Facet, ...]] = ("tag", "actor", "place", "status")
 
 _encode = msgspec.json.Encoder().encode
 
 
 @dataclass
 class _Near:
-    """The span keys of a shard's near events, or nothing if it has none."""
+    """The span keys of a shard's near events."""
 
-    min_start: str | None = None
-    max_start: str | None = None
-    min_end: str | None = None
-    max_end: str | None = None
-    count: int = 0
+    starts: list[str] = field(default_factory=list)
+    ends: list[str] = field(default_factory=list)
 
     def add(self, start: str, end: str) -> None:
-        if self.count == 0:
-            self.min_start = self.max_start = start
-            self.min_end = self.max_end = end
-        else:
-            assert self.min_start is not None and self.min_end is not None
-            assert self.max_start is not None and self.max_end is not None
-            self.min_start, self.max_start = min(self.min_start, start), max(self.max_start, start)
-            self.min_end, self.max_end = min(self.min_end, end), max(self.max_end, end)
-        self.count += 1
+        self.starts.append(start)
+        self.ends.append(end)
 
     def encoded(self) -> list[Any] | None:
-        if self.count == 0:
+        """[min start, max start, min end, max end, count], or None if it has none."""
+        if not self.starts:
             return None
-        return [self.min_start, self.max_start, self.min_end, self.max_end, self.count]
+        starts, ends = self.starts, self.ends
+        return [min(starts), max(starts), min(ends), max(ends), len(starts)]
 
 
 def deltas(positions: list[int]) -> list[int]:
@@ -105,7 +98,7 @@ def write(
         shards.append(near.encoded())
     for facet in FACETS:
         (folder / facet).mkdir(exist_ok=True)
-        for member in catalog.store.members(facet):  # type: ignore[arg-type]
+        for member in catalog.store.members(facet):
             positions = [n - 1 for n in member.positions]  # n counts from 1
             (folder / facet / f"{member.value}.json").write_bytes(_encode(deltas(positions)))
             written += 1

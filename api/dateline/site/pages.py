@@ -430,8 +430,10 @@ class Site:
         newest = catalog.items[: -self.settings.latest - 1 : -1]
         return {
             "introduction": markup.render(intro, top=2) if intro is not None else None,
-            "latest": [Latest(item, markup.first_sentence(catalog.event(item.id).summary))
-                       for item in newest],
+            "latest": [
+                Latest(item, markup.first_sentence(catalog.event(item.id).summary))
+                for item in newest
+            ],
             "archive": self.archive,
             "filters": Filters(
                 tags=[Option(t.id, f"{t.id} ({t.count})") for t in catalog.tags],

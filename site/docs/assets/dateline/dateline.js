@@ -158,6 +158,12 @@
     });
   }
 
+  // Whether the page shows a list of its own making (filtered, or oldest first) rather than
+  // the latest events.
+  function viewing(state) {
+    return filtering(state) || state.order !== "newest";
+  }
+
   // --- dates: a partial date as a span key (YYYY-MM-DDT00:00:00), as the Store compares them
 
   var PARTIAL = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/;
@@ -205,13 +211,14 @@
   function checked(state) {
     var applied = Object.assign({}, state);
     var said = [];
+    var resolved = false;
     var range = { from: null, to: null };
     DATES.forEach(function (name) {
       var input = form.elements[name];
       var bad = state[name] !== "" && key(state[name], name === "to") === null;
       input.setAttribute("aria-invalid", bad ? "true" : "false");
       if (bad) {
-        said.push((name === "from" ? "From" : "To") + " " + quote(state[name]) + " is not a date: write it as YYYY, YYYY-MM or YYYY-MM-DD. It is not applied.");
+        said.push((name === "from" ? "From" : "To") + " " + quote(state[name]) + " is not a date: write it as YYYY, YYYY-MM or YYYY-MM-DD; it is not applied.");
         applied[name] = "";
       } else if (state[name]) {
         range[name] = key(state[name], name === "to");
@@ -234,7 +241,9 @@
         }
         var id = known.byName.get(value.toLowerCase());
         if (id) {
-          applied[facet] = id; // a name typed in full: its id
+          applied[facet] = id; // a name typed in full: its id, in the form and the URL
+          form.elements[facet].value = id;
+          resolved = true;
           return;
         }
         said.push("There is no " + facet + " " + quote(value) + "; it is not applied." + (facet === "tag" ? "" : " Pick one of the suggestions as you type."));
@@ -242,10 +251,12 @@
       });
     });
     return Promise.all(lookups).then(function () {
-      form.elements.tag.toggleAttribute("aria-invalid", Boolean(state.tag) && !applied.tag);
-      TEXT.forEach(function (facet) {
+      ["tag"].concat(TEXT).forEach(function (facet) {
         form.elements[facet].setAttribute("aria-invalid", state[facet] && !applied[facet] ? "true" : "false");
       });
+      if (resolved) {
+        history.replaceState(null, "", query(stateFromForm()));
+      }
       return { state: applied, said: said, range: range };
     });
   }
@@ -429,8 +440,12 @@
 
   function describe(total, matched, state) {
     var word = state.order === "oldest" ? "oldest first" : "newest first";
+    if (!filtering(state)) {
+      return number(total) + " events, " + word + ".";
+    }
     var verb = matched === 1 ? " matches" : " match";
-    return number(matched) + " of " + number(total) + " events" + verb + " these filters, " + word + ".";
+    var noun = total === 1 ? " event" : " events";
+    return number(matched) + " of " + number(total) + noun + verb + " these filters, " + word + ".";
   }
 
   function say(lines) {
@@ -446,7 +461,7 @@
 
   function apply(state) {
     var run = ++applied;
-    if (filtering(state)) {
+    if (viewing(state)) {
       box.open = true; // show what is applied, and what is said about it
     }
     return checked(state)
@@ -456,7 +471,7 @@
         }
         say(check.said);
         var active = check.state;
-        if (!filtering(active)) {
+        if (!viewing(active)) {
           results.hidden = true;
           latest.hidden = false;
           document.documentElement.removeAttribute("data-dl-filtered");
@@ -473,11 +488,16 @@
             }
             shownState = { positions: found, shown: 0 };
             list.textContent = "";
-            count.textContent = describe(manifest.total, found.length, active);
-            results.hidden = false;
-            latest.hidden = true;
-            document.documentElement.setAttribute("data-dl-filtered", "");
-            return showMore(manifest);
+            return showMore(manifest).then(function () {
+              if (run !== applied) {
+                return;
+              }
+              // Said last, once the list shows what it says.
+              count.textContent = describe(manifest.total, found.length, active);
+              results.hidden = false;
+              latest.hidden = true;
+              document.documentElement.setAttribute("data-dl-filtered", "");
+            });
           });
         });
       })
@@ -552,7 +572,7 @@
     fields.disabled = false;
     var initial = stateFromQuery(location.search);
     showState(initial);
-    if (filtering(initial)) {
+    if (viewing(initial)) {
       apply(initial);
     }
     // The page says whether the script has finished starting (the tests wait for it).

@@ -31,6 +31,11 @@
       return term;
     },
   });
+  // Pagefind labels its box only with a title; give it a real name.
+  var input = element.querySelector(".pagefind-ui__search-input");
+  if (input) {
+    input.setAttribute("aria-label", "Search events, actors and places");
+  }
   var query = new URLSearchParams(location.search).get("q");
   if (query) {
     ui.triggerSearch(query);
