@@ -328,16 +328,24 @@ def serve(
     help="The folder to write the site into (emptied first).",
 )
 @config_option
-def build(events: Path, out: Path, config_file: Path) -> None:
-    """Build the static site: the timeline, a page per event, tag, actor and place, the
-    static JSON (data/events.json, data/events/<id>.json) and the Pagefind search index.
+@click.option(
+    "--site-url",
+    default=None,
+    metavar="URL",
+    help="The address the site is published at (overrides site_url in mkdocs.yml): "
+    "canonical links, the sitemap, link previews and feed links use it.",
+)
+def build(events: Path, out: Path, config_file: Path, site_url: str | None) -> None:
+    """Build the static site: the home page and the paged archive, a page per event, tag,
+    actor and place, the static data (data/: JSON, CSV, GeoJSON, iCalendar, Atom feeds and the
+    filters' index) and the Pagefind search index.
 
     Refuses to build if the dataset has errors, and prints them as `check` does.
     """
     builder = _needs("dateline.site.builder", "site", "dateline build")
 
     try:
-        built = builder.build(events, out, config_file=config_file)
+        built = builder.build(events, out, config_file=config_file, site_url=site_url)
     except builder.BuildError as error:
         click.echo(str(error), err=True)
         raise click.ClickException("the site was not built") from None

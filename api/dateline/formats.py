@@ -462,6 +462,51 @@ def atom(
     return text
 
 
+def newest(events: Iterable[EventResource], limit: int) -> list[EventResource]:
+    """The ``limit`` events most recently changed (`updated`), newest first: a feed's entries."""
+    return sorted(events, key=lambda e: (updated(e), e.id), reverse=True)[:limit]
+
+
+def corrections(
+    events: Iterable[EventResource],
+    link: Linker = None,
+    *,
+    limit: int,
+    self_url: str | None = None,
+) -> bytes:
+    """An Atom feed of the ``limit`` newest corrections: one entry per entry of ``updates``.
+
+    An entry's id is ``urn:dateline:event:<id>:update:<n>`` (``n`` from 1, in the record's
+    order: updates are only ever appended), its ``updated`` the correction's date, its summary
+    the note (and the status it set, if any), its link the event's page where known.
+    """
+    found = [
+        (_rfc3339(u.date.start or u.date.end or NO_DATE[:10]), event, n, u)
+        for event in events
+        for n, u in enumerate(event.updates, start=1)
+    ]
+    found.sort(key=lambda f: (f[0], f[1].id, f[2]), reverse=True)
+    feed = ET.Element("feed", xmlns=ATOM)
+    _add(feed, "id", "urn:dateline:corrections")
+    _add(feed, "title", "Dateline corrections", type="text")
+    _add(feed, "updated", found[0][0] if found else NO_DATE)
+    _add(_add(feed, "author"), "name", "Dateline")
+    _add(feed, "generator", "Dateline")
+    if self_url is not None:
+        _add(feed, "link", rel="self", type="application/atom+xml", href=self_url)
+    for when, event, n, update in found[:limit]:
+        entry = _add(feed, "entry")
+        _add(entry, "id", f"urn:dateline:event:{event.id}:update:{n}")
+        _add(entry, "title", f"Correction: {event.title}", type="text")
+        _add(entry, "updated", when)
+        if link is not None:
+            _add(entry, "link", rel="alternate", href=link(event.id))
+        status = f" Status now: {update.status}." if update.status else ""
+        _add(entry, "summary", f"{update.date.label}: {update.note}{status}", type="text")
+    text: bytes = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+    return text
+
+
 # --- every format ----------------------------------------------------------------------------
 
 
@@ -490,7 +535,7 @@ def export(events: Path, fmt: Format, *, base_url: str | None = None) -> bytes:
     if fmt == "schema":
         return event_schema()
     store = open_store(events)
-    link = _site_links(base_url)
+    link = site_links(base_url)
     return render(fmt, select(store, EventFilter()), link)
 
 
@@ -499,7 +544,7 @@ def copy_store(events: Path, out: Path) -> None:
     shutil.copyfile(open_store(events).path, out)
 
 
-def _site_links(base_url: str | None) -> Linker:
+def site_links(base_url: str | None) -> Linker:
     if base_url is None:
         return None
     base = base_url.rstrip("/")

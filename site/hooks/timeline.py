@@ -46,6 +46,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         raise PluginError(builder.refusal(events, error)) from None
     defaults = pages.Settings()
     settings = pages.Settings(
+        name=config.site_name,
+        site_url=config.site_url or None,
         edit_base=_edit_base(options),
         shard_size=int(options.get("search_shard_size", defaults.shard_size)),
         page_size=int(options.get("page_size", defaults.page_size)),

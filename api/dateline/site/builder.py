@@ -139,10 +139,12 @@ def build(
     *,
     config_file: Path = DEFAULT_CONFIG,
     options: Mapping[str, Any] | None = None,
+    site_url: str | None = None,
 ) -> Built:
     """Build the site for ``events`` into ``out``; raises BuildError.
 
-    ``options`` override ``extra.dateline`` in the configuration (e.g. ``search_shard_size``).
+    ``options`` override ``extra.dateline`` in the configuration (e.g. ``search_shard_size``);
+    ``site_url`` overrides the configuration's.
     """
     if not config_file.is_file():
         raise BuildError(f"{config_file} not found; run from the repository root or pass --config")
@@ -162,7 +164,10 @@ def build(
     # empty folder instead of deleting the old site file by file first.
     staging = out.with_name(f".{out.name}.building")
     shutil.rmtree(staging, ignore_errors=True)
-    config = load_config(config_file=str(config_file), site_dir=str(staging.resolve()))
+    overrides: dict[str, Any] = {"site_dir": str(staging.resolve())}
+    if site_url is not None:
+        overrides["site_url"] = site_url
+    config = load_config(config_file=str(config_file), **overrides)
     settings = config.extra.setdefault("dateline", {})
     settings.update(options or {})
     settings["events"] = str(events.resolve())

@@ -12,10 +12,14 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Final
+
+from dateline import formats
 
 from dateline.resources import EventItem
 from dateline.site import filterindex
 from dateline.site.pages import Site
+from dateline.store import EventFilter
 from dateline.site.searchindex import SearchIndex
 
 
@@ -83,4 +87,61 @@ class Outputs:
         index = filterindex.write(
             catalog, site_dir, lambda item: str(self.entry(item, "")), filterindex.SHARD_SIZE
         )
-        return len(catalog.items) + 2 + index
+        return len(catalog.items) + 2 + index + self.write_formats() + self.write_robots()
+
+    def write_formats(self) -> int:
+        """Static copies of the API's other formats, from the one serialiser (``formats``).
+
+        The whole dataset as ``data/events.{csv,geojson,ics}``; the `FEED_SIZE` most recently
+        changed events as ``data/events.atom`` and the newest corrections as
+        ``data/corrections.atom``. Links go to the site's pages when ``site_url`` is set.
+        """
+        site_url = self.site.settings.site_url
+        link = formats.site_links(site_url)
+        selected = formats.select(self.site.catalog.store, EventFilter())
+        folder = self.site_dir / "data"
+        for fmt in ("csv", "geojson", "ics"):
+            name = FILES[fmt]
+            (folder / name).write_bytes(formats.render(fmt, selected, link))
+        newest = formats.newest(selected.events, FEED_SIZE)
+        (folder / FILES["atom"]).write_bytes(
+            formats.atom(
+                newest,
+                link,
+                title=f"{self.site.settings.name}: latest events",
+                self_url=_absolute(site_url, "data/" + FILES["atom"]),
+            )
+        )
+        (folder / FILES["corrections"]).write_bytes(
+            formats.corrections(
+                selected.events,
+                link,
+                limit=FEED_SIZE,
+                self_url=_absolute(site_url, "data/" + FILES["corrections"]),
+            )
+        )
+        return len(FILES)
+
+    def write_robots(self) -> int:
+        """``robots.txt``: everything may be read; where the sitemap is, if the site knows."""
+        lines = ["User-agent: *", "Allow: /"]
+        sitemap = _absolute(self.site.settings.site_url, "sitemap.xml")
+        if sitemap is not None:
+            lines.append(f"Sitemap: {sitemap}")
+        (self.site_dir / "robots.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        return 1
+
+
+FEED_SIZE: Final = 50  # entries in each static Atom feed
+# The static copies of the formats, in data/ (linked from every page's <head>).
+FILES: Final = {
+    "csv": "events.csv",
+    "geojson": "events.geojson",
+    "ics": "events.ics",
+    "atom": "events.atom",
+    "corrections": "corrections.atom",
+}
+
+
+def _absolute(site_url: str | None, path: str) -> str | None:
+    return None if site_url is None else site_url.rstrip("/") + "/" + path

@@ -279,6 +279,8 @@ class Spec:
 class Settings:
     """What the site needs to know besides the data (from ``mkdocs.yml``)."""
 
+    name: str = "Dateline"  # the site's name (`site_name`)
+    site_url: str | None = None  # the site's address (`site_url`): canonical links, feeds
     edit_base: str | None = None  # e.g. https://github.com/o/r/edit/main/ ; None: no links
     shard_size: int = SHARD_SIZE  # pages per search index shard (dateline/searchindex.py)
     page_size: int = 100  # events on a page of any list (archive month, tag, actor, place)
@@ -372,9 +374,12 @@ class Site:
         return title if spec.page == 1 else f"{title}, page {spec.page}"
 
     def description(self, spec: Spec) -> str | None:
+        """What a link preview and a search engine show under the title: for an event, its
+        date in words and the first sentence of its summary."""
         if spec.kind == "event":
             item = self.catalog.by_id[spec.key]
-            return f"{item.date.label}: {item.title}"
+            line = markup.first_sentence(self.catalog.event(spec.key).summary)
+            return f"{item.date.label}. {line}"
         return None
 
     def context(self, spec: Spec, url: str) -> dict[str, Any]:

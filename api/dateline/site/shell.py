@@ -33,7 +33,8 @@ from markupsafe import Markup
 _TITLE: Final = "DatelineShellTitle9f3c1d"
 _DESCRIPTION: Final = "DatelineShellDescription9f3c1d"
 _CONTENT: Final = "DatelineShellContent9f3c1d"
-_SLOTS: Final = (_TITLE, _DESCRIPTION, _CONTENT)
+_URL: Final = "https://dateline.invalid/DatelineShellUrl9f3c1d/"  # a page's canonical address
+_SLOTS: Final = (_TITLE, _DESCRIPTION, _CONTENT, _URL)
 
 
 class ShellError(Exception):
@@ -79,36 +80,46 @@ class Shells:
     """The templates' ``shell()``: a page of a kind, in that kind's shell."""
 
     def __init__(self) -> None:
-        self.shells: dict[tuple[str, str, bool], Shell] = {}
+        self.shells: dict[tuple[str, str, bool, bool], Shell] = {}
 
     @pass_context
     def __call__(self, context: Context) -> Markup:
         variables = context.get_all()
         template = context.environment.get_template(variables["dateline_template"])
-        meta: dict[str, Any] = variables["page"].meta
+        page = variables["page"]
+        meta: dict[str, Any] = page.meta
         values = {
             _TITLE: str(meta["title"]),
             _DESCRIPTION: str(meta.get("description", "")),
             _CONTENT: render_content(template, variables),
+            _URL: page.canonical_url or "",
         }
-        key = (template.name or "", str(variables["root"]), "description" in meta)
+        key = (
+            template.name or "",
+            str(variables["root"]),
+            "description" in meta,
+            bool(page.canonical_url),
+        )
         shell = self.shells.get(key)
         if shell is None:
-            shell = self.shells[key] = self._make(template, variables, meta, values[_CONTENT])
+            shell = self.shells[key] = self._make(template, variables, page, values[_CONTENT])
         return Markup(shell.fill(values))
 
     @staticmethod
-    def _make(
-        template: Template, variables: dict[str, Any], meta: dict[str, Any], content: str
-    ) -> Shell:
+    def _make(template: Template, variables: dict[str, Any], page: Any, content: str) -> Shell:
+        meta: dict[str, Any] = page.meta
         saved: dict[str, Any] = {n: meta[n] for n in ("title", "description") if n in meta}
+        saved_url = page.canonical_url
         meta["title"] = Markup(_TITLE)
         if "description" in meta:
             meta["description"] = Markup(_DESCRIPTION)
+        if saved_url:
+            page.canonical_url = _URL
         try:
             html = template.render(variables)
         finally:
             meta.update(saved)
+            page.canonical_url = saved_url
         if html.count(content) != 1:
             raise ShellError(f"{template.name}: the content block is not once in the page")
         return Shell.cut(html.replace(content, _CONTENT))
