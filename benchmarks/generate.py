@@ -636,23 +636,28 @@ def summary_lines(paragraphs: list[list[str]]) -> list[str]:
     return lines
 
 
+# What a figure counts (the event format requires it), read after the unit.
+COUNTS = ("detained", "displaced", "killed", "held", "released", "escaped", "transferred")
+
+
 def figure_text(rng: Random) -> tuple[str, str]:
     """(the YAML flow mapping, the words a claim says it with)."""
     unit = rng.choice(UNITS)
     value = round(10 ** rng.uniform(0.5, 5))
+    counts = rng.choice(COUNTS)
     if rng.random() < 0.25:
         low = value
         high = value + round(value * rng.uniform(0.1, 2)) + 1
         return (
-            f"{{low: {low}, high: {high}, unit: {unit}}}",
-            f"Between {low:,} and {high:,} {unit}",
+            f"{{low: {low}, high: {high}, unit: {unit}, counts: {counts}}}",
+            f"Between {low:,} and {high:,} {unit} {counts}",
         )
     qualifier = rng.choice(("exact", "at-least", "at-most", "about", None))
     words = {"exact": "", "at-least": "At least ", "at-most": "At most ", "about": "About "}
-    spoken = f"{words.get(qualifier or 'exact')}{value:,} {unit}"
+    spoken = f"{words.get(qualifier or 'exact')}{value:,} {unit} {counts}"
     if qualifier is None:
-        return f"{{value: {value}, unit: {unit}}}", spoken
-    return f"{{value: {value}, qualifier: {qualifier}, unit: {unit}}}", spoken
+        return f"{{value: {value}, unit: {unit}, counts: {counts}}}", spoken
+    return f"{{value: {value}, qualifier: {qualifier}, unit: {unit}, counts: {counts}}}", spoken
 
 
 # --- events --------------------------------------------------------------------------------

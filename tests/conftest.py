@@ -320,16 +320,12 @@ CHROMIUM_ARGS = [
 EDIT_URL = "https://git.example.org/dateline/edit/main/"
 
 
-def build_site(
-    events: Path, out: Path, *, site_url: str | None = None, **options: object
-) -> Path:
+def build_site(events: Path, out: Path, *, site_url: str | None = None, **options: object) -> Path:
     """Build the site of ``events`` into ``out`` as `dateline build` does (``options``: see
     ``website.build``)."""
     from dateline.site import builder as website
 
-    website.build(
-        events, out, config_file=REPO / "mkdocs.yml", options=options, site_url=site_url
-    )
+    website.build(events, out, config_file=REPO / "mkdocs.yml", options=options, site_url=site_url)
     return out
 
 

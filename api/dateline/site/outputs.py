@@ -15,12 +15,11 @@ from pathlib import Path, PurePosixPath
 from typing import Final
 
 from dateline import formats
-
 from dateline.resources import EventItem
 from dateline.site import filterindex
 from dateline.site.pages import Site
-from dateline.store import EventFilter
 from dateline.site.searchindex import SearchIndex
+from dateline.store import EventFilter
 
 
 @dataclass(frozen=True)
@@ -120,7 +119,11 @@ class Outputs:
                 self_url=_absolute(site_url, "data/" + FILES["corrections"]),
             )
         )
-        return len(FILES)
+        # Material's script fetches "sitemap.xml" beside every <link rel="alternate"> of a page
+        # (for its language switcher), so the feeds' folder has one: empty, a few bytes,
+        # instead of a 404 on every page or the site's whole sitemap.
+        (folder / "sitemap.xml").write_text(EMPTY_SITEMAP, encoding="utf-8")
+        return len(FILES) + 1
 
     def write_robots(self) -> int:
         """``robots.txt``: everything may be read; where the sitemap is, if the site knows."""
@@ -132,6 +135,10 @@ class Outputs:
         return 1
 
 
+EMPTY_SITEMAP: Final = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>\n'
+)
 FEED_SIZE: Final = 50  # entries in each static Atom feed
 # The static copies of the formats, in data/ (linked from every page's <head>).
 FILES: Final = {
