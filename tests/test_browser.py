@@ -302,10 +302,12 @@ def test_no_page_type_logs_an_error(watched: Watched, story_url: str, path: str)
 def test_arabic_aliases_read_right_to_left(watched: Watched, story_url: str) -> None:
     page = watched.page
     page.goto(f"{story_url}places/al-hawl-camp/")
-    arabic = page.locator(".dl-alias-list li", has_text="مخيم الهول")
-    assert arabic.evaluate("li => getComputedStyle(li).direction") == "rtl"
-    english = page.locator(".dl-alias-list li", has_text="al-Hol camp")
-    assert english.evaluate("li => getComputedStyle(li).direction") == "ltr"
+    arabic = page.locator(".dl-alias-list .dl-alias", has_text="مخيم الهول")
+    assert arabic.evaluate("name => getComputedStyle(name).direction") == "rtl"
+    expect(arabic).to_have_attribute("lang", "ar")
+    english = page.locator(".dl-alias-list .dl-alias", has_text="al-Hol camp")
+    assert english.evaluate("name => getComputedStyle(name).direction") == "ltr"
+    assert english.get_attribute("lang") is None  # the page's own language
     osm = page.locator("a", has_text="Show on OpenStreetMap")
     expect(osm).to_have_attribute(
         "href", "https://www.openstreetmap.org/?mlat=36.38&mlon=41.15#map=12/36.38/41.15"
@@ -539,3 +541,66 @@ def test_axe_finds_nothing_on_any_page_type(
     context.close()
     assert found == []
     assert watched.problems == []
+
+
+# --- phones, citing, printing ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["", f"events/{SHADDADI}/", "archive/2026/01/", "places/"])
+def test_on_a_phone_nothing_scrolls_sideways(browser: Browser, story_url: str, path: str) -> None:
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
+    page = context.new_page()
+    page.goto(story_url + path)
+    width = page.evaluate("() => [document.documentElement.scrollWidth, innerWidth]")
+    assert width[0] <= width[1], width
+    if path == "":
+        # The first screen shows an event, not only the introduction and the filters.
+        top = page.evaluate(
+            "() => document.querySelector('[data-dl-latest] li').getBoundingClientRect().top"
+        )
+        assert top < 844 - 40
+    context.close()
+
+
+def test_an_event_page_offers_its_permalink_and_a_citation(
+    watched: Watched, story_url: str
+) -> None:
+    page = watched.page
+    page.goto(story_url + f"events/{HAWL}/")
+    permalink = f"{story_url}events/{HAWL}/"
+    expect(page.locator("[data-dl-permalink]")).to_have_text(permalink)
+    citation = page.locator(".dl-citation")
+    expect(citation).to_contain_text("Syrian army enters Al-Hawl camp")
+    expect(citation).to_contain_text("Dateline")
+    expect(citation).to_contain_text("20 January 2026")
+    expect(citation).to_contain_text(permalink)
+    expect(citation).not_to_contain_text("on the day you read it")  # today's date, filled in
+    expect(page.locator(".dl-bibtex")).to_contain_text(f"@misc{{dateline:{HAWL},")
+    csl = page.request.get(story_url + f"data/cite/{HAWL}.json").json()
+    assert csl[0]["title"].startswith("Syrian army enters Al-Hawl camp")
+    assert csl[0]["type"] == "webpage"
+
+
+def test_printing_leaves_out_the_controls_and_writes_out_source_addresses(
+    watched: Watched, story_url: str
+) -> None:
+    page = watched.page
+    page.goto(story_url)
+    page.emulate_media(media="print")
+    expect(page.locator("[data-dl-filters]")).to_be_hidden()
+    expect(page.locator(".dl-search-form")).to_be_hidden()
+    expect(page.locator(".md-tabs")).to_be_hidden()
+    page.goto(story_url + f"events/{HAWL}/")
+    # The story's sources have no address; give its list one, styled by the real stylesheet.
+    after = page.evaluate(
+        """() => {
+            const link = document.createElement("a");
+            link.href = "https://example.org/report";
+            link.textContent = "a report";
+            document.querySelector(".dl-sources ol li").appendChild(link);
+            return getComputedStyle(link, "::after").content;
+        }"""
+    )
+    assert "https://example.org/report" in after

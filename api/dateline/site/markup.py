@@ -19,6 +19,7 @@ from __future__ import annotations
 import functools
 import html as htmllib
 import re
+import unicodedata
 from typing import Final
 
 import nh3
@@ -98,3 +99,30 @@ def first_sentence(markdown: str) -> str:
         return text
     cut = text[:LINE_LENGTH].rsplit(" ", 1)[0]
     return cut.rstrip(",;:") + "…"
+
+
+# The language a name's script implies, for `lang` (screen readers pick a voice by it). A name
+# in Latin letters is left to the page's language: the script does not say which language.
+_SCRIPT_LANGUAGES: Final = {
+    "ARABIC": "ar",
+    "HEBREW": "he",
+    "GREEK": "el",
+    "ARMENIAN": "hy",
+    "GEORGIAN": "ka",
+    "DEVANAGARI": "hi",
+    "THAI": "th",
+    "HANGUL": "ko",
+    "HIRAGANA": "ja",
+    "KATAKANA": "ja",
+    "CJK": "zh",
+}
+
+
+def lang_of(text: str) -> str | None:
+    """The language of a name's script (Arabic script: ``ar``), or None to inherit the page's."""
+    for char in text:
+        if not char.isalpha():
+            continue
+        script = unicodedata.name(char, "").split(" ", 1)[0]
+        return _SCRIPT_LANGUAGES.get(script)
+    return None

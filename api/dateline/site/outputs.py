@@ -16,7 +16,7 @@ from typing import Final
 
 from dateline import formats
 from dateline.resources import EventItem
-from dateline.site import filterindex
+from dateline.site import citation, filterindex
 from dateline.site.pages import Site
 from dateline.site.searchindex import SearchIndex
 from dateline.store import EventFilter
@@ -93,7 +93,8 @@ class Outputs:
 
         The whole dataset as ``data/events.{csv,geojson,ics}``; the `FEED_SIZE` most recently
         changed events as ``data/events.atom`` and the newest corrections as
-        ``data/corrections.atom``. Links go to the site's pages when ``site_url`` is set.
+        ``data/corrections.atom``; each event's citation as CSL-JSON, ``data/cite/<id>.json``.
+        Links go to the site's pages when ``site_url`` is set.
         """
         site_url = self.site.settings.site_url
         link = formats.site_links(site_url)
@@ -102,6 +103,12 @@ class Outputs:
         for fmt in ("csv", "geojson", "ics"):
             name = FILES[fmt]
             (folder / name).write_bytes(formats.render(fmt, selected, link))
+        cites = self.site_dir / citation.FOLDER
+        cites.mkdir(parents=True, exist_ok=True)
+        settings = self.site.settings
+        for event in selected.events:
+            cited = citation.cite(event, settings.name, settings.site_url)
+            (cites / f"{event.id}.json").write_bytes(cited.csl())
         newest = formats.newest(selected.events, FEED_SIZE)
         (folder / FILES["atom"]).write_bytes(
             formats.atom(
@@ -123,7 +130,7 @@ class Outputs:
         # (for its language switcher), so the feeds' folder has one: empty, a few bytes,
         # instead of a 404 on every page or the site's whole sitemap.
         (folder / "sitemap.xml").write_text(EMPTY_SITEMAP, encoding="utf-8")
-        return len(FILES) + 1
+        return len(FILES) + 1 + len(selected.events)
 
     def write_robots(self) -> int:
         """``robots.txt``: everything may be read; where the sitemap is, if the site knows."""

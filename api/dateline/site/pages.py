@@ -34,6 +34,7 @@ from dateline.resources import (
     SourceResource,
 )
 from dateline.site import archive as archive_module
+from dateline.site import citation as citation_module
 from dateline.site import markup, paging, searchindex
 from dateline.site.catalog import Catalog, Facet
 from dateline.site.searchindex import SHARD_SIZE
@@ -195,6 +196,8 @@ class EventView:
     json_url: str
     month: archive_module.Month  # the archive month it is filed under
     month_url: str  # the archive page it is on, relative to the site's root
+    citation: citation_module.Citation
+    cite_url: str  # its CSL-JSON
 
 
 @dataclass(frozen=True)
@@ -425,6 +428,7 @@ class Site:
             "status_text": STATUS_TEXT,
             "search_bundles": self.search_bundles,
             "page_size": self.settings.page_size,
+            "lang_of": markup.lang_of,
         }
 
     def home(self) -> dict[str, Any]:
@@ -473,6 +477,8 @@ class Site:
             json_url=f"{root}data/events/{event.id}.json",
             month=month,
             month_url=self.archive.page_url(event_id),
+            citation=citation_module.cite(event, self.settings.name, self.settings.site_url),
+            cite_url=f"{root}{citation_module.FOLDER}/{event.id}.json",
         )
 
     def _related(self, event: EventResource) -> list[Related]:

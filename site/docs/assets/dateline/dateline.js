@@ -593,3 +593,42 @@
     start();
   }
 })();
+
+/* Dateline: "cite this record" on an event page. Without JavaScript the page shows the
+ * permanent link and the citation as built; this script writes the link out in full (a
+ * site built without site_url knows only its relative form), fills in today's date as the
+ * retrieval date, and offers to copy the link. */
+(function () {
+  "use strict";
+
+  var link = document.querySelector("[data-dl-permalink]");
+  if (!link) {
+    return;
+  }
+  var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+    "September", "October", "November", "December"];
+  var url = link.href; // resolved against the page: absolute
+  link.textContent = url;
+  document.querySelectorAll("[data-dl-permalink-text]").forEach(function (span) {
+    span.textContent = url;
+  });
+  var today = new Date();
+  document.querySelectorAll("[data-dl-today]").forEach(function (span) {
+    span.textContent = today.getDate() + " " + MONTHS[today.getMonth()] + " " + today.getFullYear();
+  });
+  var copy = document.querySelector("[data-dl-copy]");
+  var said = document.querySelector("[data-dl-copied]");
+  if (copy && navigator.clipboard && window.isSecureContext) {
+    copy.hidden = false;
+    copy.addEventListener("click", function () {
+      navigator.clipboard.writeText(url).then(
+        function () {
+          said.textContent = "Link copied.";
+        },
+        function () {
+          said.textContent = "Your browser did not let the page copy; select the link instead.";
+        }
+      );
+    });
+  }
+})();

@@ -1,0 +1,80 @@
+"""How to cite an event's record: the words on its page, CSL-JSON and BibTeX.
+
+A citation names the record (its title), the dataset (the site's name), the event's date in
+words, the record's permanent address, and the day the reader retrieved it. The page cannot
+know that day when it is built, so the page's script fills it in; the files leave it out,
+as reference managers add it themselves. "Issued" is when the record last changed
+(`formats.updated`: from the record, never the clock), so a rebuild gives the same bytes.
+
+CSL-JSON (``data/cite/<id>.json``) is what Zotero, Mendeley and pandoc read; BibTeX is on
+the page, to copy.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Final
+
+import msgspec
+
+from dateline import formats
+from dateline.resources import EventResource
+
+FOLDER: Final = "data/cite"
+
+_encode = msgspec.json.Encoder().encode
+_BIBTEX_SPECIAL: Final = re.compile(r"([\\{}%&$#_^~])")
+
+
+@dataclass(frozen=True)
+class Citation:
+    title: str
+    dataset: str
+    date: str  # the event's date in words
+    url: str  # the record's address: absolute with a site_url, else relative to the root
+    issued: str  # YYYY-MM-DD: when the record last changed
+    key: str  # the BibTeX key
+
+    def csl(self) -> bytes:
+        year, month, day = (int(part) for part in self.issued.split("-"))
+        item: dict[str, Any] = {
+            "id": self.key,
+            "type": "webpage",
+            "title": self.title,
+            "container-title": self.dataset,
+            "URL": self.url,
+            "issued": {"date-parts": [[year, month, day]]},
+            "note": f"Event date: {self.date}",
+        }
+        return _encode([item])
+
+    def bibtex(self) -> str:
+        year, month, _ = self.issued.split("-")
+        fields = [
+            ("title", "{" + _bibtex(self.title) + "}"),
+            ("howpublished", _bibtex(self.dataset)),
+            ("url", self.url),
+            ("year", year),
+            ("month", str(int(month))),
+            ("note", _bibtex(f"Event date: {self.date}")),
+        ]
+        body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
+        return f"@misc{{{self.key},\n{body}\n}}\n"
+
+
+def _bibtex(text: str) -> str:
+    return _BIBTEX_SPECIAL.sub(r"\\\1", text)
+
+
+def cite(event: EventResource, dataset: str, site_url: str | None) -> Citation:
+    address = f"events/{event.id}/"
+    url = site_url.rstrip("/") + "/" + address if site_url else address
+    return Citation(
+        title=event.title,
+        dataset=dataset,
+        date=event.date.label,
+        url=url,
+        issued=formats.updated(event)[:10],
+        key=f"dateline:{event.id}",
+    )
