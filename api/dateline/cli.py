@@ -17,7 +17,7 @@ import click
 
 from dateline import dataset as dataset_module
 from dateline import diagnostics as diagnostics_module
-from dateline import phrases
+from dateline import phrases, progress
 from dateline.dates import DateError
 from dateline.diagnostics import Diagnostic
 from dateline.formats import FORMATS
@@ -107,6 +107,7 @@ def check(
     error (or, with --strict, a warning). With PATHS, reports only on those files or
     folders, while still resolving references against the whole dataset.
     """
+    progress.enable()
     outside = [p for p in paths if not _inside(p, events)]
     if outside:
         raise click.UsageError(
@@ -342,6 +343,7 @@ def build(events: Path, out: Path, config_file: Path, site_url: str | None) -> N
 
     Refuses to build if the dataset has errors, and prints them as `check` does.
     """
+    progress.enable()
     builder = _needs("dateline.site.builder", "site", "dateline build")
 
     try:
@@ -381,6 +383,7 @@ def export(fmt: str, events: Path, out: Path | None, base_url: str | None) -> No
     others are described in the README. Refuses a dataset with errors, printing them as
     `check` does.
     """
+    progress.enable()
     from dateline import formats
     from dateline.cache import DatasetError
 

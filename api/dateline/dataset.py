@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dateline import dates, files, loading
+from dateline import dates, files, loading, progress
 from dateline.diagnostics import Diagnostic, Severity
 from dateline.loading import DataPath, Document, LoadError, Position
 from dateline.model import Actor, Event, Place, Slug, Status
@@ -515,7 +515,7 @@ def _load(
         }
         files = [file for stem, file in zip(stems, files, strict=True) if stem in wanted]
         dataset.partial = True
-    loaded = list(read(files, jobs))
+    loaded = list(progress.track(read(files, jobs), len(files), "Reading events"))
     for result in loaded:
         dataset.references[result.path] = result.references
         dataset.diagnostics += result.diagnostics

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Final
 
-from dateline import formats
+from dateline import formats, progress
 from dateline.resources import EventItem
 from dateline.site import citation, filterindex
 from dateline.site.pages import Site
@@ -41,15 +41,18 @@ class Outputs:
         self.entry = entry  # an event's list entry, given the event and the way to the root
         indexed = sum(1 for src_uri in site.specs if site.indexed(src_uri))
         self.search = SearchIndex(site_dir, indexed, site.settings.shard_size)
+        self._pages = progress.Task("Rendering pages", len(site.specs))
         self._data = ThreadPoolExecutor(1, thread_name_prefix="dateline-data")
         self._written: Future[int] = self._data.submit(self.write_data)
 
     def rendered(self, src_uri: str, dest_uri: str) -> None:
         """Called as MkDocs finishes rendering each page (it writes the page right after)."""
         self.search.page(dest_uri if self.site.indexed(src_uri) else None)
+        self._pages.advance()
 
     def finish(self) -> Stats:
         """Wait for the static JSON and the search index; re-raise whatever stopped them."""
+        self._pages.close()
         try:
             files = self._written.result()
             self.search.finish()
