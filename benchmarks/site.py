@@ -350,6 +350,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="10000", help="comma-separated event counts")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="measure the site already in benchmarks/out/site-N, even if its inputs changed",
+    )
     args = parser.parse_args(argv)
     from playwright.sync_api import sync_playwright
 
@@ -363,7 +368,8 @@ def main(argv: list[str] | None = None) -> int:
             events = run.dataset(size, 1, None)
             out = run.OUT / f"site-{size}"
             print(f"building (or reusing) the site of {size:,} events ...", flush=True)
-            builder.ensure_built(events, out, config_file=ROOT / "mkdocs.yml")
+            if not (args.reuse and (out / "index.html").is_file()):
+                builder.ensure_built(events, out, config_file=ROOT / "mkdocs.yml")
             server = Server(out)
             try:
                 figures = measure(browser, server.url, open_store(events), args.repeat)
