@@ -20,7 +20,23 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent / "html-validate"
 BINARY = HERE / "node_modules" / ".bin" / "html-validate"
-VOID = frozenset(["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"])
+VOID = frozenset(
+    [
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "source",
+        "track",
+        "wbr",
+    ]
+)
 SAMPLE = 3  # pages of each kind
 
 
