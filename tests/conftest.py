@@ -335,6 +335,25 @@ def build_site(events: Path, out: Path, *, site_url: str | None = None, **option
 STORY = Path(__file__).resolve().parent / "fixtures" / "story"
 
 
+def api_filter(query: dict[str, str]):  # type: ignore[no-untyped-def]
+    """The Store filter the API makes of a site URL's query (tag, actor, place, status, from,
+    to): what the site's filters must select."""
+    from dateline.web.parameters import EventQuery
+    from dateline.web.query import Errors
+
+    def listed(name: str) -> list[str] | None:
+        return [query[name]] if name in query else None
+
+    return EventQuery(
+        from_=query.get("from"),
+        to=query.get("to"),
+        tag=listed("tag"),
+        actor=listed("actor"),
+        place=listed("place"),
+        status=listed("status"),  # type: ignore[arg-type]
+    ).select(Errors())
+
+
 def copy_events(source: Path, into: Path) -> Path:
     """A copy of the events folder ``source`` as ``into/events`` (its Store is cached beside it,
     in ``into/.cache``, never in the source)."""

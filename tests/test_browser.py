@@ -19,11 +19,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from conftest import REPO, Events, StaticServer, build_site
+from conftest import REPO, Events, StaticServer, api_filter, build_site
 from dateline.cache import open_store
 from dateline.store import EventFilter, Store
-from dateline.web.parameters import EventQuery
-from dateline.web.query import Errors
 
 ARTIFACTS = REPO / "build" / "artifacts"
 SHADDADI = "2026-01-al-shaddadi-prison-falls-to-government-troops"
@@ -158,15 +156,7 @@ def test_filters_select_what_the_api_selects(
 ) -> None:
     # Same rules in the browser as in the API: spans overlap, a place includes the places
     # within it, an actor includes the events where it only makes a claim.
-    expected = EventQuery(
-        from_=query.get("from"),
-        to=query.get("to"),
-        tag=[query["tag"]] if "tag" in query else None,
-        actor=[query["actor"]] if "actor" in query else None,
-        place=[query["place"]] if "place" in query else None,
-        status=[query["status"]] if "status" in query else None,  # type: ignore[list-item]
-    ).select(Errors())
-    want = ids_oldest_first(store, expected)[::-1]
+    want = ids_oldest_first(store, api_filter(query))[::-1]
     page = watched.page
     ready(page, story_url + "?" + urllib.parse.urlencode(query))
     verb = "matches" if len(want) == 1 else "match"

@@ -25,7 +25,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from conftest import REPO, StaticServer, build_site
+from conftest import REPO, StaticServer, api_filter, build_site
 from dateline.cache import open_store
 from dateline.site import filterindex
 from dateline.store import EventFilter, Store
@@ -335,19 +335,7 @@ def test_filters_select_what_the_api_selects_at_scale(
     page.on("request", lambda request: fetched.append(request.url))
     page.on("response", lambda r: r.status >= 400 and failed.append(f"{r.status} {r.url}"))
     for query in QUERIES + _facet_queries(large_store):
-        statuses = (query["status"],) if "status" in query else ()
-        from dateline.web.parameters import EventQuery
-        from dateline.web.query import Errors
-
-        expected = EventQuery(
-            from_=query.get("from"),
-            to=query.get("to"),
-            tag=[query["tag"]] if "tag" in query else None,
-            actor=[query["actor"]] if "actor" in query else None,
-            place=[query["place"]] if "place" in query else None,
-            status=list(statuses) or None,  # type: ignore[arg-type]
-        ).select(Errors())
-        want = ids(large_store, expected)[::-1]
+        want = ids(large_store, api_filter(query))[::-1]
         page.goto(large_url + "?" + urllib.parse.urlencode(query))
         expect(page.locator("[data-dl-count]")).to_contain_text(
             f"{len(want):,} of {EVENTS:,} events", timeout=20_000

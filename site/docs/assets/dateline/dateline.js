@@ -25,7 +25,6 @@
   var count = results.querySelector("[data-dl-count]");
   var more = results.querySelector("[data-dl-more]");
   var root = box.getAttribute("data-root") || "";
-  var pageSize = Number(box.getAttribute("data-page-size")) || 100;
   var INDEX = root + "data/index/";
   var FACETS = ["tag", "actor", "place", "status"];
   var TEXT = ["actor", "place"]; // typed, with suggestions; tag and status are menus
@@ -33,6 +32,10 @@
   var NAMES = { tag: "tags", actor: "actors", place: "places" };
   var STATUSES = ["reported", "confirmed", "disputed", "retracted"];
   var SUGGESTIONS = 30;
+  var BATCH = 50;
+  // Filtered results come in batches ("Show more"): each batch reads the row shards its
+  // events are in, so a small first batch keeps a sparse filter quick.
+  var pageSize = Math.min(BATCH, Number(box.getAttribute("data-page-size")) || BATCH);
 
   // --- the index, each file fetched once
 
@@ -106,6 +109,26 @@
 
   function rows(shard) {
     return json("rows/" + shard + ".json");
+  }
+
+  // The rows [entry, start key, end key] of events at these positions, reading each shard
+  // they are in once.
+  function rowsOf(manifest, positions) {
+    var size = manifest.shard_size;
+    var wanted = new Set();
+    positions.forEach(function (position) {
+      wanted.add(Math.floor(position / size));
+    });
+    var shards = Array.from(wanted);
+    return Promise.all(shards.map(rows)).then(function (loaded) {
+      var byShard = new Map();
+      shards.forEach(function (shard, n) {
+        byShard.set(shard, loaded[n]);
+      });
+      return positions.map(function (position) {
+        return byShard.get(Math.floor(position / size))[position % size];
+      });
+    });
   }
 
   // --- state: the URL query <-> the form
@@ -341,7 +364,6 @@
         var verdicts = manifest.shards.map(function (near) {
           return decide(range, near);
         });
-        var some = [];
         var each = all ? null : candidates;
         var count = all ? total : each.length;
         var kept = [];
@@ -362,21 +384,10 @@
             pending.push(position);
           }
         }
-        pending.forEach(function (position) {
-          var shard = Math.floor(position / size);
-          if (some.indexOf(shard) < 0) {
-            some.push(shard);
-          }
-        });
-        return Promise.all(some.map(rows)).then(function (loaded) {
-          var byShard = new Map();
-          some.forEach(function (shard, n) {
-            byShard.set(shard, loaded[n]);
-          });
-          pending.forEach(function (position) {
-            var row = byShard.get(Math.floor(position / size))[position % size];
+        return rowsOf(manifest, pending).then(function (found) {
+          found.forEach(function (row, n) {
             if (overlaps(range, row[1], row[2])) {
-              kept.push(position);
+              kept.push(pending[n]);
             }
           });
           return kept.sort(function (a, b) {
@@ -392,21 +403,9 @@
   var shownState = null; // what the list shows: {order, positions, shown}
 
   function entries(manifest, wanted) {
-    var size = manifest.shard_size;
-    var shards = [];
-    wanted.forEach(function (position) {
-      var shard = Math.floor(position / size);
-      if (shards.indexOf(shard) < 0) {
-        shards.push(shard);
-      }
-    });
-    return Promise.all(shards.map(rows)).then(function (loaded) {
-      var byShard = new Map();
-      shards.forEach(function (shard, n) {
-        byShard.set(shard, loaded[n]);
-      });
-      return wanted.map(function (position) {
-        return byShard.get(Math.floor(position / size))[position % size][0];
+    return rowsOf(manifest, wanted).then(function (found) {
+      return found.map(function (row) {
+        return row[0];
       });
     });
   }
