@@ -328,7 +328,7 @@ def test_search_results_filter_by_status(watched: Watched, story_url: str) -> No
     status.click()
     page.locator(".pagefind-ui__filter-checkbox[id$='disputed']").check()
     links = page.locator(".pagefind-ui__result-link")
-    expect(links).to_have_count(1)
+    expect(links).to_have_count(1, timeout=60_000)  # Pagefind refilters in the background
     expect(links).to_have_attribute("href", f"/events/{SHADDADI}/")
 
 
