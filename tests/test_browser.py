@@ -594,3 +594,28 @@ def test_printing_leaves_out_the_controls_and_writes_out_source_addresses(
         }"""
     )
     assert "https://example.org/report" in after
+
+
+def test_the_keyboard_focus_is_visible_on_every_control(watched: Watched, story_url: str) -> None:
+    page = watched.page
+    page.goto(story_url)
+    page.wait_for_selector("[data-dl-ready]", state="attached")
+    page.click("[data-dl-filters] summary")
+    outlines = {}
+    for selector in (
+        "#dl-q",
+        "select[name=tag]",
+        "input[name=actor]",
+        "input[name=from]",
+        "input[name=order][value=oldest]",
+        "button.dl-clear",
+        "[data-dl-filters] summary",
+    ):
+        page.focus(selector)
+        page.keyboard.press("Shift+Tab")  # arrive by keyboard, so :focus-visible applies
+        page.keyboard.press("Tab")
+        outlines[selector] = page.evaluate(
+            "() => { const s = getComputedStyle(document.activeElement);"
+            " return [s.outlineStyle, parseFloat(s.outlineWidth)]; }"
+        )
+    assert all(style != "none" and width >= 2 for style, width in outlines.values()), outlines
