@@ -489,3 +489,32 @@ def test_every_page_lands_in_a_shard(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert [len(shard) for shard in indexed] == [4, 4, 4, 2]
     every = sorted(page for shard in indexed for page in shard)
     assert every == sorted(f"events/e{n}/index.html" for n in range(14))
+
+
+def test_events_of_a_year_and_of_its_first_day_are_each_archived_once(
+    events: Events, tmp_path: Path
+) -> None:
+    # Sorted by start, then id: "2026" (a year) starts on 1 January, so the year's "month not
+    # known" events and 1 January's come interleaved.
+    from conftest import world_event
+
+    events.write("2026/2026-a-year-event.yaml", world_event("A year", "2026"))
+    events.write("2026/2026-01-01-b-new-year.yaml", world_event("New year", "2026-01-01"))
+    events.write("2026/2026-c-another-year-event.yaml", world_event("Another year", "2026"))
+    site = build_site(events.root, tmp_path / "site")
+
+    def listed(page: str) -> list[str]:
+        body = read(site, page)
+        body = body[body.index('class="dl-page') :]
+        return re.findall(r'<li class="dl-event[^"]*" data-id="([^"]+)"', body)
+
+    assert listed("archive/2026/undated/index.html") == [
+        "2026-c-another-year-event",
+        "2026-a-year-event",
+    ]
+    assert listed("archive/2026/01/index.html") == [
+        "2026-01-20-syrian-army-enters-al-hawl-camp",
+        "2026-01-01-b-new-year",
+    ]
+    year = read(site, "archive/2026/index.html")
+    assert year.count("archive/2026/undated/") == 1

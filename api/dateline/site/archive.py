@@ -69,17 +69,22 @@ class Archive:
         self.page_size = page_size
         self.years: list[Year] = []  # oldest first; "start not known" first of all
         self.months: dict[str, Month] = {}
+        self.by_key: dict[str, Year] = {}  # a year by its key
+        self.year_of: dict[str, Year] = {}  # a month's year, by the month's key
         self._filed: dict[str, tuple[Month, int]] = {}  # event id -> (month, index in it)
         for item in items:
             year_key, year_label, month_key, month_label = month_of(item)
-            if not self.years or self.years[-1].key != year_key:
-                base = f"{ROOT}/{year_key}"
-                self.years.append(Year(year_key, year_label, base))
-            year = self.years[-1]
-            if not year.months or year.months[-1].key != month_key:
-                year.months.append(_new_month(year, month_key, month_label))
-                self.months[month_key] = year.months[-1]
-            month = year.months[-1]
+            year = self.by_key.get(year_key)
+            if year is None:
+                year = self.by_key[year_key] = Year(year_key, year_label, f"{ROOT}/{year_key}")
+                self.years.append(year)
+            # Looked up, not taken from the end: a year's "month not known" events start on
+            # 1 January, so they sort among that day's events and may come and go.
+            month = self.months.get(month_key)
+            if month is None:
+                month = self.months[month_key] = _new_month(year, month_key, month_label)
+                year.months.append(month)
+                self.year_of[month_key] = year
             self._filed[item.id] = (month, len(month.items))
             month.items.append(item)
 

@@ -113,14 +113,17 @@ class Year:
 def timeline(items: Iterable[EventItem], *, newest_first: bool = True) -> list[Year]:
     """Events (given oldest first) grouped by year and month, in the order asked for."""
     years: list[Year] = []
+    by_key: dict[str, Year] = {}
+    month_by_key: dict[str, Month] = {}
     for item in items:
         year_key, year_label, month_key, month_label = archive_module.month_of(item)
-        if not years or years[-1].key != year_key:
-            years.append(Year(label=year_label, key=year_key))
-        months = years[-1].months
-        if not months or months[-1].key != month_key:
-            months.append(Month(label=month_label, key=month_key))
-        months[-1].items.append(item)
+        if year_key not in by_key:
+            by_key[year_key] = Year(label=year_label, key=year_key)
+            years.append(by_key[year_key])
+        if month_key not in month_by_key:  # looked up: see archive.Archive
+            month_by_key[month_key] = Month(label=month_label, key=month_key)
+            by_key[year_key].months.append(month_by_key[month_key])
+        month_by_key[month_key].items.append(item)
     if newest_first:
         years.reverse()
         for year in years:
@@ -402,7 +405,7 @@ class Site:
             case "archive":
                 view = self.archive
             case "year":
-                view = next(y for y in self.archive.years if y.key == spec.key)
+                view = self.archive.by_key[spec.key]
             case "month":
                 view = self.month(spec)
             case _:
@@ -526,10 +529,10 @@ class Site:
 
     def month(self, spec: Spec) -> MonthView:
         month = self.archive.months[spec.key]
-        years = [y for y in self.archive.years if month in y.months and y.key != "undated"]
+        year = self.archive.year_of[spec.key]
         return MonthView(
             month=month,
-            year=years[0] if years else None,
+            year=year if year.key != archive_module.UNDATED else None,
             listing=self._page(self.archive.newest_first(month), month.base, spec.page),
         )
 
