@@ -211,7 +211,10 @@ def measure(browser: Any, url: str, store: Any, repeat: int) -> Figures:
     actors = sorted(json.loads(store.listing("actors")), key=lambda a: -a["event_count"])
     figures = Figures(size=store.counts.events)
     actions = {
-        f"tag {tags[0]['id']}": lambda p: p.select_option("select[name=tag]", tags[0]["id"]),
+        f"tag {tags[0]['id']}": lambda p: (
+            p.fill("input[name=tag]", tags[0]["id"]),
+            p.press("input[name=tag]", "Enter"),
+        ),
         f"actor {actors[0]['id']}": lambda p: (
             p.fill("input[name=actor]", actors[0]["id"]),
             p.press("input[name=actor]", "Enter"),
@@ -233,7 +236,8 @@ def measure(browser: Any, url: str, store: Any, repeat: int) -> Figures:
     nexts, clears = [], []
     for _ in range(repeat):
         context, page, _transfer = _open_home(browser, url)
-        page.select_option("select[name=tag]", tags[0]["id"])
+        page.fill("input[name=tag]", tags[0]["id"])
+        page.press("input[name=tag]", "Enter")
         _wait_count(page, "")
         shown = page.text_content("[data-dl-count]") or ""
         page.select_option("select[name=status]", "disputed")

@@ -166,8 +166,7 @@ def place_tree(places: dict[str, PlaceResource]) -> list[Option]:
 
 @dataclass(frozen=True)
 class Filters:
-    tags: list[Option]
-    statuses: list[Option]
+    statuses: list[Option]  # the one facet with a fixed, short list; the others are typed
 
 
 # --- event pages ---------------------------------------------------------------------------
@@ -447,10 +446,7 @@ class Site:
                 for item in newest
             ],
             "archive": self.archive,
-            "filters": Filters(
-                tags=[Option(t.id, f"{t.id} ({t.count})") for t in catalog.tags],
-                statuses=[Option(s, s.capitalize()) for s in STATUSES],
-            ),
+            "filters": Filters(statuses=[Option(s, s.capitalize()) for s in STATUSES]),
             **self.common(""),
         }
 

@@ -27,7 +27,7 @@
   var root = box.getAttribute("data-root") || "";
   var INDEX = root + "data/index/";
   var FACETS = ["tag", "actor", "place", "status"];
-  var TEXT = ["actor", "place"]; // typed, with suggestions; tag and status are menus
+  var TEXT = ["tag", "actor", "place"]; // typed, with suggestions; status is a menu
   var DATES = ["from", "to"];
   var NAMES = { tag: "tags", actor: "actors", place: "places" };
   var STATUSES = ["reported", "confirmed", "disputed", "retracted"];
@@ -269,12 +269,12 @@
           resolved = true;
           return;
         }
-        said.push("There is no " + facet + " " + quote(value) + "; it is not applied." + (facet === "tag" ? "" : " Pick one of the suggestions as you type."));
+        said.push("There is no " + facet + " " + quote(value) + "; it is not applied. Pick one of the suggestions as you type.");
         applied[facet] = "";
       });
     });
     return Promise.all(lookups).then(function () {
-      ["tag"].concat(TEXT).forEach(function (facet) {
+      TEXT.forEach(function (facet) {
         form.elements[facet].setAttribute("aria-invalid", state[facet] && !applied[facet] ? "true" : "false");
       });
       if (resolved) {
