@@ -20,8 +20,10 @@ Measured, against the site-scale issue's targets:
 
 The baseline, side by side in the same run and browser: what the old filters began with,
 fetching and parsing ``data/events.json`` (the whole dataset, as the API lists it). Timings
-are the median of ``--repeat`` runs. Lighthouse is not run here (its npm package is not
-installed by the project); the figures it gave are in the issue.
+are the median of ``--repeat`` runs.
+
+Lighthouse (mobile, its default) scores the home page's Performance and Accessibility when it
+is installed: ``npm ci --prefix tools/lighthouse`` (12.2.3, pinned: 13 wants Node 22).
 """
 
 from __future__ import annotations
@@ -51,6 +53,9 @@ TARGET_FIRST_FILTER_KB = 300
 TARGET_FIRST_FILTER_S = 1.0
 TARGET_NEXT_FILTER_MS = 150
 TARGET_CLS = 0.1
+TARGET_LIGHTHOUSE_PERFORMANCE = 90
+TARGET_LIGHTHOUSE_ACCESSIBILITY = 100
+LIGHTHOUSE = ROOT / "tools" / "lighthouse" / "node_modules" / ".bin" / "lighthouse"
 
 
 class _Gzipping(http.server.SimpleHTTPRequestHandler):
@@ -138,6 +143,35 @@ class Figures:
     next_ms: float = 0.0
     clear_ms: float = 0.0
     baseline: tuple[float, float] = (0.0, 0.0)  # data/events.json: (KB, s)
+    lighthouse: dict[str, int] = field(default_factory=dict)  # category: score, if installed
+
+
+def lighthouse(url: str) -> dict[str, int]:
+    """Lighthouse's mobile scores of a page (empty if it is not installed)."""
+    if not LIGHTHOUSE.exists():
+        return {}
+    import os
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as scratch:
+        report = Path(scratch) / "report.json"
+        subprocess.run(
+            [
+                str(LIGHTHOUSE),
+                url,
+                "--output=json",
+                f"--output-path={report}",
+                "--only-categories=performance,accessibility",
+                "--quiet",
+                "--chrome-flags=--headless=new " + " ".join(ARGS),
+            ],
+            env=dict(os.environ, CHROME_PATH=CHROMIUM),
+            check=True,
+            timeout=600,
+        )
+        categories = json.loads(report.read_text(encoding="utf-8"))["categories"]
+    return {name: round(category["score"] * 100) for name, category in categories.items()}
 
 
 class Transfer:
@@ -332,6 +366,19 @@ def report(figures: list[Figures]) -> bool:
         for name, nodes in f.dom.items():
             row(f"DOM nodes in the browser: {name}", nodes, TARGET_ELEMENTS, "", "{:,.0f}")
         row("home page layout shift (CLS)", f.cls, TARGET_CLS, "", "{:.3f}")
+        for name, target in (
+            ("performance", TARGET_LIGHTHOUSE_PERFORMANCE),
+            ("accessibility", TARGET_LIGHTHOUSE_ACCESSIBILITY),
+        ):
+            if name in f.lighthouse:
+                met = f.lighthouse[name] >= target
+                ok = ok and met
+                lines.append(
+                    f"| Lighthouse mobile {name} (home) | {f.lighthouse[name]} | ≥ {target} | "
+                    f"{'met' if met else 'NOT MET'} |"
+                )
+        if not f.lighthouse:
+            lines.append("| Lighthouse | not installed: `npm ci --prefix tools/lighthouse` | | |")
         for name, (kb, seconds) in f.first.items():
             row(f"first filter, {name}: transferred", kb, TARGET_FIRST_FILTER_KB, "KB")
             row(f"first filter, {name}: until shown", seconds, TARGET_FIRST_FILTER_S, "s", "{:.2f}")
@@ -377,6 +424,7 @@ def main(argv: list[str] | None = None) -> int:
             server = Server(out)
             try:
                 figures = measure(browser, server.url, open_store(events), args.repeat)
+                figures.lighthouse = lighthouse(server.url)
             finally:
                 server.close()
             figures.pages = scan(out)
