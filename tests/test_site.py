@@ -518,3 +518,31 @@ def test_events_of_a_year_and_of_its_first_day_are_each_archived_once(
     ]
     year = read(site, "archive/2026/index.html")
     assert year.count("archive/2026/undated/") == 1
+
+
+def test_a_sitemap_past_the_protocols_limit_becomes_an_index(tmp_path: Path) -> None:
+    from dateline.site import sitemap
+
+    urls = "".join(
+        f"<url><loc>https://t.example/p{n}/</loc><lastmod>2026-01-01</lastmod></url>"
+        for n in range(7)
+    )
+    (tmp_path / "sitemap.xml").write_text(
+        f'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        f"{urls}</urlset>",
+        encoding="utf-8",
+    )
+    assert sitemap.split(tmp_path, "https://t.example/", limit=3) == 3
+    index = (tmp_path / "sitemap.xml").read_text(encoding="utf-8")
+    parts = re.findall(r"<loc>([^<]+)</loc>", index)
+    assert parts == [f"https://t.example/sitemaps/{n}.xml" for n in (1, 2, 3)]
+    assert "<sitemapindex" in index
+    found = [
+        loc
+        for n in (1, 2, 3)
+        for loc in re.findall(
+            r"<loc>([^<]+)</loc>", (tmp_path / "sitemaps" / f"{n}.xml").read_text("utf-8")
+        )
+    ]
+    assert found == [f"https://t.example/p{n}/" for n in range(7)]
+    assert sitemap.split(tmp_path, None, limit=3) == 0  # no site_url: MkDocs' own, untouched

@@ -16,7 +16,7 @@ from typing import Final
 
 from dateline import formats, progress
 from dateline.resources import EventItem
-from dateline.site import citation, filterindex
+from dateline.site import citation, filterindex, sitemap
 from dateline.site.pages import Site
 from dateline.site.searchindex import SearchIndex
 from dateline.store import EventFilter
@@ -58,6 +58,8 @@ class Outputs:
             self.search.finish()
         finally:
             self._data.shutdown()
+        # MkDocs wrote the sitemap before the pages; past 50,000 addresses it becomes an index.
+        files += sitemap.split(self.site_dir, self.site.settings.site_url)
         return Stats(
             data_files=files,
             search_shards=len(self.search.bundles),
