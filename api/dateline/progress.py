@@ -60,6 +60,7 @@ class Task:
             )
             self._bar.start()
             self._task = self._bar.add_task(label, total=total)
+            self._bar.refresh()  # drawn at once, not at the first tick of rich's timer
 
     def advance(self, steps: int = 1) -> None:
         if self._bar is not None:
