@@ -74,6 +74,26 @@ def test_the_site_is_served_at_the_root(
     assert response.headers["content-length"] == str(len(body))
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/%00",
+        "/index.html%00",
+        "/events/a%00/",
+        "/" + "x" * 5_000,
+        "/" + "a/" * 3_000,
+        "/" + ("é" * 200 + "/") * 20,
+    ],
+    ids=["null", "null after a file", "null in a folder", "long name", "deep", "long bytes"],
+)
+def test_a_path_no_file_can_have_is_not_found(site_client: Any, path: str) -> None:
+    # Names the file system refuses (a NUL byte, a name or path too long) are missing pages,
+    # never a 500 with a traceback (issue 13's first defect).
+    for response in (site_client.get(path), site_client.head(path)):
+        assert response.status_code == 404, path[:40]
+    assert site_client.get(path).text == "<p>no such page</p>"
+
+
 def test_a_site_without_a_404_page_answers_problem_json(store: Store, tmp_path: Path) -> None:
     site = tmp_path / "site"
     site.mkdir()

@@ -9,11 +9,13 @@ replaced or deleted its folder. The folder is looked up by its path on every req
 held open, so each request sees the site that is there when it arrives.
 
 As Litestar's static files in HTML mode do, a folder's path serves its ``index.html``, and a
-missing path the site's ``404.html`` with status 404.
+missing path the site's ``404.html`` with status 404 — as does a path no file can have (a NUL
+byte, a name or a path longer than the file system allows).
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from pathlib import Path, PurePath
@@ -29,6 +31,8 @@ from litestar.response.file import ASGIFileResponse
 from litestar.types import PathType
 
 _MISSING: Final = (FileNotFoundError, NotADirectoryError, IsADirectoryError, PermissionError)
+# Names the file system refuses outright: a name or a path too long, too many links.
+_NO_SUCH_NAME: Final = frozenset({errno.ENAMETOOLONG, errno.ELOOP})
 
 
 class _Opened(BaseLocalFileSystem):
@@ -57,6 +61,12 @@ class SiteFiles:
                 file = open(candidate, "rb")  # noqa: SIM115  # closed by the response
             except _MISSING:
                 continue
+            except ValueError:  # a NUL byte: no file can have that name
+                return None
+            except OSError as error:
+                if error.errno in _NO_SUCH_NAME:
+                    return None
+                raise
             info = os.fstat(file.fileno())
             if stat.S_ISREG(info.st_mode):
                 return file, info, candidate
