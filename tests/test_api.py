@@ -367,6 +367,33 @@ def test_health(world_client: Client) -> None:
     assert health["problems"] == []
 
 
+def test_health_tells_a_conditional_poller_at_once_that_a_reload_failed(
+    world_client: Client,
+) -> None:
+    # Issue 13, defect 2: the body changes from "ok" to "degraded" with the data unchanged.
+    from dateline.diagnostics import Diagnostic
+    from dateline.web.app import served
+
+    first = world_client.get("/api/v1/health")
+    assert first.headers["cache-control"] == "no-cache"
+    tag = first.headers["etag"]
+    assert world_client.get("/api/v1/health", headers={"if-none-match": tag}).status_code == 304
+    state = served(world_client.app)
+    state.problems = [
+        Diagnostic(file="events/2026/x.yaml", line=3, column=1, code="DL201", message="broken")
+    ]
+    try:
+        failed = world_client.get("/api/v1/health", headers={"if-none-match": tag})
+        assert failed.status_code == 200
+        assert failed.json()["status"] == "degraded"
+        assert failed.headers["etag"] != tag
+        assert failed.headers["cache-control"] == "no-cache"
+    finally:
+        state.problems = []
+    assert world_client.get("/api/v1/health", headers={"if-none-match": tag}).status_code == 304
+    assert world_client.get("/api/v1/events").headers["cache-control"] == "public, max-age=60"
+
+
 def test_index_page_and_docs(world_client: Client) -> None:
     index = world_client.get("/")
     assert index.status_code == 200

@@ -41,6 +41,7 @@ for the 3.1 document Litestar generates.
 
 from __future__ import annotations
 
+import hashlib
 import urllib.parse
 from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
@@ -97,6 +98,19 @@ class Served:
     def swap(self, store: Store) -> None:
         self.store = store
         self.problems = []
+
+    def now(self) -> tuple[Store, str]:
+        """The store, and the version responses are tagged by: its revision, and a digest of
+        the last reload's problems if it failed (which /health reports)."""
+        store, problems = self.store, self.problems
+        if not problems:
+            return store, store.revision
+        digest = hashlib.blake2b(store.revision.encode(), digest_size=8)
+        for problem in problems:
+            digest.update(
+                f"{problem.file}:{problem.line}:{problem.column}:{problem.message}\0".encode()
+            )
+        return store, f"{store.revision}~{digest.hexdigest()}"
 
 
 def served(app: Litestar) -> Served:
@@ -434,7 +448,12 @@ def create_app(
             parameters.EVENT_QUERY: parameters.provide(event_query),
             parameters.CLAIM_QUERY: parameters.provide(ClaimQuery),
         },
-        middleware=[ConditionalGetMiddleware(lambda: state.store)],
+        middleware=[
+            # A function, not the bound method: Litestar copies middleware deeply, per route.
+            ConditionalGetMiddleware(
+                lambda: state.now(), uncached=frozenset({f"{API}/health".encode()})
+            )
+        ],
         before_request=_check_parameters,
     )
     root: Any = site_router(site) if site is not None else index

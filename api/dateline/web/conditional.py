@@ -1,10 +1,12 @@
 """Conditional GET for a read-only API: strong ETags, ``If-None-Match`` → 304, Cache-Control.
 
-Every response of the API is a function of the dataset revision and the URL, so its ETag is a
-hash of the two — computed before the handler runs, which lets a matching ``If-None-Match``
-be answered with a 304 at once, without a query. The tag also names the content coding
-(identity or gzip), because a strong validator promises identical bytes, and a gzipped body
-differs from the plain one.
+Every response of the API is a function of the served version and the URL, so its ETag is a
+hash of the two. The version is the dataset revision, and what a failed reload found: /health
+then says "degraded" while the data stays the same. The tag is computed before the handler
+runs, which lets a matching ``If-None-Match`` be answered with a 304 at once, without a
+query. The tag also names the content coding (identity or gzip), because a strong validator
+promises identical bytes, and a gzipped body differs from the plain one. /health is sent with
+``Cache-Control: no-cache``, so a poller asks every time and sees a failure at once.
 
 The middleware also pins the store for the request (``scope["state"]["store"]``): a reload
 may swap in a new store at any moment, and the tag and the body must come from the same one.
@@ -24,6 +26,7 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from dateline.store import Store
 
 CACHE_CONTROL: Final = "public, max-age=60"
+NO_CACHE: Final = "no-cache"  # may be stored, but asked again (If-None-Match) every time
 
 
 def etag(revision: str, target: bytes, coding: str) -> str:
@@ -56,33 +59,37 @@ class ConditionalGetMiddleware(ASGIMiddleware):
 
     scopes = (ScopeType.HTTP,)
 
-    def __init__(self, current: Callable[[], Store]) -> None:
-        self.current = current
+    def __init__(
+        self, current: Callable[[], tuple[Store, str]], *, uncached: frozenset[bytes] = frozenset()
+    ) -> None:
+        self.current = current  # the store served, and the version its responses are tagged by
+        self.uncached = uncached  # paths a cache must revalidate each time (health)
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
-        store = self.current()
+        store, version = self.current()
         scope.setdefault("state", {})["store"] = store
         if scope.get("method") not in ("GET", "HEAD"):
             await next_app(scope, receive, send)
             return
         target = scope["raw_path"] + b"?" + scope["query_string"]
         headers = MutableScopeHeaders(scope)
-        tags = {"": etag(store.revision, target, "")}
+        tags = {"": etag(version, target, "")}
         if _accepts_gzip(headers.get("accept-encoding", "")):
-            tags["gzip"] = etag(store.revision, target, "gzip")
+            tags["gzip"] = etag(version, target, "gzip")
+        cache_control = NO_CACHE if scope["raw_path"] in self.uncached else CACHE_CONTROL
         wanted = headers.get("if-none-match")
         if wanted is not None:
             for tag in tags.values():
                 if _matches(wanted, tag):
-                    await _not_modified(send, tag)
+                    await _not_modified(send, tag, cache_control)
                     return
 
         async def send_with_tag(message: Message) -> None:
             if message["type"] == "http.response.start" and message["status"] == 200:
                 out = MutableScopeHeaders.from_message(message)
                 coding = out.get("content-encoding", "")
-                out["ETag"] = tags.get(coding) or etag(store.revision, target, coding)
-                out["Cache-Control"] = CACHE_CONTROL
+                out["ETag"] = tags.get(coding) or etag(version, target, coding)
+                out["Cache-Control"] = cache_control
                 if "vary" not in out:
                     out["Vary"] = "Accept-Encoding"
             await send(message)
@@ -90,14 +97,14 @@ class ConditionalGetMiddleware(ASGIMiddleware):
         await next_app(scope, receive, send_with_tag)
 
 
-async def _not_modified(send: Send, tag: str) -> None:
+async def _not_modified(send: Send, tag: str, cache_control: str) -> None:
     await send(
         {
             "type": "http.response.start",
             "status": 304,
             "headers": [
                 (b"etag", tag.encode()),
-                (b"cache-control", CACHE_CONTROL.encode()),
+                (b"cache-control", cache_control.encode()),
                 (b"vary", b"Accept-Encoding"),
             ],
         }
