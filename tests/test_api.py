@@ -443,6 +443,32 @@ def test_errors_have_no_etag(world_client: Client) -> None:
     assert "etag" not in response.headers
 
 
+@pytest.mark.parametrize(
+    ("accept", "gzipped"),
+    [
+        ("gzip", True),
+        ("GZIP", True),
+        ("br, Gzip;q=0.5", True),
+        ("*", True),
+        ("gzip;q=0", False),
+        ("gzip; q=0.000", False),
+        ("*;q=0, gzip", True),
+        ("gzip;q=0, *", False),
+        ("identity", False),
+        ("", False),
+    ],
+)
+def test_gzip_only_where_it_is_acceptable(world_client: Client, accept: str, gzipped: bool) -> None:
+    # Issue 13, defect 7: q=0 refuses a coding, and coding names are case-insensitive.
+    response = world_client.get("/api/v1/events", headers={"Accept-Encoding": accept})
+    assert (response.headers.get("content-encoding") == "gzip") is gzipped
+    again = world_client.get(
+        "/api/v1/events",
+        headers={"Accept-Encoding": accept, "If-None-Match": response.headers["etag"]},
+    )
+    assert again.status_code == 304  # the tag names the coding actually sent
+
+
 def test_gzip_when_asked(world_client: Client) -> None:
     plain = world_client.get("/api/v1/events", headers={"Accept-Encoding": "identity"})
     assert "content-encoding" not in plain.headers

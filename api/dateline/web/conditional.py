@@ -21,7 +21,8 @@ from typing import Final
 from litestar.datastructures import MutableScopeHeaders
 from litestar.enums import ScopeType
 from litestar.middleware import ASGIMiddleware
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import ASGIApp, Empty, Message, Receive, Scope, Send
+from litestar.utils.scope.state import ScopeState
 
 from dateline.store import Store
 
@@ -46,12 +47,21 @@ def _matches(header: str, tag: str) -> bool:
 
 
 def _accepts_gzip(value: str) -> bool:
+    """RFC 9110 §12.5.3: gzip is acceptable if named (any case) with q > 0, or, if not named,
+    if ``*`` is, with q > 0."""
+    weights: dict[str, float] = {}
     for part in value.lower().split(","):
         coding, _, params = part.strip().partition(";")
-        if coding.strip() in ("gzip", "*"):
-            q = params.strip()
-            return not (q.startswith("q=") and q[2:].strip().rstrip("0.") == "")
-    return False
+        weight = 1.0
+        for param in params.split(";"):
+            name, _, number = param.strip().partition("=")
+            if name.strip() == "q":
+                try:
+                    weight = float(number)
+                except ValueError:
+                    weight = 0.0  # an unreadable weight is not a yes
+        weights.setdefault(coding.strip(), weight)
+    return weights.get("gzip", weights.get("*", 0.0)) > 0
 
 
 class ConditionalGetMiddleware(ASGIMiddleware):
@@ -74,8 +84,14 @@ class ConditionalGetMiddleware(ASGIMiddleware):
         target = scope["raw_path"] + b"?" + scope["query_string"]
         headers = MutableScopeHeaders(scope)
         tags = {"": etag(version, target, "")}
+        # The compression further in matches "gzip" in the header as text (so "gzip;q=0" and
+        # "GZIP" went wrong): it gets the answer decided here, and only that.
         if _accepts_gzip(headers.get("accept-encoding", "")):
             tags["gzip"] = etag(version, target, "gzip")
+            headers["accept-encoding"] = "gzip"
+        else:
+            headers["accept-encoding"] = "identity"
+        ScopeState.from_scope(scope).headers = Empty  # Litestar's parsed copy, made earlier
         cache_control = NO_CACHE if scope["raw_path"] in self.uncached else CACHE_CONTROL
         wanted = headers.get("if-none-match")
         if wanted is not None:
