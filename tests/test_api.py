@@ -469,6 +469,27 @@ def test_gzip_only_where_it_is_acceptable(world_client: Client, accept: str, gzi
     assert again.status_code == 304  # the tag names the coding actually sent
 
 
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("/api/v1/events", 304),
+        ("/api/v1/events/nope", 404),
+        ("/api/v1/events?bogus=1", 400),
+        ("/api/v1/events?limit=0", 400),
+        ("/api/v1/nowhere", 404),
+    ],
+)
+def test_if_none_match_any_is_answered_after_routing(
+    world_client: Client, path: str, status: int
+) -> None:
+    # Issue 13, defect 6: "*" matches only a representation that exists.
+    response = world_client.get(path, headers={"If-None-Match": "*"})
+    assert response.status_code == status
+    if status == 304:
+        assert response.content == b""
+        assert response.headers["etag"] == world_client.get(path).headers["etag"]
+
+
 def test_gzip_when_asked(world_client: Client) -> None:
     plain = world_client.get("/api/v1/events", headers={"Accept-Encoding": "identity"})
     assert "content-encoding" not in plain.headers

@@ -39,9 +39,7 @@ def etag(revision: str, target: bytes, coding: str) -> str:
 
 
 def _matches(header: str, tag: str) -> bool:
-    """RFC 9110 If-None-Match: ``*`` or a list of tags; weak comparison (W/ is ignored)."""
-    if header.strip() == "*":
-        return True
+    """RFC 9110 If-None-Match: a list of tags; weak comparison (W/ is ignored)."""
     candidates = (part.strip().removeprefix("W/") for part in header.split(","))
     return tag in candidates
 
@@ -94,20 +92,33 @@ class ConditionalGetMiddleware(ASGIMiddleware):
         ScopeState.from_scope(scope).headers = Empty  # Litestar's parsed copy, made earlier
         cache_control = NO_CACHE if scope["raw_path"] in self.uncached else CACHE_CONTROL
         wanted = headers.get("if-none-match")
-        if wanted is not None:
+        # "*" matches only a representation that exists (RFC 9110 §13.1.2): that is known
+        # once the handler has answered 200, not before routing; a listed tag can only be
+        # one this URL was served with at this version, so it is answered at once.
+        anything = wanted is not None and wanted.strip() == "*"
+        if wanted is not None and not anything:
             for tag in tags.values():
                 if _matches(wanted, tag):
                     await _not_modified(send, tag, cache_control)
                     return
+        replaced = False
 
         async def send_with_tag(message: Message) -> None:
+            nonlocal replaced
             if message["type"] == "http.response.start" and message["status"] == 200:
                 out = MutableScopeHeaders.from_message(message)
                 coding = out.get("content-encoding", "")
-                out["ETag"] = tags.get(coding) or etag(version, target, coding)
+                tag = tags.get(coding) or etag(version, target, coding)
+                if anything:
+                    replaced = True
+                    await _not_modified(send, tag, cache_control)
+                    return
+                out["ETag"] = tag
                 out["Cache-Control"] = cache_control
                 if "vary" not in out:
                     out["Vary"] = "Accept-Encoding"
+            elif replaced:
+                return  # the body of a 200 that went out as a 304
             await send(message)
 
         await next_app(scope, receive, send_with_tag)
