@@ -490,6 +490,30 @@ def test_if_none_match_any_is_answered_after_routing(
         assert response.headers["etag"] == world_client.get(path).headers["etag"]
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/events",
+        "/api/v1/events?tag=isis",
+        "/api/v1/events.csv",
+        "/api/v1/events.atom",
+        "/api/v1/timeline",
+        "/api/v1/health",
+        "/api/v1/docs",
+        "/api/v1/docs/openapi.json",
+        "/api/v1/events/nope",
+    ],
+)
+def test_head_is_the_get_without_its_body(world_client: Client, path: str) -> None:
+    # Issue 13, defect 4: HEAD wherever GET is (RFC 9110 §9.1), with the GET's headers.
+    got = world_client.get(path, headers={"accept-encoding": "identity"})
+    head = world_client.head(path, headers={"accept-encoding": "identity"})
+    assert head.status_code == got.status_code
+    assert head.content == b""
+    for name in ("content-type", "content-length", "etag", "cache-control"):
+        assert head.headers.get(name) == got.headers.get(name), name
+
+
 def test_gzip_when_asked(world_client: Client) -> None:
     plain = world_client.get("/api/v1/events", headers={"Accept-Encoding": "identity"})
     assert "content-encoding" not in plain.headers

@@ -67,7 +67,7 @@ from dateline import model, resources
 from dateline.diagnostics import Diagnostic
 from dateline.loading import did_you_mean
 from dateline.store import EventFilter, Key, Page, Sort, Store, unique
-from dateline.web import feeds, parameters, query
+from dateline.web import feeds, head, parameters, query
 from dateline.web.conditional import ConditionalGetMiddleware
 from dateline.web.parameters import (
     ClaimQuery,
@@ -452,12 +452,12 @@ def create_app(
             # A function, not the bound method: Litestar copies middleware deeply, per route.
             ConditionalGetMiddleware(
                 lambda: state.now(), uncached=frozenset({f"{API}/health".encode()})
-            )
+            ),
         ],
         before_request=_check_parameters,
     )
     root: Any = site_router(site) if site is not None else index
-    app = Litestar(
+    app = head.App(
         route_handlers=[api, root, docs_asset],
         exception_handlers=exception_handlers(),
         compression_config=CompressionConfig(
@@ -475,4 +475,5 @@ def create_app(
         debug=False,
     )
     app.state["served"] = state
+    app.state[head.PREFIX_KEY] = API
     return app
