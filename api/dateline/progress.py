@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from collections.abc import Iterable, Iterator
 from typing import Any, Final, TypeVar
 
 T = TypeVar("T")
 
 THRESHOLD: Final = 2_000  # items below which a step is quick enough to need no bar
+REDRAW_SECONDS: Final = 0.1
 
 _enabled = False
 
@@ -57,14 +59,20 @@ class Task:
                 TimeElapsedColumn(),
                 console=Console(file=sys.stderr),
                 transient=True,  # the bar goes once done; the command's summary stays
+                auto_refresh=False,  # drawn by `advance`, in this thread: no timer thread
             )
             self._bar.start()
             self._task = self._bar.add_task(label, total=total)
-            self._bar.refresh()  # drawn at once, not at the first tick of rich's timer
+            self._bar.refresh()  # drawn at once
+            self._drawn = time.monotonic()
 
     def advance(self, steps: int = 1) -> None:
         if self._bar is not None:
             self._bar.advance(self._task, steps)
+            now = time.monotonic()
+            if now - self._drawn >= REDRAW_SECONDS:
+                self._bar.refresh()
+                self._drawn = now
 
     def close(self) -> None:
         if self._bar is not None:
