@@ -320,12 +320,18 @@ def test_search_finds_the_al_hawl_event(watched: Watched, story_url: str, words:
 
 def test_search_results_filter_by_status(watched: Watched, story_url: str) -> None:
     page = watched.page
-    page.goto(f"{story_url}search/?q=Hawl")
-    expect(page.locator(".pagefind-ui__result-link").first).to_be_visible()
-    # Pagefind loads the filters after the first results; on a loaded machine that took more
-    # than the default 30 s once.
     status = page.locator(".pagefind-ui__filter-name", has_text="Status")
-    expect(status).to_be_visible(timeout=90_000)
+    # Pagefind loads the filters after the first results. Now and then (about one full run
+    # in five, never alone) its UI shows results and never the filters; a reload shows them.
+    for attempt in range(3):
+        page.goto(f"{story_url}search/?q=Hawl")
+        expect(page.locator(".pagefind-ui__result-link").first).to_be_visible()
+        try:
+            expect(status).to_be_visible(timeout=30_000)
+            break
+        except AssertionError:
+            if attempt == 2:
+                raise
     status.click()
     page.locator(".pagefind-ui__filter-checkbox[id$='disputed']").check()
     links = page.locator(".pagefind-ui__result-link")
