@@ -578,3 +578,36 @@ def test_the_schema_says_what_a_figure_counts_and_how_it_is_worded(world_client:
     }
     date = schema["$defs"]["Event"]["properties"]["date"]
     assert "[2026-01-17..2026-01-22]" in date["description"]
+
+
+def test_cors_preflight_for_any_method_is_answered_with_what_the_api_allows(
+    world_client: Client,
+) -> None:
+    # Issue 13, defect 9: not a text/plain 400; the browser refuses a method not listed.
+    for method in ("GET", "POST", "DELETE"):
+        response = world_client.options(
+            "/api/v1/events",
+            headers={
+                "Origin": "https://app.example",
+                "Access-Control-Request-Method": method,
+                "Access-Control-Request-Headers": "if-none-match",
+            },
+        )
+        assert response.status_code == 204
+        assert response.headers["access-control-allow-origin"] == "*"
+        assert response.headers["access-control-allow-methods"] == "GET, HEAD, OPTIONS"
+        assert response.headers["access-control-allow-headers"] == "if-none-match"
+
+
+def test_a_plain_options_says_what_is_allowed_whatever_the_query(world_client: Client) -> None:
+    response = world_client.options("/api/v1/events?tag=isis&bogus=1")
+    assert response.status_code == 204
+    assert "GET" in response.headers["allow"]
+
+
+def test_a_browser_script_may_read_the_etag_and_link(world_client: Client) -> None:
+    response = world_client.get("/api/v1/events", headers={"Origin": "https://app.example"})
+    exposed = {
+        h.strip().lower() for h in response.headers["access-control-expose-headers"].split(",")
+    }
+    assert {"etag", "link"} <= exposed

@@ -67,7 +67,7 @@ from dateline import model, resources
 from dateline.diagnostics import Diagnostic
 from dateline.loading import did_you_mean
 from dateline.store import EventFilter, Key, Page, Sort, Store, unique
-from dateline.web import feeds, head, parameters, query
+from dateline.web import feeds, methods, parameters, query
 from dateline.web.conditional import ConditionalGetMiddleware
 from dateline.web.parameters import (
     ClaimQuery,
@@ -457,13 +457,17 @@ def create_app(
         before_request=_check_parameters,
     )
     root: Any = site_router(site) if site is not None else index
-    app = head.App(
+    app = methods.App(
         route_handlers=[api, root, docs_asset],
         exception_handlers=exception_handlers(),
         compression_config=CompressionConfig(
             backend="gzip", gzip_compress_level=6, minimum_size=500
         ),
-        cors_config=CORSConfig(allow_origins=["*"], allow_methods=["GET", "OPTIONS"]),
+        cors_config=CORSConfig(
+            allow_origins=["*"],
+            allow_methods=["GET", "HEAD", "OPTIONS"],
+            expose_headers=list(methods.EXPOSED),
+        ),
         openapi_config=OpenAPIConfig(
             title="Dateline API",
             version="1",
@@ -475,5 +479,5 @@ def create_app(
         debug=False,
     )
     app.state["served"] = state
-    app.state[head.PREFIX_KEY] = API
+    app.state[methods.PREFIX_KEY] = API
     return app
