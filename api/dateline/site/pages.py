@@ -133,7 +133,7 @@ def timeline(items: Iterable[EventItem], *, newest_first: bool = True) -> list[Y
     return years
 
 
-# --- filter options ------------------------------------------------------------------------
+# --- options and the places' tree -----------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -141,7 +141,6 @@ class Option:
     value: str
     label: str
     depth: int = 0  # places: how deep in the `within` tree, for indenting
-    within: str = ""  # places: the parent's id, so the filter can include the places within
 
 
 def place_tree(places: dict[str, PlaceResource]) -> list[Option]:
@@ -158,8 +157,7 @@ def place_tree(places: dict[str, PlaceResource]) -> list[Option]:
         if place.id in seen:  # a cycle cannot get past `check`; never loop on one anyway
             continue
         seen.add(place.id)
-        parent = place.within.id if place.within else ""
-        options.append(Option(place.id, place.name, depth, parent))
+        options.append(Option(place.id, place.name, depth))
         stack.extend((child, depth + 1) for child in reversed(children.get(place.id, [])))
     return options
 
@@ -383,7 +381,7 @@ class Site:
         date in words and the first sentence of its summary."""
         if spec.kind == "event":
             item = self.catalog.by_id[spec.key]
-            line = markup.first_sentence(self.catalog.event(spec.key).summary)
+            line = markup.first_sentence(self._event(spec.key).summary)
             return f"{item.date.label}. {line}"
         return None
 
@@ -454,7 +452,7 @@ class Site:
 
     def event(self, event_id: str, root: str) -> EventView:
         catalog = self.catalog
-        event = catalog.event(event_id)
+        event = self._event(event_id)
         claims = [
             ClaimView(
                 claim=claim,
@@ -479,6 +477,10 @@ class Site:
             citation=citation_module.cite(event, self.settings.name, self.settings.site_url),
             cite_url=f"{root}{citation_module.FOLDER}/{event.id}.json",
         )
+
+    @functools.lru_cache(maxsize=2)  # noqa: B019  # asked for the page's description, then its context
+    def _event(self, event_id: str) -> EventResource:
+        return self.catalog.event(event_id)
 
     def _related(self, event: EventResource) -> list[Related]:
         directions: dict[str, Literal["to", "from", "both"]] = {}
