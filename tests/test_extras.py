@@ -34,12 +34,12 @@ BLOCKING = textwrap.dedent(
     try:
         main(prog_name="dateline")
     finally:
-        heavy = [m for m in ("litestar", "mkdocs", "uvicorn", "material") if m in sys.modules]
+        heavy = [m for m in ("litestar", "mkdocs", "granian", "material") if m in sys.modules]
         print("loaded:", ",".join(heavy), file=sys.stderr)
     """
 )
 
-WEB = "litestar,uvicorn,watchfiles,openapi_ui_bundles"
+WEB = "litestar,granian,watchfiles,openapi_ui_bundles"
 SITE = "mkdocs,material,pagefind,markdown_it,nh3"
 
 

@@ -17,7 +17,7 @@ import click
 
 from dateline import dataset as dataset_module
 from dateline import diagnostics as diagnostics_module
-from dateline import phrases, progress
+from dateline import lifetime, phrases, progress
 from dateline.dates import DateError
 from dateline.diagnostics import Diagnostic
 from dateline.formats import FORMATS
@@ -275,6 +275,12 @@ def _ask_ids(what: str, known: set[str] | None) -> tuple[str, ...]:
 )
 @config_option
 @click.option("--no-site", is_flag=True, help="Serve only the API, and a page of links at /.")
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 256),
+    default=None,
+    help="Server worker processes.  [default: one per core]",
+)
 def serve(
     events: Path,
     host: str,
@@ -284,6 +290,7 @@ def serve(
     site_dir: Path,
     config_file: Path,
     no_site: bool,
+    workers: int | None,
 ) -> None:
     """Serve the API at /api/v1 (docs at /api/v1/docs) and the built site at /, on one port.
 
@@ -314,6 +321,7 @@ def serve(
             access_log=access_log,
             site=site,
             site_config=config_file if rebuild else None,
+            workers=workers,
         )
     except DatasetError as error:
         raise _refusal(error, "not serving") from None
@@ -343,6 +351,7 @@ def build(events: Path, out: Path, config_file: Path, site_url: str | None) -> N
 
     Refuses to build if the dataset has errors, and prints them as `check` does.
     """
+    lifetime.from_environment()  # a rebuild for `dateline serve --reload` ends with it
     progress.enable()
     builder = _needs("dateline.site.builder", "site", "dateline build")
 

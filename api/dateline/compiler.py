@@ -5,9 +5,11 @@ The tables, and why each is shaped as it is:
 * ``events``: per event, its :class:`~dateline.resources.EventResource` and
   :class:`~dateline.resources.EventItem` as encoded JSON (served as they are), and ``n``, its
   position in date order (span start, then id) — so sorting and keyset paging by date are
-  walks of the integer primary key. ``sort`` is the start key (``''`` when open, so it sorts
-  first), ``start``/``end`` the span keys (NULL when open or unknown: unbounded), and ``far``
-  marks the spans that are open or longer than `NEAR_DAYS` (see below);
+  walks of the integer primary key. Positions are `GAP` apart, so that an update
+  (:mod:`dateline.patch`) can put a new event between two others without moving any; they
+  never leave the store (cursors carry dates and ids). ``sort`` is the start key (``''``
+  when open, so it sorts first), ``start``/``end`` the span keys (NULL when open or unknown:
+  unbounded), and ``far`` marks the spans that are open or longer than `NEAR_DAYS` (see below);
 * ``facets``: one row per (event, tag), (event, actor: listed or claiming), (event, place or
   a place it is within), (event, ``at`` the place itself) and (event, ``all``), keyed by
   (facet, value, far, n), with the span repeated. A date range becomes two tight index ranges
@@ -44,7 +46,8 @@ import msgspec
 from dateline import resources
 from dateline.dataset import Dataset
 
-FORMAT: Final = 5  # bump when the file's tables change: old caches are then rebuilt
+FORMAT: Final = 6  # bump when the file's tables change: old caches are then rebuilt
+GAP: Final = 1 << 24  # between the positions of neighbouring events, as compiled
 WEIGHTS: Final = (10.0, 5.0, 2.0, 1.0)  # title, claims, summary, names
 NEAR_DAYS: Final = 400  # spans up to this long are "near"; a year's 366 days is one
 RANKED_MIN_EVENTS: Final = 2000
@@ -93,6 +96,7 @@ CREATE INDEX events_by_status ON events(status, n);
 CREATE TABLE facets(
     facet TEXT NOT NULL, value TEXT NOT NULL, far INTEGER NOT NULL, n INTEGER NOT NULL,
     sort TEXT NOT NULL, "end" TEXT, PRIMARY KEY(facet, value, far, n)) WITHOUT ROWID;
+CREATE INDEX facets_by_event ON facets(n);
 CREATE VIRTUAL TABLE search USING fts5(
     title, claims, summary, names, tokenize='unicode61 remove_diacritics 2');
 INSERT INTO search(search, rank) VALUES('rank', 'bm25({", ".join(map(str, WEIGHTS))})');
@@ -117,11 +121,12 @@ CREATE TABLE lists(name TEXT PRIMARY KEY, body BLOB NOT NULL) WITHOUT ROWID;
 """
 
 
-def compile_dataset(dataset: Dataset, path: Path, revision: str) -> None:
+def compile_dataset(dataset: Dataset, path: Path, revision: str, *, live: bool = False) -> None:
     """Write ``dataset`` (which must have no errors) into a new store file at ``path``.
 
     The file is built under a temporary name in the same folder and renamed into place when
-    complete, so no reader ever sees half a store.
+    complete, so no reader ever sees half a store. A ``live`` store is left in WAL mode, for
+    :mod:`dateline.patch` to update in place while readers keep their snapshots.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=".building-", suffix=".sqlite", dir=path.parent)
@@ -134,12 +139,14 @@ def compile_dataset(dataset: Dataset, path: Path, revision: str) -> None:
                 "PRAGMA cache_size=-262144; PRAGMA temp_store=MEMORY;"
             )
             connection.executescript("BEGIN;" + _SCHEMA)
-            _Compiler(dataset, connection).write(revision)
+            Compiler(dataset, connection).write(revision)
             connection.execute("INSERT INTO search(search) VALUES('optimize')")
-            _rank_common_words(connection)
-            _count_periods(connection)
+            rank_common_words(connection)
+            count_periods(connection)
             connection.execute("COMMIT")
             connection.execute("ANALYZE")
+            if live:
+                connection.execute("PRAGMA journal_mode=WAL")
         finally:
             connection.close()
         os.replace(temporary, path)
@@ -148,7 +155,8 @@ def compile_dataset(dataset: Dataset, path: Path, revision: str) -> None:
         raise
 
 
-def _rank_common_words(db: sqlite3.Connection) -> None:
+def rank_common_words(db: sqlite3.Connection) -> None:
+    """Fill ``ranked`` and ``terms`` (see the module docstring); they must be empty."""
     db.execute("CREATE VIRTUAL TABLE temp.vocabulary USING fts5vocab(main, 'search', 'row')")
     common = db.execute(
         "SELECT term, doc FROM temp.vocabulary WHERE doc >= ?", (RANKED_MIN_EVENTS,)
@@ -175,7 +183,8 @@ def _rank_common_words(db: sqlite3.Connection) -> None:
     db.execute("DROP TABLE temp.vocabulary")
 
 
-def _count_periods(db: sqlite3.Connection) -> None:
+def count_periods(db: sqlite3.Connection) -> None:
+    """The unfiltered timeline in each interval, as whole lists."""
     interval: resources.Interval
     for interval, width in INTERVALS.items():
         rows = db.execute(
@@ -183,7 +192,7 @@ def _count_periods(db: sqlite3.Connection) -> None:
             "GROUP BY period ORDER BY period"
         ).fetchall()
         db.execute(
-            "INSERT INTO lists VALUES (?, ?)",
+            "INSERT OR REPLACE INTO lists VALUES (?, ?)",
             (f"timeline-{interval}", resources.encode(resources.timeline(interval, rows))),
         )
 
@@ -192,7 +201,7 @@ _SEARCH: Final = "search(rowid, title, claims, summary, names)"
 _CLAIMS: Final = "claims(event, event_id, idx, by, sort, item)"
 
 
-class _Compiler:
+class Compiler:
     def __init__(self, dataset: Dataset, connection: sqlite3.Connection) -> None:
         self.dataset = dataset
         self.db = connection
@@ -206,14 +215,25 @@ class _Compiler:
         }
 
     def write(self, revision: str) -> None:
-        dataset, build = self.dataset, self.build
+        dataset = self.dataset
         order = sorted(dataset.events, key=lambda i: (dataset.events[i].when.start_key() or "", i))
         for n, event_id in enumerate(order, start=1):
-            self._event(n, event_id)
+            self.event(n * GAP, event_id)
+        self.insert_rows()
+        self.records()
+        self.meta(revision)
+
+    def insert_rows(self) -> None:
+        """Insert the rows that :meth:`event` made, and forget them."""
         for table, rows in self.rows.items():
             if rows:
                 marks = ", ".join("?" * len(rows[0]))
                 self.db.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
+                rows.clear()
+
+    def records(self) -> None:
+        """The tables of actors and places, and the whole lists (the timeline's apart)."""
+        dataset, build = self.dataset, self.build
         actor_counts, place_counts = build.actor_counts(), build.place_counts()
         actors = [build.actor(a, actor_counts[a]) for a in sorted(dataset.actors)]
         self.db.executemany(
@@ -243,13 +263,22 @@ class _Compiler:
         encoder = msgspec.json.Encoder()
         lists = (("actors", actors), ("places", places), ("tags", tags))
         for name, body in (*lists, ("introduction", dataset.introduction)):
-            self.db.execute("INSERT INTO lists VALUES (?, ?)", (name, encoder.encode(body)))
+            self.db.execute(
+                "INSERT OR REPLACE INTO lists VALUES (?, ?)", (name, encoder.encode(body))
+            )
+
+    def meta(self, revision: str) -> None:
+        dataset = self.dataset
+        (claims,) = self.db.execute("SELECT count(*) FROM claims").fetchone()
+        (tags,) = self.db.execute(
+            "SELECT count(DISTINCT value) FROM facets WHERE facet = 'tag'"
+        ).fetchone()
         counts = resources.Counts(
             events=len(dataset.events),
             actors=len(dataset.actors),
             places=len(dataset.places),
-            tags=len(tags),
-            claims=len(self.rows[_CLAIMS]),
+            tags=tags,
+            claims=claims,
         )
         meta = {
             "revision": revision,
@@ -257,9 +286,10 @@ class _Compiler:
             "warnings": str(len(dataset.warnings)),
             "compiled": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         }
-        self.db.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
+        self.db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", meta.items())
 
-    def _event(self, n: int, event_id: str) -> None:
+    def event(self, n: int, event_id: str) -> None:
+        """Make the rows of one event, at position ``n``, for :meth:`insert_rows`."""
         event = self.dataset.events[event_id]
         when = event.when
         start, end = when.start_key(), when.end_key()

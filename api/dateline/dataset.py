@@ -14,6 +14,7 @@ import gc
 import multiprocessing
 import os
 import re
+import threading
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -415,20 +416,36 @@ def _introduction(root: Path) -> tuple[str | None, list[Diagnostic]]:
 
 
 def load_files(
-    files: list[str], jobs: int | None, *, keep_events: bool = True
+    files: list[str], jobs: int | None, *, keep_events: bool = True, method: str | None = None
 ) -> Iterator[EventFile]:
-    """Read every event file, in parallel where there are enough of them."""
+    """Read every event file, in parallel where there are enough of them.
+
+    ``method`` is how worker processes start (see :func:`start_method`).
+    """
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     read = functools.partial(load_event_file, keep_event=keep_events)
     if workers <= 1 or len(files) < PARALLEL_THRESHOLD:
         yield from map(read, files)
         return
-    # fork starts workers in milliseconds and shares the imported modules.
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-    context = multiprocessing.get_context(method)
+    context = multiprocessing.get_context(method or start_method())
     chunk = max(8, len(files) // (workers * 16))
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         yield from pool.map(read, files, chunksize=chunk)
+
+
+def start_method() -> str:
+    """How the loader's worker processes start: ``fork`` in a process with one thread (it
+    starts workers in milliseconds and shares the imported modules), else ``forkserver``.
+
+    Forking a process that runs other threads copies their locks in whatever state they are
+    in, and a child can hang on one forever: a server that reloads must not do it. Threads
+    that Python did not start (a file watcher's, in Rust) are not counted here, so such a
+    process asks for ``forkserver`` itself.
+    """
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        return "fork"
+    return "forkserver" if "forkserver" in methods else "spawn"
 
 
 @contextlib.contextmanager

@@ -2,8 +2,13 @@
 
 A Store is one SQLite file written by :mod:`dateline.compiler`;
 :func:`dateline.cache.open_store` finds or compiles the one an events folder needs. Reads use
-one connection per thread, opened ``mode=ro&immutable=1``: nothing ever writes to a store file
-after it is renamed into place, so SQLite can skip locking altogether.
+one connection per thread, opened ``mode=ro&immutable=1``: nothing ever writes to a compiled
+store file after it is renamed into place, so SQLite can skip locking altogether.
+
+A *live* store (``Store(path, live=True)``) is one that :mod:`dateline.patch` updates in place
+(``dateline serve --reload``). Its reads happen in a :meth:`Store.snapshot`: one read
+transaction, in which the revision, the counts and every query see the same commit, however
+many commits land meanwhile. A request holds one snapshot from its first byte to its last.
 
 Every list is walked in the order of ``events.n`` (date order), forwards or backwards, and a
 filter is a set of ``n``: a facet's index range, a full-text match, a status. A page's keyset
@@ -13,10 +18,12 @@ stays correct across pages, and even across a reload.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import itertools
 import math
 import operator
+import queue
 import re
 import sqlite3
 import threading
@@ -24,16 +31,21 @@ import urllib.parse
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, cast
 
 import msgspec
 
 from dateline import compiler, resources
+from dateline.diagnostics import Diagnostic
 from dateline.model import Status
 
 Sort = Literal["date", "-date", "relevance"]
-# date, -date: (sort key, id); relevance: (bm25 score, n); claims: (sort key, event id, index)
-Key = tuple[str, str] | tuple[float, int] | tuple[str, str, int]
+# date, -date: (sort key, id); relevance: (bm25 score, sort key, id);
+# claims: (sort key, event id, index)
+Key = tuple[str, str] | tuple[float, str, str] | tuple[str, str, int]
+# Beyond every position an event can have (positions are 64-bit, compiled GAP apart).
+BEFORE: Final = -(2**62)
+PAST: Final = 2**62
 
 
 # --- queries -------------------------------------------------------------------------------
@@ -183,23 +195,57 @@ _SNIPPET_SQL: Final = f"SELECT rowid, {compiler.SNIPPET} FROM search WHERE searc
 class Store:
     """A compiled dataset, read-only, safe to share between threads."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, live: bool = False) -> None:
         self.path = path
+        self.live = live
         self._local = threading.local()
-        meta = dict(self._db().execute("SELECT key, value FROM meta").fetchall())
+        self._idle: queue.SimpleQueue[sqlite3.Connection] = queue.SimpleQueue()
+        self._read_meta(self._db())
+
+    def _read_meta(self, db: sqlite3.Connection) -> None:
+        meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
         self.revision: str = meta["revision"]
         self.counts = msgspec.json.decode(meta["counts"], type=resources.Counts)
         self.warnings = int(meta["warnings"])
+        self.problems: list[Diagnostic] = msgspec.json.decode(
+            meta.get("problems", "[]"), type=list[Diagnostic]
+        )
+
+    def _connect(self) -> sqlite3.Connection:
+        mode = "mode=ro" if self.live else "mode=ro&immutable=1"
+        uri = f"file:{urllib.parse.quote(str(self.path))}?{mode}"
+        connection = sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
+        connection.execute("PRAGMA mmap_size=1073741824")
+        connection.create_function("distance_km", 4, distance_km, deterministic=True)
+        return connection
 
     def _db(self) -> sqlite3.Connection:
         connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
         if connection is None:
-            uri = f"file:{urllib.parse.quote(str(self.path))}?mode=ro&immutable=1"
-            connection = sqlite3.connect(uri, uri=True, check_same_thread=False)
-            connection.execute("PRAGMA mmap_size=1073741824")
-            connection.create_function("distance_km", 4, distance_km, deterministic=True)
+            connection = self._connect()
             self._local.connection = connection
         return connection
+
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator[Store]:
+        """The store as of one commit, for as long as the block runs.
+
+        A compiled store never changes, so it is its own snapshot; a live one lends a
+        connection holding one read transaction (used from one thread at a time).
+        """
+        if not self.live:
+            yield self
+            return
+        try:
+            connection = self._idle.get_nowait()
+        except queue.Empty:
+            connection = self._connect()
+        try:
+            connection.execute("BEGIN")
+            yield _Snapshot(self, connection)
+        finally:
+            connection.execute("ROLLBACK")
+            self._idle.put(connection)
 
     # -- single records
 
@@ -242,16 +288,16 @@ class Store:
             .execute("SELECT n FROM events WHERE sort >= ? ORDER BY sort, id LIMIT 1", (key,))
             .fetchone()
         )
-        return int(row[0]) if row is not None else self.counts.events + 1
+        return int(row[0]) if row is not None else PAST
 
     def _span(self, query: EventFilter) -> _Span | None:
         if query.after is None and query.before is None:
             return None
-        end = self._position(query.before) if query.before is not None else self.counts.events + 1
-        first_near = 1
+        end = self._position(query.before) if query.before is not None else PAST
+        first_near = BEFORE
         if query.after is not None:
             earliest = _earlier(query.after, compiler.NEAR_DAYS)
-            first_near = self._position(earliest) if earliest is not None else 1
+            first_near = self._position(earliest) if earliest is not None else BEFORE
         return _Span(query.after, first_near, end)
 
     def _facet(self, facet: str, values: Sequence[str], span: _Span | None) -> _Source:
@@ -357,7 +403,8 @@ class Store:
         next_key: Key | None = None
         if len(numbers) > limit:
             last = page[-1]
-            next_key = (scores[last], last) if scores else (rows[last][0], rows[last][1])
+            sort_key, event_id = rows[last][0], rows[last][1]
+            next_key = (scores[last], sort_key, event_id) if scores else (sort_key, event_id)
         return Page(items, total, next_key)
 
     def _by_date(
@@ -372,14 +419,14 @@ class Store:
                     "SELECT n FROM events WHERE (sort, id) >= (?, ?) ORDER BY sort, id LIMIT 1",
                     after,
                 ).fetchone()
-                bound = ("<", row[0] if row is not None else self.counts.events + 1)
+                bound = ("<", row[0] if row is not None else PAST)
             else:
                 row = db.execute(
                     "SELECT n FROM events WHERE (sort, id) <= (?, ?) "
                     "ORDER BY sort DESC, id DESC LIMIT 1",
                     after,
                 ).fetchone()
-                bound = (">", row[0] if row is not None else 0)
+                bound = (">", row[0] if row is not None else BEFORE)
         order = "n DESC" if backwards else "n"
         alone = selection.alone()
         if alone is not None:  # straight from the facet's index, in n order
@@ -395,13 +442,29 @@ class Store:
             params = [*conditions.params, limit + 1]
         return [row[0] for row in db.execute(sql, params)]
 
+    def _relevance_bound(self, after: Key) -> tuple[float, int]:
+        """A relevance cursor (score, date, id) as (score, position): what comes after it is
+        above that pair. The event it names may be gone (a reload): then its place is."""
+        score, sort_key, event_id = cast(tuple[float, str, str], after)
+        row = (
+            self._db()
+            .execute(
+                "SELECT n, id FROM events WHERE (sort, id) >= (?, ?) ORDER BY sort, id LIMIT 1",
+                (sort_key, event_id),
+            )
+            .fetchone()
+        )
+        if row is None:
+            return float(score), PAST
+        return float(score), int(row[0]) if row[1] == event_id else int(row[0]) - 1
+
     def _by_relevance(
         self, selection: _Selection, limit: int, after: Key | None
     ) -> list[tuple[int, float, str | None]]:
         """(n, score, snippet if ranked ahead) of up to ``limit + 1`` events, best first."""
         assert selection.text is not None
         db = self._db()
-        start = after if after is not None else (-math.inf, 0)
+        start = (-math.inf, BEFORE) if after is None else self._relevance_bound(after)
         word = _ONE_WORD.fullmatch(selection.text.lower())
         if word is not None and selection.only_text():
             term = db.execute(
@@ -487,19 +550,20 @@ class Store:
     # -- whole indexes, for the site's static filters
 
     def members(self, facet: Facet) -> Iterator[Member]:
-        """Each value of a facet with the positions (``n``, ascending) of the events it selects.
+        """Each value of a facet with the places in date order of the events it selects.
 
         Read from the very rows ``/events?tag=...`` (``actor``, ``place``) and ``status=`` filter
         on, so the site's filters cannot select other events than the API.
         """
+        db = self._db()
+        rank = {n: i for i, (n,) in enumerate(db.execute("SELECT n FROM events ORDER BY n"), 1)}
         if facet == "status":
-            sql = "SELECT status, n FROM events ORDER BY status, n"
-            rows = self._db().execute(sql)
+            rows = db.execute("SELECT status, n FROM events ORDER BY status, n")
         else:
             sql = "SELECT value, n FROM facets WHERE facet = ? ORDER BY value, n"
-            rows = self._db().execute(sql, (facet,))
+            rows = db.execute(sql, (facet,))
         for value, group in itertools.groupby(rows, key=operator.itemgetter(0)):
-            yield Member(value, [n for _, n in group])
+            yield Member(value, [rank[n] for _, n in group])
 
     def spans(self) -> Iterator[tuple[str, str | None, bool]]:
         """Every event's span keys in date order: (sort key, end key or None, far)."""
@@ -514,9 +578,26 @@ Facet = Literal["tag", "actor", "place", "status"]
 @dataclass(frozen=True)
 class Member:
     value: str
-    positions: list[int]  # the events' n, ascending
+    positions: list[int]  # the events' places in date order, counted from 1, ascending
 
 
 def unique(values: Iterable[str]) -> tuple[str, ...]:
     """The values in order, each once."""
     return tuple(dict.fromkeys(values))
+
+
+class _Snapshot(Store):
+    """A live store as of one commit: every read on one connection, in one transaction."""
+
+    def __init__(self, store: Store, connection: sqlite3.Connection) -> None:
+        self.path = store.path
+        self.live = True
+        self._connection = connection
+        self._read_meta(connection)
+
+    def _db(self) -> sqlite3.Connection:
+        return self._connection
+
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator[Store]:
+        yield self

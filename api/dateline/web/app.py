@@ -41,9 +41,10 @@ for the 3.1 document Litestar generates.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import urllib.parse
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractAsyncContextManager
 from functools import cache
 from pathlib import Path
@@ -64,7 +65,6 @@ from litestar.params import FromPath
 from litestar.types import Scope
 
 from dateline import model, resources
-from dateline.diagnostics import Diagnostic
 from dateline.loading import did_you_mean
 from dateline.store import EventFilter, Key, Page, Sort, Store, unique
 from dateline.web import feeds, methods, parameters, query
@@ -89,28 +89,31 @@ DOCS_ASSETS: Final = f"{DOCS}/assets"
 
 
 class Served:
-    """The store being served, swapped whole by a reload, and the last reload's problems."""
+    """The store an app serves. A live one changes under it, commit by commit (see
+    :meth:`Store.snapshot`); the problems of a reload that failed are stored with it."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self.problems: list[Diagnostic] = []
 
-    def swap(self, store: Store) -> None:
-        self.store = store
-        self.problems = []
+    @contextlib.contextmanager
+    def now(self) -> Iterator[tuple[Store, str]]:
+        """The store as of now, for one request, and the version its responses are tagged
+        by: the revision, and a digest of the last reload's problems if it failed (which
+        /health reports)."""
+        with self.store.snapshot() as store:
+            yield store, version(store)
 
-    def now(self) -> tuple[Store, str]:
-        """The store, and the version responses are tagged by: its revision, and a digest of
-        the last reload's problems if it failed (which /health reports)."""
-        store, problems = self.store, self.problems
-        if not problems:
-            return store, store.revision
-        digest = hashlib.blake2b(store.revision.encode(), digest_size=8)
-        for problem in problems:
-            digest.update(
-                f"{problem.file}:{problem.line}:{problem.column}:{problem.message}\0".encode()
-            )
-        return store, f"{store.revision}~{digest.hexdigest()}"
+
+def version(store: Store) -> str:
+    """What a response of ``store`` depends on: its revision, and its problems if any."""
+    if not store.problems:
+        return store.revision
+    digest = hashlib.blake2b(store.revision.encode(), digest_size=8)
+    for problem in store.problems:
+        digest.update(
+            f"{problem.file}:{problem.line}:{problem.column}:{problem.message}\0".encode()
+        )
+    return f"{store.revision}~{digest.hexdigest()}"
 
 
 def served(app: Litestar) -> Served:
@@ -326,7 +329,7 @@ async def health(
     request: Request[Any, Any, Any], store: NamedDependency[Store]
 ) -> resources.Health:
     """The revision served, its counts, and the problems of a reload that failed."""
-    problems = served(request.app).problems
+    problems = store.problems
     return resources.Health(
         status="degraded" if problems else "ok",
         revision=store.revision,

@@ -8,14 +8,16 @@ query. The tag also names the content coding (identity or gzip), because a stron
 promises identical bytes, and a gzipped body differs from the plain one. /health is sent with
 ``Cache-Control: no-cache``, so a poller asks every time and sees a failure at once.
 
-The middleware also pins the store for the request (``scope["state"]["store"]``): a reload
-may swap in a new store at any moment, and the tag and the body must come from the same one.
+The middleware also pins the store for the request (``scope["state"]["store"]``): a snapshot
+of it, held until the last byte is sent, because a reload may commit at any moment, and the
+tag and the body must come from the same revision.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from typing import Final
 
 from litestar.datastructures import MutableScopeHeaders
@@ -68,13 +70,29 @@ class ConditionalGetMiddleware(ASGIMiddleware):
     scopes = (ScopeType.HTTP,)
 
     def __init__(
-        self, current: Callable[[], tuple[Store, str]], *, uncached: frozenset[bytes] = frozenset()
+        self,
+        current: Callable[[], AbstractContextManager[tuple[Store, str]]],
+        *,
+        uncached: frozenset[bytes] = frozenset(),
     ) -> None:
-        self.current = current  # the store served, and the version its responses are tagged by
+        # The store served as of now (held while the block runs), and the version its
+        # responses are tagged by.
+        self.current = current
         self.uncached = uncached  # paths a cache must revalidate each time (health)
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
-        store, version = self.current()
+        with self.current() as (store, version):
+            await self._handle(scope, receive, send, next_app, store, version)
+
+    async def _handle(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        next_app: ASGIApp,
+        store: Store,
+        version: str,
+    ) -> None:
         scope.setdefault("state", {})["store"] = store
         if scope.get("method") not in ("GET", "HEAD"):
             await next_app(scope, receive, send)

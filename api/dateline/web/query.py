@@ -152,7 +152,7 @@ def encode_cursor(sort: str, key: Key) -> str:
 _CURSOR_SHAPES: Final[dict[str, tuple[type, ...]]] = {
     "date": (str, str),
     "-date": (str, str),
-    "relevance": (float, int),
+    "relevance": (float, str, str),
     "claims": (str, str, int),
 }
 

@@ -1,77 +1,54 @@
-"""``dateline serve``: the app on uvicorn, and the watcher that reloads the data under it.
+"""``dateline serve``: the app on granian's worker processes, and the engine that reloads.
 
-A reload never serves bad data. On a change under the events folder the :class:`Reloader`
-opens the folder's store in a worker thread — compiling it if this content was never seen —
-and swaps it in whole. If the dataset has errors, nothing is swapped: the last good data is
-still served, each problem is logged as ``file:line:col: message``, and ``/api/v1/health``
-reports them (``"status": "degraded"``) until a later change fixes them.
+``dateline serve`` opens (or compiles) the events folder's store, then runs granian, whose
+workers (one per core by default, ``--workers``) each serve the app of
+:mod:`dateline.web.worker`. Granian starts them fresh (``spawn``), never by forking a process
+that runs threads.
 
-When the site is served too, each reload that swaps in new data then asks the
-:class:`SiteRebuilder` for a new site, which ``dateline build`` makes in a child process while
-the API already serves the new data; the new site is live when the build swaps it in whole.
-A reload with errors rebuilds nothing.
+With ``--reload``, the store served is a *live* copy of it, and a separate engine process
+(:func:`run_engine`, also spawned) watches the events folder and commits each change into
+it in place (:class:`dateline.engine.LiveStore`): every worker sees the new revision at its
+next request, and no request sees half of one (each reads one snapshot). A change with
+errors commits nothing but its problems: the last good data is still served, each problem
+is logged as ``file:line:col: message``, and ``/api/v1/health`` reports them (``"status":
+"degraded"``) until a later change fixes them.
+
+When the site is served too, each reload that commits new data then asks the
+:class:`SiteRebuilder` for a new site, which ``dateline build`` makes in a child process of
+the engine while the API already serves the new data; the new site is live when the build
+swaps it in whole. A reload with errors rebuilds nothing.
+
+Stopping: SIGTERM (or SIGINT) stops the workers, then the engine, which stops a build under
+way; every child also dies with its parent if that is killed (:mod:`dateline.lifetime`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import multiprocessing
 import os
 import signal
 import subprocess
 import sys
-import threading
 import time
-from collections.abc import AsyncIterator, Callable, Sequence
-from contextlib import AbstractAsyncContextManager, asynccontextmanager, suppress
+from collections.abc import Sequence
+from contextlib import suppress
 from pathlib import Path
+from typing import Final
 
-import anyio
-import uvicorn
 import watchfiles
-from litestar import Litestar
 
-from dateline import dataset as dataset_module
-from dateline.cache import DatasetError, file_digests, open_store
-from dateline.dataset import EventFile
-from dateline.web.app import Served, create_app, served
+from dateline import lifetime
+from dateline.cache import cache_folder, open_store
+from dateline.engine import Engine, LiveStore, Outcome
+from dateline.web import worker
 
 logger = logging.getLogger("dateline.serve")
 
-
-class ParsedFiles:
-    """Event files already read, each kept with a hash of the bytes it was read from.
-
-    A reload reads again only the files whose bytes changed, so a one-file change costs one
-    file's parsing plus the checks across files and the compile, not the whole folder's parsing.
-    Before each load, :meth:`expect` gives the hashes of the folder's files as they are now.
-    """
-
-    def __init__(self) -> None:
-        self._known: dict[str, tuple[bytes, EventFile]] = {}
-        self._digests: dict[str, bytes] = {}
-
-    def expect(self, root: Path, digests: dict[str, bytes]) -> None:
-        self._digests = {os.path.normpath(os.path.join(root, f)): d for f, d in digests.items()}
-
-    def __call__(self, files: list[str], jobs: int | None) -> list[EventFile]:
-        current = {file: self._digests.get(os.path.normpath(file)) for file in files}
-        stale = [
-            file
-            for file in files
-            if current[file] is None or self._known.get(file, (None,))[0] != current[file]
-        ]
-        fresh = dict(zip(stale, dataset_module.load_files(stale, jobs), strict=True))
-        known: dict[str, tuple[bytes, EventFile]] = {}
-        for file in files:
-            digest = current[file]
-            if file in fresh:
-                if digest is not None:  # a file that appeared mid-load is read again next time
-                    known[file] = (digest, fresh[file])
-            else:
-                known[file] = self._known[file]
-        self._known = known
-        return [fresh[file] if file in fresh else known[file][1] for file in files]
+QUIET_SECONDS: Final = 1.0  # after the last change, rank the common words again
+LOG_FORMAT: Final = "[%(levelname)s] %(message)s"  # as granian logs
+STOP_SECONDS: Final = 10.0  # how long the engine has to stop before it is killed
 
 
 class SiteRebuilder:
@@ -117,6 +94,7 @@ class SiteRebuilder:
         logger.info("rebuilding the site")
         process = await asyncio.create_subprocess_exec(
             *self.command,
+            env=lifetime.environment(),  # it stops if this process is killed
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
@@ -152,140 +130,142 @@ def _stop(pid: int) -> None:
         os.killpg(pid, signal.SIGTERM)
 
 
-class Reloader:
-    """Reopens the store of ``root`` and swaps it into ``target`` if the data is good.
+class Reloads:
+    """The engine process's work: each burst of changes under ``root`` committed into
+    ``store``, then (for a ``site``) a rebuild requested."""
 
-    With a ``site``, each reload that swaps in new data asks it for a rebuild.
-    """
-
-    def __init__(
-        self,
-        root: Path,
-        target: Served,
-        *,
-        cache: Path | None = None,
-        site: SiteRebuilder | None = None,
-    ) -> None:
-        self.root = root
-        self.target = target
-        self.cache = cache
+    def __init__(self, store: LiveStore, site: SiteRebuilder | None) -> None:
+        self.store = store
         self.site = site
-        self.parsed = ParsedFiles()
-        self._lock = threading.Lock()  # one reload (or warm-up) at a time
+        self.pending: asyncio.Queue[set[str]] = asyncio.Queue()
 
-    def warm(self) -> None:
-        """Read every event file once, so that the first reload is as quick as the next."""
-        started = time.perf_counter()
-        with self._lock:
-            files, _ = dataset_module.discover(self.root)
-            self.parsed.expect(self.root, file_digests(self.root))
-            self.parsed(files, None)
+    def first(self) -> None:
+        """Read every file once (and commit, if the folder changed since it was compiled)."""
+        outcome = self.store.update()
         logger.info(
             "watching %s for changes (%d files read in %.2f s)",
-            self.root,
-            len(files),
-            time.perf_counter() - started,
+            self.store.engine.root,
+            self.store.engine.read_files,
+            outcome.seconds,
         )
+        self._report(outcome)
 
-    def reload(self) -> bool:
-        """Swap in the store of the folder as it is now; False (and logged) if it has errors."""
-        with self._lock:
-            return self._reload()
+    def reload(self, changed: set[str]) -> bool:
+        """Commit the folder as it is now; True if a new revision was committed."""
+        outcome = self.store.update(changed)
+        self._report(outcome)
+        return outcome.changed
 
-    def _reload(self) -> bool:
-        started = time.perf_counter()
-        try:
-            digests = file_digests(self.root)
-            self.parsed.expect(self.root, digests)
-            store = open_store(self.root, cache=self.cache, read=self.parsed, digests=digests)
-        except DatasetError as error:
-            problems = error.errors(base=self.root.parent)  # named from the repository
-            for d in problems:
+    def _report(self, outcome: Outcome) -> None:
+        if outcome.problems:
+            for d in outcome.problems:
                 logger.error("%s:%d:%d: %s", d.file, d.line, d.column, d.message)
             logger.error(
-                "reload refused: %s; still serving revision %s",
-                error,
-                self.target.store.revision,
+                "reload refused: the dataset has %d error%s; still serving revision %s",
+                len(outcome.problems),
+                "" if len(outcome.problems) == 1 else "s",
+                outcome.revision,
             )
-            self.target.problems = problems
-            return False
-        if store.revision != self.target.store.revision:
-            self.target.swap(store)
+        elif outcome.changed:
             logger.info(
-                "reloaded: revision %s, %d events, in %.2f s",
-                store.revision,
-                store.counts.events,
-                time.perf_counter() - started,
+                "reloaded: revision %s, %d event%s rewritten, in %.2f s",
+                outcome.revision,
+                outcome.events,
+                "" if outcome.events == 1 else "s",
+                outcome.seconds,
             )
-        else:
-            self.target.problems = []
-        return True
 
-    async def watch(self, stop: anyio.Event) -> None:
+    async def run(self, stop: asyncio.Event) -> None:
         """Reload after each burst of changes until ``stop`` is set."""
-        async with anyio.create_task_group() as group:
-            group.start_soon(self._warm)
-            changes = watchfiles.awatch(self.root, stop_event=stop, step=50, debounce=1600)
-            async for _ in changes:
-                served = self.target.store.revision
+        watcher = asyncio.create_task(self._watch(stop))
+        try:
+            await asyncio.to_thread(self.first)
+            unranked = False
+            while not stop.is_set():
                 try:
-                    await anyio.to_thread.run_sync(self.reload)
+                    changed = await asyncio.wait_for(self.pending.get(), QUIET_SECONDS)
+                except TimeoutError:
+                    if unranked:
+                        unranked = False
+                        await asyncio.to_thread(self.store.rerank)
+                    continue
+                while not self.pending.empty():
+                    changed |= self.pending.get_nowait()
+                try:
+                    committed = await asyncio.to_thread(self.reload, changed)
                 except Exception:  # a reload must never take the server down
                     logger.exception("reload failed; still serving the last good data")
-                if self.site is not None and self.target.store.revision != served:
-                    self.site.request()
-
-    async def _warm(self) -> None:
-        try:
-            await anyio.to_thread.run_sync(self.warm)
-        except Exception:
-            logger.exception("could not read the events ahead of a reload")
-
-
-def watching(
-    root: Path, *, cache: Path | None = None, site: SiteRebuilder | None = None
-) -> Callable[[Litestar], AbstractAsyncContextManager[None]]:
-    """A Litestar lifespan that reloads the app's data on each change under ``root``, and
-    has ``site`` rebuild the site after each reload that swaps in new data."""
-
-    @asynccontextmanager
-    async def lifespan(app: Litestar) -> AsyncIterator[None]:
-        reloader = Reloader(root, served(app), cache=cache, site=site)
-        stop = anyio.Event()
-        tasks = [asyncio.create_task(reloader.watch(stop))]
-        if site is not None:
-            tasks.append(asyncio.create_task(site.run()))
-        try:
-            yield
+                    continue
+                if committed:
+                    unranked = True
+                    if self.site is not None:
+                        self.site.request()
         finally:
-            stop.set()
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
+            watcher.cancel()
+            with suppress(asyncio.CancelledError):
+                await watcher
 
-    return lifespan
+    async def _watch(self, stop: asyncio.Event) -> None:
+        root = self.store.engine.root
+        async for changes in watchfiles.awatch(root, stop_event=stop, step=50, debounce=1600):
+            await self.pending.put({path for _, path in changes})
 
 
-def build(
-    events: Path,
-    *,
-    reload: bool,
-    cache: Path | None = None,
-    site: Path | None = None,
-    site_config: Path | None = None,
-) -> Litestar:
-    """The app for ``events`` (and the built ``site`` at ``/``); raises :class:`DatasetError`.
+def run_engine(events: str, live: str, site_command: Sequence[str] | None, parent: int) -> None:
+    """The engine process: watch ``events``, commit each change into the store ``live``."""
+    lifetime.die_with_parent(parent)
+    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
+    asyncio.run(_engine(Path(events), Path(live), site_command))
 
-    With ``reload`` and a ``site_config`` (the site's mkdocs.yml), reloads rebuild the site.
-    """
-    store = open_store(events, cache=cache)
-    lifespan = []
-    if reload:
-        rebuilder = None
-        if site is not None and site_config is not None:
-            rebuilder = SiteRebuilder.of(events, site, site_config)
-        lifespan.append(watching(events, cache=cache, site=rebuilder))
-    return create_app(store, site=site, lifespan=lifespan)
+
+async def _engine(events: Path, live: Path, site_command: Sequence[str] | None) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    store = LiveStore(live, Engine(events))
+    site = SiteRebuilder(site_command) if site_command is not None else None
+    reloads = Reloads(store, site)
+    tasks = [asyncio.create_task(reloads.run(stop))]
+    if site is not None:
+        tasks.append(asyncio.create_task(site.run()))
+    stopped = asyncio.create_task(stop.wait())
+    try:
+        done, _ = await asyncio.wait([*tasks, stopped], return_when=asyncio.FIRST_COMPLETED)
+        for task in done - {stopped}:
+            if not task.cancelled() and task.exception() is not None:
+                logger.error("the reload engine stopped", exc_info=task.exception())
+    finally:
+        stop.set()
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        store.close()
+
+
+def _live_path(events: Path) -> Path:
+    """This server's live store: one per server, beside the folder's compiled stores."""
+    folder = cache_folder(events)
+    for old in folder.glob("live-*.sqlite"):  # left by a server that was killed
+        pid = old.stem.removeprefix("live-")
+        if pid.isdigit() and not _alive(int(pid)):
+            _remove_store(old)
+    return folder / f"live-{os.getpid()}.sqlite"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _remove_store(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 def serve(
@@ -297,19 +277,78 @@ def serve(
     access_log: bool = False,
     site: Path | None = None,
     site_config: Path | None = None,
+    workers: int | None = None,
 ) -> None:
-    """Serve the API (and the built ``site``, or a page of links, at ``/``) until interrupted.
+    """Serve the API (and the built ``site``, or a page of links, at ``/``) until stopped.
 
-    With ``reload`` and ``site_config``, the site is rebuilt after each reload (see ``build``).
+    With ``reload``, an engine process reloads each change (and, with ``site_config``,
+    rebuilds the site after it). Raises :class:`DatasetError` if the dataset has errors.
     """
+    from granian.constants import Interfaces
+    from granian.server import Server
+
+    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
     started = time.perf_counter()
-    app = build(events, reload=reload, site=site, site_config=site_config)
-    store = served(app).store
+    store = open_store(events)
+    environment = {
+        worker.STORE: str(store.path),
+        worker.LIVE: "0",
+        worker.SITE: str(site.resolve()) if site is not None else "",
+        lifetime.PARENT: str(os.getpid()),
+    }
+    spawn = multiprocessing.get_context("spawn")
+    engine: multiprocessing.process.BaseProcess | None = None
+    live: Path | None = None
+    if reload:
+        live = _live_path(events)
+        LiveStore.create(live, Engine(events), store.path).close()
+        environment.update({worker.STORE: str(live), worker.LIVE: "1"})
+        command = None
+        if site is not None and site_config is not None:
+            command = SiteRebuilder.of(events, site, site_config).command
+        engine = spawn.Process(
+            target=run_engine,
+            args=(str(events), str(live), command, os.getpid()),
+            name="dateline-engine",
+        )
+        engine.start()
+    os.environ.update(environment)
+    count = workers or os.cpu_count() or 1
     logger.info(
-        "serving revision %s (%d events) from %s, opened in %.2f s",
+        "serving revision %s (%d events) from %s on %d worker%s, opened in %.2f s",
         store.revision,
         store.counts.events,
         events,
+        count,
+        "" if count == 1 else "s",
         time.perf_counter() - started,
     )
-    uvicorn.run(app, host=host, port=port, access_log=access_log, log_level="info")
+    # Workers start fresh: forking this process (granian's default on Linux) would copy it
+    # mid-way with its supervisor threads running.
+    multiprocessing.set_start_method("spawn", force=True)
+    try:
+        Server(
+            "dateline.web.worker:app",
+            address=host,
+            port=port,
+            interface=Interfaces.ASGI,
+            workers=count,
+            factory=True,
+            log_access=access_log,
+            workers_kill_timeout=int(STOP_SECONDS),
+        ).serve()
+    finally:
+        if engine is not None:
+            _stop_process(engine)
+        if live is not None:
+            _remove_store(live)
+
+
+def _stop_process(process: multiprocessing.process.BaseProcess) -> None:
+    """SIGTERM, then SIGKILL if it has not ended within `STOP_SECONDS`."""
+    if process.is_alive():
+        process.terminate()
+        process.join(STOP_SECONDS)
+    if process.is_alive():
+        process.kill()
+        process.join()

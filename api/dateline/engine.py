@@ -1,0 +1,217 @@
+"""The incremental engine: what one run learned about an events folder, kept for the next.
+
+An :class:`Engine` keeps, from one :meth:`Engine.load` to the next, each file's digest (and
+the ``stat`` it was read with), each event file's typed record and references, and the
+dataset they make. A load re-hashes only the files whose ``stat`` changed (and those it is
+told changed), re-reads only the event files whose bytes changed, and checks the whole
+dataset again from the records it kept, so its findings are always a full check's.
+
+A :class:`LiveStore` is the store the engine keeps up to date (``dateline serve --reload``):
+each good load is written into it in place, in one transaction (:mod:`dateline.patch`), and a
+load with errors leaves its data as it was and stores the problems beside it, for /health.
+
+The engine reads files in worker processes started by ``forkserver``, never by forking
+itself: it runs beside a file watcher's threads (see :func:`dateline.dataset.start_method`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+import msgspec
+
+from dateline import cache, files, patch
+from dateline import dataset as dataset_module
+from dateline.dataset import Dataset, EventFile
+from dateline.diagnostics import Diagnostic
+
+# A file changed less than this long before a scan may change again within the same mtime
+# tick; its stat is not trusted next time (git's "racily clean" entries).
+RACY_SECONDS: Final = 2.0
+# A change to more than this share of the events is compiled afresh (in place) rather than
+# patched row by row.
+PATCH_SHARE: Final = 0.25
+
+Stat = tuple[int, int, int]  # mtime_ns, size, inode
+
+
+def _stat(path: str) -> Stat | None:
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return (found.st_mtime_ns, found.st_size, found.st_ino)
+
+
+def _digest(path: str) -> bytes | None:
+    try:
+        with open(path, "rb") as file:
+            return hashlib.blake2b(file.read(), digest_size=16).digest()
+    except OSError:
+        return None
+
+
+class Engine:
+    """An events folder, loaded again and again at the cost of what changed."""
+
+    def __init__(self, root: Path | str, *, jobs: int | None = None) -> None:
+        self.root = Path(root)
+        self.jobs = jobs
+        self.digests: dict[str, bytes] = {}  # relative path -> digest of its bytes
+        self._stats: dict[str, Stat | None] = {}  # relative path -> stat it was hashed at
+        self._parsed: dict[str, tuple[bytes, EventFile]] = {}  # absolute path -> result
+        self.revision = ""
+        self.dataset: Dataset | None = None
+        self.read_files = 0  # event files read by the last load
+
+    def load(self, changed: Iterable[str] = ()) -> Dataset:
+        """The dataset as the folder holds it now. ``changed`` names paths known to have
+        changed (from a watcher), which are hashed again whatever their ``stat`` says."""
+        self._scan({os.path.abspath(p) for p in changed})
+        self.revision = cache.fingerprint(self.root, self.digests)
+        self.read_files = 0
+        self.dataset = dataset_module.load(self.root, read=self._read, jobs=self.jobs)
+        return self.dataset
+
+    def _scan(self, changed: set[str]) -> None:
+        started = time.time()
+        digests: dict[str, bytes] = {}
+        stats: dict[str, Stat | None] = {}
+        root = str(self.root)
+        for relative in files.walk(root):
+            path = os.path.join(root, relative)
+            stat = _stat(path)
+            known = self._stats.get(relative)
+            if stat is not None and stat == known and path not in changed:
+                digests[relative] = self.digests[relative]
+                stats[relative] = stat
+                continue
+            digest = _digest(path)
+            if digest is None:  # gone since the walk
+                continue
+            digests[relative] = digest
+            racy = stat is None or stat[0] / 1e9 > started - RACY_SECONDS
+            stats[relative] = None if racy else stat
+        self.digests, self._stats = digests, stats
+
+    def _read(self, paths: list[str], jobs: int | None) -> list[EventFile]:
+        """The results of ``paths``: kept ones where the bytes are the same, else read."""
+        root = str(self.root)
+        current = {
+            path: self.digests.get(os.path.relpath(path, root).replace(os.sep, "/"))
+            for path in paths
+        }
+        stale = [
+            path
+            for path in paths
+            if current[path] is None or self._parsed.get(path, (None,))[0] != current[path]
+        ]
+        self.read_files = len(stale)
+        fresh = dict(
+            zip(stale, dataset_module.load_files(stale, jobs, method="forkserver"), strict=True)
+        )
+        parsed: dict[str, tuple[bytes, EventFile]] = {}
+        for path in paths:
+            digest = current[path]
+            if path in fresh:
+                if digest is not None:
+                    parsed[path] = (digest, fresh[path])
+            else:
+                parsed[path] = self._parsed[path]
+        self._parsed = parsed
+        return [fresh[path] if path in fresh else parsed[path][1] for path in paths]
+
+
+@dataclass
+class Outcome:
+    """What one update of a live store did."""
+
+    revision: str  # the revision served after it
+    changed: bool  # a new revision was committed
+    events: int  # events rewritten (all of them when compiled afresh)
+    problems: list[Diagnostic]  # the errors that refused the change, if any
+    seconds: float
+
+
+class LiveStore:
+    """The store file an engine keeps up to date in place, for readers in other processes."""
+
+    def __init__(self, path: Path, engine: Engine) -> None:
+        self.path = path
+        self.engine = engine
+        self.served: Dataset | None = None  # what the store holds, once known
+        # Used from one thread at a time (the engine's reloads run in a worker thread).
+        self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self._db.execute("PRAGMA busy_timeout=60000")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.execute("PRAGMA cache_size=-65536")
+        (mode,) = self._db.execute("PRAGMA journal_mode=WAL").fetchone()
+        assert mode == "wal", mode
+
+    @classmethod
+    def create(cls, path: Path, engine: Engine, compiled: Path) -> LiveStore:
+        """A live store at ``path``, begun as a copy of the compiled store ``compiled``."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        temporary = path.with_name(f".{path.name}.copy")
+        with open(compiled, "rb") as source, open(temporary, "wb") as target:
+            os.sendfile(target.fileno(), source.fileno(), 0, os.fstat(source.fileno()).st_size)
+        os.replace(temporary, path)
+        return cls(path, engine)
+
+    def revision(self) -> str:
+        (value,) = self._db.execute("SELECT value FROM meta WHERE key = 'revision'").fetchone()
+        return str(value)
+
+    def update(self, changed: Iterable[str] = ()) -> Outcome:
+        """Load the folder again and commit what changed; on errors, keep the data and
+        store the problems (for /health) instead."""
+        started = time.perf_counter()
+        loaded = self.engine.load(changed)
+        if loaded.errors:
+            # Named from the repository, as `dateline check` run there names them.
+            problems = cache.DatasetError(loaded.diagnostics).errors(base=loaded.root.parent)
+            self._store_problems(problems)
+            return Outcome(self.revision(), False, 0, problems, time.perf_counter() - started)
+        revision = self.engine.revision
+        if revision == self.revision():
+            self._store_problems([])
+            self.served = loaded
+            return Outcome(revision, False, 0, [], time.perf_counter() - started)
+        events = self._write(loaded, revision)
+        self.served = loaded
+        return Outcome(revision, True, events, [], time.perf_counter() - started)
+
+    def _write(self, loaded: Dataset, revision: str) -> int:
+        old = self.served
+        if old is not None and len(patch.affected(old, loaded)) <= PATCH_SHARE * max(
+            1, len(loaded.events)
+        ):
+            try:
+                return patch.apply(self._db, old, loaded, revision)
+            except patch.NoRoom:
+                pass
+        patch.rewrite(self._db, loaded, revision)
+        return len(loaded.events)
+
+    def _store_problems(self, problems: list[Diagnostic]) -> None:
+        if problems:
+            encoded = msgspec.json.encode(problems).decode()
+            self._db.execute("INSERT OR REPLACE INTO meta VALUES ('problems', ?)", (encoded,))
+        else:
+            self._db.execute("DELETE FROM meta WHERE key = 'problems'")
+
+    def rerank(self) -> bool:
+        """Rank the common words again if an update dropped their rankings."""
+        return patch.rerank(self._db)
+
+    def close(self) -> None:
+        self._db.close()

@@ -1,0 +1,202 @@
+"""Update a live store in place, in one transaction: the rows a change to the dataset rewrites.
+
+A live store is a compiled store (:mod:`dateline.compiler`) in WAL mode. Readers keep the
+snapshot they began with; the change is visible at once, whole, at the commit, together with
+its new revision (so ETags change exactly then).
+
+What a change rewrites, given the dataset before and after it:
+
+* every event whose record is not the very same object as before (the engine reuses the
+  record of a file whose bytes did not change, so this is exactly the events of the files
+  that changed, and those whose file won or lost a duplicated id);
+* the events that one of those relates to, before or after (their ``related_by`` changes);
+* the events that name an actor whose record changed, or are at a place whose record, or
+  whose ancestors' records, changed (names, aliases and coordinates are copied into events,
+  and a place's ancestors are among its events' facets);
+* the actors, places and whole lists (counts change with any event), the unfiltered timeline
+  and the meta rows; the common words' precomputed rankings are dropped, because every bm25
+  score moves with the dataset's size, and made again by :func:`rerank` after the commit
+  (until then a search ranks with FTS5 itself, to the same result, only slower).
+
+An event keeps its position ``n`` when its date does not change; otherwise it gets one
+between its neighbours (positions are compiled `compiler.GAP` apart). When there is no room
+left, :class:`NoRoom` says so and the caller compiles afresh. Every row is made by the
+compiler's own code, so a patched store and one compiled from scratch hold the same data:
+``tests/test_engine.py`` proves it over random sequences of edits.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from typing import Final
+
+from dateline import compiler
+from dateline.dataset import Dataset, ancestors, parents_of
+
+GAP: Final = compiler.GAP
+
+
+class NoRoom(Exception):
+    """Two neighbouring events have no free position between them: compile afresh."""
+
+
+def affected(old: Dataset, new: Dataset) -> set[str]:
+    """The ids of the events whose rows may differ between ``old`` and ``new``."""
+    changed = {
+        i
+        for i in old.events.keys() | new.events.keys()
+        if old.events.get(i) is not new.events.get(i)
+    }
+    result = set(changed)
+    for dataset in (old, new):
+        for event_id in changed:
+            event = dataset.events.get(event_id)
+            if event is not None:
+                result.update(event.related)
+    actors = {
+        a for a in old.actors.keys() | new.actors.keys() if old.actors.get(a) != new.actors.get(a)
+    }
+    places = _places_changed(old, new)
+    if actors or places:
+        for event_id, event in new.events.items():
+            if (
+                places.intersection(event.places)
+                or actors.intersection(event.actors)
+                or any(claim.by in actors for claim in event.claims)
+            ):
+                result.add(event_id)
+    return {i for i in result if i in old.events or i in new.events}
+
+
+def _places_changed(old: Dataset, new: Dataset) -> set[str]:
+    """The places whose record changed, and those within them (before or after)."""
+    changed = {
+        p for p in old.places.keys() | new.places.keys() if old.places.get(p) != new.places.get(p)
+    }
+    if not changed:
+        return changed
+    result = set(changed)
+    for dataset in (old, new):
+        parents = parents_of(dataset.places)
+        for place_id in dataset.places:
+            if changed.intersection(ancestors(parents, place_id)[0]):
+                result.add(place_id)
+    return result
+
+
+def apply(db: sqlite3.Connection, old: Dataset, new: Dataset, revision: str) -> int:
+    """Rewrite in ``db`` (a live store holding ``old``) what differs in ``new``, in one
+    transaction, and return how many events were rewritten. Raises :class:`NoRoom`."""
+    ids = affected(old, new)
+    writer = compiler.Compiler(new, db)
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        kept = _remove(db, ids)
+        for event_id in sorted(ids & new.events.keys(), key=lambda i: (_sort(new, i), i)):
+            n = kept.get(event_id)
+            if n is None or n[1] != _sort(new, event_id):
+                position = _position(db, _sort(new, event_id), event_id)
+            else:
+                position = n[0]
+            writer.event(position, event_id)
+            writer.insert_rows()
+        for table in ("actors", "places", "place_boxes", "ranked", "terms"):
+            db.execute(f"DELETE FROM {table}")  # our own table names
+        writer.records()
+        compiler.count_periods(db)
+        db.execute("DELETE FROM meta WHERE key = 'problems'")
+        writer.meta(revision)
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    return len(ids)
+
+
+def _sort(dataset: Dataset, event_id: str) -> str:
+    return dataset.events[event_id].when.start_key() or ""
+
+
+def _remove(db: sqlite3.Connection, ids: Iterable[str]) -> dict[str, tuple[int, str]]:
+    """Delete the rows of the events ``ids``; return the position and sort key each had."""
+    kept: dict[str, tuple[int, str]] = {}
+    for event_id in ids:
+        row = db.execute("SELECT n, sort FROM events WHERE id = ?", (event_id,)).fetchone()
+        if row is None:
+            continue
+        n = row[0]
+        kept[event_id] = (n, row[1])
+        db.execute("DELETE FROM events WHERE n = ?", (n,))
+        db.execute("DELETE FROM facets WHERE n = ?", (n,))
+        db.execute("DELETE FROM search WHERE rowid = ?", (n,))
+        db.execute("DELETE FROM claims WHERE event_id = ?", (event_id,))
+    return kept
+
+
+def _position(db: sqlite3.Connection, sort: str, event_id: str) -> int:
+    """A free position between the neighbours of (``sort``, ``event_id``) in date order."""
+    before = db.execute(
+        "SELECT n FROM events WHERE (sort, id) < (?, ?) ORDER BY sort DESC, id DESC LIMIT 1",
+        (sort, event_id),
+    ).fetchone()
+    after = db.execute(
+        "SELECT n FROM events WHERE (sort, id) > (?, ?) ORDER BY sort, id LIMIT 1",
+        (sort, event_id),
+    ).fetchone()
+    if before is None and after is None:
+        return GAP
+    if before is None:
+        return int(after[0]) - GAP
+    if after is None:
+        return int(before[0]) + GAP
+    low, high = int(before[0]), int(after[0])
+    if high - low < 2:
+        raise NoRoom(f"no position left between {low} and {high}")
+    return (low + high) // 2
+
+
+_TABLES: Final = (
+    "events",
+    "facets",
+    "search",
+    "ranked",
+    "terms",
+    "claims",
+    "actors",
+    "places",
+    "place_boxes",
+    "lists",
+    "meta",
+)
+
+
+def rewrite(db: sqlite3.Connection, dataset: Dataset, revision: str) -> None:
+    """Replace everything in ``db`` with ``dataset``, compiled afresh, in one transaction."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        for table in _TABLES:
+            db.execute(f"DELETE FROM {table}")  # our own table names
+        compiler.Compiler(dataset, db).write(revision)
+        compiler.rank_common_words(db)
+        compiler.count_periods(db)
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+
+
+def rerank(db: sqlite3.Connection) -> bool:
+    """Make the common words' rankings again if a patch dropped them; True if it did."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        (ranked,) = db.execute("SELECT count(*) FROM terms").fetchone()
+        if ranked:
+            db.execute("ROLLBACK")
+            return False
+        compiler.rank_common_words(db)
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    return True

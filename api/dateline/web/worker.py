@@ -1,0 +1,31 @@
+"""The app as each server worker process makes it (``dateline serve`` runs several).
+
+Workers are started by the server (granian) in fresh interpreters, so they learn what to serve
+from the environment that ``dateline serve`` sets (`STORE`, `LIVE`, `SITE`). A worker of a
+live store sees each reload at its next request, by itself: every request reads one snapshot
+of the store file, and the reload engine commits into that file.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Final
+
+from litestar import Litestar
+
+from dateline import lifetime
+from dateline.store import Store
+from dateline.web.app import create_app
+
+STORE: Final = "DATELINE_STORE"
+LIVE: Final = "DATELINE_LIVE"
+SITE: Final = "DATELINE_SITE"
+
+
+def app() -> Litestar:
+    """The app of this worker, from the environment."""
+    lifetime.from_environment()
+    store = Store(Path(os.environ[STORE]), live=os.environ.get(LIVE) == "1")
+    site = os.environ.get(SITE)
+    return create_app(store, site=Path(site) if site else None)
