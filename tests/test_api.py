@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import pytest
 from litestar.testing import TestClient
 
-from conftest import Events
+from conftest import EVENT_PATH, Events
 from dateline.cache import open_store
+from dateline.store import Store
+from dateline.web.app import create_app
 
 Client = TestClient[Any]
 
@@ -368,30 +371,35 @@ def test_health(world_client: Client) -> None:
 
 
 def test_health_tells_a_conditional_poller_at_once_that_a_reload_failed(
-    world_client: Client,
+    events: Events, tmp_path: Path
 ) -> None:
     # Issue 13, defect 2: the body changes from "ok" to "degraded" with the data unchanged.
-    from dateline.diagnostics import Diagnostic
-    from dateline.web.app import served
+    from dateline.engine import Engine, LiveStore
 
-    first = world_client.get("/api/v1/health")
-    assert first.headers["cache-control"] == "no-cache"
-    tag = first.headers["etag"]
-    assert world_client.get("/api/v1/health", headers={"if-none-match": tag}).status_code == 304
-    state = served(world_client.app)
-    state.problems = [
-        Diagnostic(file="events/2026/x.yaml", line=3, column=1, code="DL201", message="broken")
-    ]
-    try:
-        failed = world_client.get("/api/v1/health", headers={"if-none-match": tag})
+    live = LiveStore.create(
+        tmp_path / "live.sqlite", Engine(events.root), open_store(events.root).path
+    )
+    with TestClient(create_app(Store(live.path, live=True))) as client:
+        live.update()
+        first = client.get("/api/v1/health")
+        assert first.headers["cache-control"] == "no-cache"
+        tag = first.headers["etag"]
+        assert client.get("/api/v1/health", headers={"if-none-match": tag}).status_code == 304
+        path = events.root / EVENT_PATH
+        good = path.read_text(encoding="utf-8")
+        path.write_text(good + "colour: red\n", encoding="utf-8")
+        assert live.update().problems
+        failed = client.get("/api/v1/health", headers={"if-none-match": tag})
         assert failed.status_code == 200
         assert failed.json()["status"] == "degraded"
+        assert failed.json()["problems"][0]["code"] == "DL202"
         assert failed.headers["etag"] != tag
         assert failed.headers["cache-control"] == "no-cache"
-    finally:
-        state.problems = []
-    assert world_client.get("/api/v1/health", headers={"if-none-match": tag}).status_code == 304
-    assert world_client.get("/api/v1/events").headers["cache-control"] == "public, max-age=60"
+        path.write_text(good, encoding="utf-8")
+        assert not live.update().problems
+        assert client.get("/api/v1/health", headers={"if-none-match": tag}).status_code == 304
+        assert client.get("/api/v1/events").headers["cache-control"] == "public, max-age=60"
+    live.close()
 
 
 def test_index_page_and_docs(world_client: Client) -> None:
