@@ -216,7 +216,8 @@ def _rows(db: sqlite3.Connection) -> dict[str, list[Any]]:
         "places": "SELECT p.id, p.within, p.name, p.lat, p.lon, p.resource, p.ref, "
         "b.min_lat, b.min_lon FROM places p LEFT JOIN place_boxes b ON b.n = p.n ORDER BY p.id",
         "lists": "SELECT name, body FROM lists ORDER BY name",
-        "meta": "SELECT key, value FROM meta WHERE key NOT IN ('compiled', 'problems') ORDER BY key",
+        "meta": "SELECT key, value FROM meta WHERE key NOT IN ('compiled', 'problems') "
+        "ORDER BY key",
         "ranked": "SELECT r.term, r.score, e.id, r.snippet FROM ranked r "
         "JOIN events e ON e.n = r.n ORDER BY r.term, r.score, r.n",
         "terms": "SELECT term, events, kept FROM terms ORDER BY term",
