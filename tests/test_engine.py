@@ -299,10 +299,16 @@ def workdir() -> Iterator[Path]:
     first=st.lists(events_st, min_size=1, max_size=6),
     edits=st.lists(edit_st, min_size=1, max_size=8),
     watched=st.booleans(),
+    share=st.sampled_from([1.0, 1.0, 1.0, 0.0]),
 )
 def test_every_step_equals_a_run_from_scratch(
-    workdir: Path, first: list[dict[str, Any]], edits: list[tuple[Any, ...]], watched: bool
+    workdir: Path,
+    first: list[dict[str, Any]],
+    edits: list[tuple[Any, ...]],
+    watched: bool,
+    share: float,
 ) -> None:
+    # share 1.0: every change is patched row by row; 0.0: every change is compiled afresh.
     run = Path(tempfile.mkdtemp(dir=workdir))
     root = run / "events"
     root.mkdir()
@@ -311,7 +317,7 @@ def test_every_step_equals_a_run_from_scratch(
         folder.write_event(number, spec)
     loaded, compiled = _from_scratch(root, run)
     assert not loaded.errors, loaded.diagnostics
-    live = engine.LiveStore.create(run / "live.sqlite", engine.Engine(root), compiled)
+    live = engine.LiveStore.create(run / "live.sqlite", engine.Engine(root), compiled, share=share)
     try:
         live.update()
         good = compiled
@@ -353,3 +359,43 @@ def test_a_position_is_found_between_neighbours_until_there_is_no_room(workdir: 
         patch._position(db, "2020", "b")
     db.execute("UPDATE events SET n = 14 WHERE id = 'c'")
     assert patch._position(db, "2020", "b") == 12
+
+
+def _check(root: Path, run: Path, live: engine.LiveStore) -> None:
+    """The live store holds what a compile from scratch holds."""
+    expected, scratch = _from_scratch(root, run)
+    assert not expected.errors, expected.diagnostics
+    live.rerank()
+    with sqlite3.connect(scratch) as a, sqlite3.connect(live.path) as b:
+        assert _rows(b) == _rows(a)
+
+
+def test_a_new_event_beside_one_it_relates_to_takes_a_position_of_its_own(workdir: Path) -> None:
+    # The related event is rewritten too, back at its old position, which is exactly between
+    # its neighbours: the new event must not be given the same one.
+    root = workdir / "events"
+    root.mkdir()
+    folder = Folder(root)
+    spec = {
+        "words": ["camp"],
+        "tags": [],
+        "actors": [],
+        "places": [],
+        "claim": None,
+        "related": [],
+        "status": "reported",
+        "year": 2026,
+        "day": 1,
+    }
+    for number, month in enumerate([1, 3, 5]):
+        folder.write_event(number, {**spec, "month": month})
+    _, compiled = _from_scratch(root, workdir)
+    live = engine.LiveStore.create(
+        workdir / "live.sqlite", engine.Engine(root), compiled, share=1.0
+    )
+    live.update()
+    related_to_second = {**spec, "month": 2, "related": [1]}  # ids sorted: event-1 is March
+    folder.write_event(9, related_to_second)
+    assert live.update().changed
+    _check(root, workdir, live)
+    live.close()

@@ -44,13 +44,14 @@ class Server:
     def __init__(self, process: subprocess.Popen[str], port: int) -> None:
         self.process = process
         self.base = f"http://127.0.0.1:{port}"
+        self.buffer = ""  # what was logged and read so far
 
     def get(self, path: str) -> Any:
         return httpx.get(self.base + path, timeout=5).json()
 
     def log(self) -> str:
         self.process.terminate()
-        return self.process.communicate(timeout=10)[0]
+        return self.buffer + self.process.communicate(timeout=10)[0]
 
 
 @pytest.fixture
@@ -120,3 +121,162 @@ def test_a_dataset_with_errors_does_not_start(events: Events) -> None:
         "Error: the dataset has 1 error; run `dateline check` to see them; not serving\n"
     )
     assert "Traceback" not in result.stderr
+
+
+# --- the processes of a server, and how they stop ----------------------------------------------
+
+
+def _descendants(pid: int) -> set[int]:
+    """Every process started (directly or not) by ``pid``, from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        parent = int(stat.rsplit(")", 1)[1].split()[1])
+        children.setdefault(parent, []).append(int(entry.name))
+    found: set[int] = set()
+    stack = [pid]
+    while stack:
+        for child in children.get(stack.pop(), []):
+            found.add(child)
+            stack.append(child)
+    return found
+
+
+def _running(pids: set[int]) -> set[int]:
+    alive = set()
+    for pid in pids:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if state != "Z":
+            alive.add(pid)
+    return alive
+
+
+def _port_free(port: int) -> bool:
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
+
+
+def _start(events: Events, *extra: str) -> tuple[Server, int]:
+    port = free_port()
+    process = subprocess.Popen(
+        [DATELINE, "serve", "--events", str(events.root), "--port", str(port), *extra],
+        cwd=events.root.parent,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    running = Server(process, port)
+    wait_for(lambda: httpx.get(running.base + "/api/v1/health", timeout=1).status_code == 200)
+    return running, port
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+@pytest.mark.parametrize("how", ["SIGTERM", "SIGKILL"])
+def test_nothing_outlives_the_server(events: Events, how: str) -> None:
+    running, port = _start(events, "--reload", "--no-site", "--workers", "2")
+    try:
+        # The engine's first read is done when it says so; then every child exists.
+        wait_for(lambda: len(_running(_descendants(running.process.pid))) >= 3)
+        children = _running(_descendants(running.process.pid))
+        assert len(children) >= 3  # two workers and the reload engine (and forkserver)
+        if how == "SIGTERM":
+            running.process.terminate()
+        else:
+            running.process.kill()
+        running.process.wait(timeout=15)
+        wait_for(lambda: not _running(children), seconds=10)
+        wait_for(lambda: _port_free(port), seconds=10)
+    finally:
+        if running.process.poll() is None:
+            running.process.kill()
+        running.process.communicate(timeout=10)
+
+
+def test_every_worker_serves_each_reload_and_no_response_mixes_two(events: Events) -> None:
+    import concurrent.futures
+    import threading
+
+    running, _ = _start(events, "--reload", "--no-site", "--workers", "2")
+    stop = threading.Event()
+    seen: dict[str, bytes] = {}  # ETag -> body: a tag names one body, of one revision
+    mixed: list[str] = []
+
+    def read() -> int:
+        count = 0
+        with httpx.Client(base_url=running.base, timeout=10) as client:
+            while not stop.is_set():
+                response = client.get("/api/v1/events?limit=500")
+                page = response.json()
+                if page["total"] != len(
+                    page["items"]
+                ):  # counted in one revision, listed in another
+                    mixed.append(f"total {page['total']}, {len(page['items'])} items")
+                tag = response.headers["etag"]
+                if seen.setdefault(tag, response.content) != response.content:
+                    mixed.append(f"{tag} named two bodies")
+                count += 1
+        return count
+
+    try:
+        wait_for(lambda: "watching" in _log_so_far(running))
+        with concurrent.futures.ThreadPoolExecutor(4) as pool:
+            readers = [pool.submit(read) for _ in range(4)]
+            try:
+                _edit_five_times(events, running)
+            finally:
+                stop.set()
+            assert all(reader.result() > 0 for reader in readers)
+        assert mixed == []
+        assert running.get("/api/v1/events?limit=500")["total"] == 6
+    finally:
+        stop.set()
+        log = running.log()
+    assert "Traceback" not in log
+
+
+def _edit_five_times(events: Events, running: Server) -> None:
+    """Add five events, one at a time, each time waiting for every worker to serve it."""
+    revision = running.get("/api/v1/health")["revision"]
+    template = (events.root / EVENT_PATH).read_text(encoding="utf-8")
+    for number in range(5):
+        events.write(
+            f"2026/2026-01-2{number}-event-{number}.yaml",
+            template.replace("Syrian army enters", f"Event {number} in"),
+        )
+        revision = wait_for(
+            lambda old=revision: (r := running.get("/api/v1/health")["revision"]) != old and r
+        )
+        # Each new connection may land on either worker: all must serve the new data.
+        for _ in range(20):
+            health = httpx.get(running.base + "/api/v1/health", timeout=5).json()
+            assert health["revision"] == revision
+
+
+def _log_so_far(running: Server) -> str:
+    """What the server logged so far (read without blocking)."""
+    import os
+    import select
+
+    assert running.process.stdout is not None
+    descriptor = running.process.stdout.fileno()
+    chunks = []
+    while select.select([descriptor], [], [], 0)[0]:
+        chunk = os.read(descriptor, 65536)
+        if not chunk:
+            break
+        chunks.append(chunk.decode("utf-8", "replace"))
+    running.buffer += "".join(chunks)
+    return running.buffer

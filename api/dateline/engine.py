@@ -143,9 +143,10 @@ class Outcome:
 class LiveStore:
     """The store file an engine keeps up to date in place, for readers in other processes."""
 
-    def __init__(self, path: Path, engine: Engine) -> None:
+    def __init__(self, path: Path, engine: Engine, *, share: float = PATCH_SHARE) -> None:
         self.path = path
         self.engine = engine
+        self.share = share  # above this share of the events rewritten, compile afresh
         self.served: Dataset | None = None  # what the store holds, once known
         # Used from one thread at a time (the engine's reloads run in a worker thread).
         self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
@@ -156,7 +157,9 @@ class LiveStore:
         assert mode == "wal", mode
 
     @classmethod
-    def create(cls, path: Path, engine: Engine, compiled: Path) -> LiveStore:
+    def create(
+        cls, path: Path, engine: Engine, compiled: Path, *, share: float = PATCH_SHARE
+    ) -> LiveStore:
         """A live store at ``path``, begun as a copy of the compiled store ``compiled``."""
         path.parent.mkdir(parents=True, exist_ok=True)
         for suffix in ("", "-wal", "-shm"):
@@ -165,7 +168,7 @@ class LiveStore:
         with open(compiled, "rb") as source, open(temporary, "wb") as target:
             os.sendfile(target.fileno(), source.fileno(), 0, os.fstat(source.fileno()).st_size)
         os.replace(temporary, path)
-        return cls(path, engine)
+        return cls(path, engine, share=share)
 
     def revision(self) -> str:
         (value,) = self._db.execute("SELECT value FROM meta WHERE key = 'revision'").fetchone()
@@ -192,7 +195,7 @@ class LiveStore:
 
     def _write(self, loaded: Dataset, revision: str) -> int:
         old = self.served
-        if old is not None and len(patch.affected(old, loaded)) <= PATCH_SHARE * max(
+        if old is not None and len(patch.affected(old, loaded)) <= self.share * max(
             1, len(loaded.events)
         ):
             try:

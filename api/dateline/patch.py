@@ -93,13 +93,19 @@ def apply(db: sqlite3.Connection, old: Dataset, new: Dataset, revision: str) -> 
     db.execute("BEGIN IMMEDIATE")
     try:
         kept = _remove(db, ids)
-        for event_id in sorted(ids & new.events.keys(), key=lambda i: (_sort(new, i), i)):
-            n = kept.get(event_id)
-            if n is None or n[1] != _sort(new, event_id):
-                position = _position(db, _sort(new, event_id), event_id)
+        placed = sorted(ids & new.events.keys(), key=lambda i: (_sort(new, i), i))
+        moved = []
+        # First the events whose date is unchanged, back where they were; then the others,
+        # each between its neighbours (those included, so no two take one position).
+        for event_id in placed:
+            before = kept.get(event_id)
+            if before is not None and before[1] == _sort(new, event_id):
+                writer.event(before[0], event_id)
             else:
-                position = n[0]
-            writer.event(position, event_id)
+                moved.append(event_id)
+        writer.insert_rows()
+        for event_id in moved:
+            writer.event(_position(db, _sort(new, event_id), event_id), event_id)
             writer.insert_rows()
         for table in ("actors", "places", "place_boxes", "ranked", "terms"):
             db.execute(f"DELETE FROM {table}")  # our own table names
