@@ -324,7 +324,7 @@ def test_every_step_equals_a_run_from_scratch(
         for edit in edits:
             touched = folder.apply(edit)
             # With a watcher, the engine is told what changed; without, it finds out itself.
-            outcome = live.update(touched if watched else ())
+            outcome = live.update(touched if watched else None)
             expected, scratch = _from_scratch(root, run)
             if expected.errors:
                 assert not outcome.changed

@@ -159,6 +159,13 @@ def _running(pids: set[int]) -> set[int]:
     return alive
 
 
+def _command(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_text().replace("\0", " ").strip()
+    except OSError:
+        return ""
+
+
 def _port_free(port: int) -> bool:
     with socket.socket() as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -197,7 +204,10 @@ def test_nothing_outlives_the_server(events: Events, how: str) -> None:
         else:
             running.process.kill()
         running.process.wait(timeout=15)
-        wait_for(lambda: not _running(children), seconds=10)
+        deadline = time.monotonic() + 10
+        while _running(children) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert [_command(pid) for pid in _running(children)] == []
         wait_for(lambda: _port_free(port), seconds=10)
     finally:
         if running.process.poll() is None:

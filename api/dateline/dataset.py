@@ -319,11 +319,14 @@ def _strip_year(identifier: str) -> str:
 # --- the whole folder ---------------------------------------------------------------------
 
 
-def discover(root: Path) -> tuple[list[str], list[Diagnostic]]:
-    """Event files under ``root``, and diagnostics for files that are not where they belong."""
+def discover(root: Path, walked: Iterable[str] | None = None) -> tuple[list[str], list[Diagnostic]]:
+    """Event files under ``root``, and diagnostics for files that are not where they belong.
+
+    ``walked`` is the folder's :func:`dateline.files.walk`, if the caller has it already.
+    """
     events: list[str] = []
     strays: list[Diagnostic] = []
-    for relative in files.walk(root):
+    for relative in files.walk(root) if walked is None else walked:
         parts = relative.split("/")
         path = os.path.join(root, relative)
         if len(parts) == 2 and _YEAR_DIR.match(parts[0]) and parts[1].endswith(".yaml"):
@@ -377,9 +380,10 @@ def _stray_message(name: str) -> tuple[str, str, Severity]:
     return "DL604", "not a Dateline file (events are <YYYY>/<id>.yaml); ignored", "warning"
 
 
-def _map_file(
-    root: Path, name: str, record: type[Any]
-) -> tuple[dict[str, Any], Document, list[Diagnostic]]:
+MapFile = tuple[dict[str, Any], Document, list[Diagnostic]]
+
+
+def read_map_file(root: Path, name: str, record: type[Any]) -> MapFile:
     """Read ``actors.yaml`` or ``places.yaml``: a mapping from id to record.
 
     Every record that is valid on its own is kept even when others are broken, so that one
@@ -472,6 +476,8 @@ def load(
     keep_events: bool = True,
     read: Callable[[list[str], int | None], Iterable[EventFile]] | None = None,
     only: Collection[str] | None = None,
+    walked: Iterable[str] | None = None,
+    read_map: Callable[[Path, str, type[Any]], MapFile] | None = None,
 ) -> Dataset:
     """Load and check every file under ``root`` (an ``events/`` folder).
 
@@ -484,6 +490,10 @@ def load(
     them: their findings are exactly a full load's, but the findings that need every event
     (places.yaml's own checks, records that no event uses) are left out, and ``partial`` is
     set. `dateline check --changed` uses it.
+
+    ``walked`` (the folder's :func:`dateline.files.walk`) and ``read_map`` (how actors.yaml
+    and places.yaml are read, as :func:`read_map_file` does) let the incremental engine give what it
+    knows already.
     """
     with _collector_paused():
         return _load(
@@ -491,6 +501,8 @@ def load(
             jobs,
             read or functools.partial(load_files, keep_events=keep_events),
             only,
+            walked,
+            read_map or read_map_file,
         )
 
 
@@ -498,7 +510,9 @@ def _load(
     root: Path,
     jobs: int | None,
     read: Callable[[list[str], int | None], Iterable[EventFile]],
-    only: Collection[str] | None = None,
+    only: Collection[str] | None,
+    walked: Iterable[str] | None,
+    read_map: Callable[[Path, str, type[Any]], MapFile],
 ) -> Dataset:
     dataset = Dataset(root=root)
     if not root.is_dir():
@@ -512,10 +526,10 @@ def _load(
             )
         )
         return dataset
-    files, dataset.diagnostics = discover(root)
-    dataset.actors, actors_document, problems = _map_file(root, ACTORS_FILE, Actor)
+    files, dataset.diagnostics = discover(root, walked)
+    dataset.actors, actors_document, problems = read_map(root, ACTORS_FILE, Actor)
     dataset.diagnostics += problems
-    dataset.places, places_document, problems = _map_file(root, PLACES_FILE, Place)
+    dataset.places, places_document, problems = read_map(root, PLACES_FILE, Place)
     dataset.diagnostics += problems
     dataset.introduction, problems = _introduction(root)
     dataset.diagnostics += problems

@@ -23,7 +23,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 import msgspec
 
@@ -67,18 +67,55 @@ class Engine:
         self.digests: dict[str, bytes] = {}  # relative path -> digest of its bytes
         self._stats: dict[str, Stat | None] = {}  # relative path -> stat it was hashed at
         self._parsed: dict[str, tuple[bytes, EventFile]] = {}  # absolute path -> result
+        self._maps: dict[str, tuple[bytes, dataset_module.MapFile]] = {}  # by file name
         self.revision = ""
         self.dataset: Dataset | None = None
         self.read_files = 0  # event files read by the last load
 
-    def load(self, changed: Iterable[str] = ()) -> Dataset:
-        """The dataset as the folder holds it now. ``changed`` names paths known to have
-        changed (from a watcher), which are hashed again whatever their ``stat`` says."""
-        self._scan({os.path.abspath(p) for p in changed})
+    def load(self, changed: Iterable[str] | None = None) -> Dataset:
+        """The dataset as the folder holds it now.
+
+        ``changed`` names the paths a watcher saw change: only those are looked at again
+        (a folder among them, or the first load, means a scan of everything, which hashes
+        again only the files whose ``stat`` changed). Without it, everything is scanned.
+        """
+        paths = None if changed is None else {os.path.abspath(p) for p in changed}
+        if paths is None or not self.digests or not self._update(paths):
+            self._scan(paths or set())
         self.revision = cache.fingerprint(self.root, self.digests)
         self.read_files = 0
-        self.dataset = dataset_module.load(self.root, read=self._read, jobs=self.jobs)
+        self.dataset = dataset_module.load(
+            self.root,
+            read=self._read,
+            jobs=self.jobs,
+            walked=sorted(self.digests),
+            read_map=self._read_map,
+        )
         return self.dataset
+
+    def _relative(self, path: str) -> str | None:
+        """``path`` relative to the folder, if it is a file of the folder's content."""
+        relative = os.path.relpath(path, self.root).replace(os.sep, "/")
+        if relative.startswith("../") or any(files.skipped(part) for part in relative.split("/")):
+            return None
+        return relative
+
+    def _update(self, paths: set[str]) -> bool:
+        """Hash again just ``paths``; False if that is not enough (a folder changed)."""
+        for path in paths:
+            relative = self._relative(path)
+            if relative is None:
+                continue
+            if os.path.isdir(path) or (relative not in self.digests and not os.path.isfile(path)):
+                return False  # a folder appeared, went or moved: what is in it is unknown
+            digest = _digest(path)
+            if digest is None:
+                self.digests.pop(relative, None)
+                self._stats.pop(relative, None)
+            else:
+                self.digests[relative] = digest
+                self._stats[relative] = None  # the next scan hashes it again
+        return True
 
     def _scan(self, changed: set[str]) -> None:
         started = time.time()
@@ -101,13 +138,14 @@ class Engine:
             stats[relative] = None if racy else stat
         self.digests, self._stats = digests, stats
 
+    def _digest_of(self, path: str) -> bytes | None:
+        # The loader names files os.path.join(root, relative), as the walk found them.
+        prefix = len(str(self.root)) + 1
+        return self.digests.get(path[prefix:].replace(os.sep, "/"))
+
     def _read(self, paths: list[str], jobs: int | None) -> list[EventFile]:
         """The results of ``paths``: kept ones where the bytes are the same, else read."""
-        root = str(self.root)
-        current = {
-            path: self.digests.get(os.path.relpath(path, root).replace(os.sep, "/"))
-            for path in paths
-        }
+        current = {path: self._digest_of(path) for path in paths}
         stale = [
             path
             for path in paths
@@ -127,6 +165,17 @@ class Engine:
                 parsed[path] = self._parsed[path]
         self._parsed = parsed
         return [fresh[path] if path in fresh else parsed[path][1] for path in paths]
+
+    def _read_map(self, root: Path, name: str, record: type[Any]) -> dataset_module.MapFile:
+        """actors.yaml or places.yaml, read again only when its bytes changed."""
+        digest = self.digests.get(name)
+        kept = self._maps.get(name)
+        if digest is not None and kept is not None and kept[0] == digest:
+            return kept[1]
+        found = dataset_module.read_map_file(root, name, record)
+        if digest is not None:
+            self._maps[name] = (digest, found)
+        return found
 
 
 @dataclass
@@ -174,7 +223,7 @@ class LiveStore:
         (value,) = self._db.execute("SELECT value FROM meta WHERE key = 'revision'").fetchone()
         return str(value)
 
-    def update(self, changed: Iterable[str] = ()) -> Outcome:
+    def update(self, changed: Iterable[str] | None = None) -> Outcome:
         """Load the folder again and commit what changed; on errors, keep the data and
         store the problems (for /health) instead."""
         started = time.perf_counter()

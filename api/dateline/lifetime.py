@@ -27,8 +27,8 @@ def die_with_parent(parent: int) -> None:
         return
     libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
     libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGTERM), 0, 0, 0)
-    if os.getppid() != parent:  # it died before we asked
-        os.kill(os.getpid(), signal.SIGTERM)
+    if os.getppid() != parent:  # it died before we asked: end now, whatever handles SIGTERM
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def from_environment() -> None:
