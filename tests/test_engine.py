@@ -399,3 +399,47 @@ def test_a_new_event_beside_one_it_relates_to_takes_a_position_of_its_own(workdi
     assert live.update().changed
     _check(root, workdir, live)
     live.close()
+
+
+def test_the_response_cache_never_serves_an_older_revision(workdir: Path) -> None:
+    from dateline.web.app import served
+
+    root = workdir / "events"
+    root.mkdir()
+    folder = Folder(root)
+    spec = {
+        "words": ["camp"],
+        "tags": ["camp"],
+        "actors": [],
+        "places": [],
+        "claim": None,
+        "related": [],
+        "status": "reported",
+        "year": 2026,
+        "month": 1,
+        "day": 1,
+    }
+    folder.write_event(0, spec)
+    _, compiled = _from_scratch(root, workdir)
+    live = engine.LiveStore.create(workdir / "live.sqlite", engine.Engine(root), compiled)
+    live.update()
+    app = create_app(Store(live.path, live=True))
+    url = "/api/v1/events?tag=camp"
+    with TestClient(app) as client:
+        for coding in ("gzip", "identity"):
+            first = client.get(url, headers={"accept-encoding": coding})
+            again = client.get(url, headers={"accept-encoding": coding})
+            assert again.content == first.content
+            assert again.headers == first.headers
+        assert len(served(app).responses) == 2  # kept once per coding
+        assert first.json()["total"] == 1
+        folder.write_event(1, {**spec, "day": 2})
+        assert live.update().changed
+        after = client.get(url, headers={"accept-encoding": "identity"})
+        assert after.json()["total"] == 2
+        assert after.headers["etag"] != first.headers["etag"]
+        # A CORS request gets the kept bytes with its CORS headers added.
+        cors = client.get(url, headers={"accept-encoding": "identity", "origin": "http://x"})
+        assert cors.content == after.content
+        assert cors.headers["access-control-allow-origin"] == "*"
+    live.close()

@@ -81,6 +81,7 @@ from dateline.web.parameters import (
 )
 from dateline.web.problems import ERRORS, ERRORS_404, exception_handlers
 from dateline.web.query import InvalidParam, InvalidParameters
+from dateline.web.responsecache import ResponseCache
 from dateline.web.sitefiles import site_router
 
 API: Final = "/api/v1"
@@ -94,6 +95,7 @@ class Served:
 
     def __init__(self, store: Store) -> None:
         self.store = store
+        self.responses = ResponseCache()  # whole responses, by version and URL
 
     @contextlib.contextmanager
     def now(self) -> Iterator[tuple[Store, str]]:
@@ -454,7 +456,9 @@ def create_app(
         middleware=[
             # A function, not the bound method: Litestar copies middleware deeply, per route.
             ConditionalGetMiddleware(
-                lambda: state.now(), uncached=frozenset({f"{API}/health".encode()})
+                lambda: state.now(),
+                responses=lambda: state.responses,
+                uncached=frozenset({f"{API}/health".encode()}),
             ),
         ],
         before_request=_check_parameters,

@@ -8,6 +8,9 @@ query. The tag also names the content coding (identity or gzip), because a stron
 promises identical bytes, and a gzipped body differs from the plain one. /health is sent with
 ``Cache-Control: no-cache``, so a poller asks every time and sees a failure at once.
 
+A 200 to a GET is kept whole (:mod:`dateline.web.responsecache`) under the same three things
+its tag hashes, and sent again as it is while the version stays the same.
+
 The middleware also pins the store for the request (``scope["state"]["store"]``): a snapshot
 of it, held until the last byte is sent, because a reload may commit at any moment, and the
 tag and the body must come from the same revision.
@@ -27,6 +30,7 @@ from litestar.types import ASGIApp, Empty, Message, Receive, Scope, Send
 from litestar.utils.scope.state import ScopeState
 
 from dateline.store import Store
+from dateline.web.responsecache import Recorder, ResponseCache
 
 CACHE_CONTROL: Final = "public, max-age=60"
 NO_CACHE: Final = "no-cache"  # may be stored, but asked again (If-None-Match) every time
@@ -73,12 +77,15 @@ class ConditionalGetMiddleware(ASGIMiddleware):
         self,
         current: Callable[[], AbstractContextManager[tuple[Store, str]]],
         *,
+        responses: Callable[[], ResponseCache],
         uncached: frozenset[bytes] = frozenset(),
     ) -> None:
         # The store served as of now (held while the block runs), and the version its
         # responses are tagged by.
         self.current = current
         self.uncached = uncached  # paths a cache must revalidate each time (health)
+        # A function, so that every route's copy of this middleware shares one cache.
+        self.responses = responses
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         with self.current() as (store, version):
@@ -119,6 +126,16 @@ class ConditionalGetMiddleware(ASGIMiddleware):
                 if _matches(wanted, tag):
                     await _not_modified(send, tag, cache_control)
                     return
+        coding = headers["accept-encoding"]
+        key = (version, target, coding if coding == "gzip" else "")
+        cacheable = scope.get("method") == "GET" and not anything
+        if cacheable:
+            kept = self.responses().get(key)
+            if kept is not None:
+                for message in kept:
+                    await send(message)
+                return
+        recorder = Recorder(self.responses().max_entry)
         replaced = False
 
         async def send_with_tag(message: Message) -> None:
@@ -137,9 +154,13 @@ class ConditionalGetMiddleware(ASGIMiddleware):
                     out["Vary"] = "Accept-Encoding"
             elif replaced:
                 return  # the body of a 200 that went out as a 304
+            recorder.add(message)
             await send(message)
 
         await next_app(scope, receive, send_with_tag)
+        whole = recorder.complete()
+        if cacheable and whole is not None:
+            self.responses().put(key, whole)
 
 
 async def _not_modified(send: Send, tag: str, cache_control: str) -> None:
