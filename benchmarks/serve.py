@@ -57,6 +57,9 @@ TARGET_P99_MS = 50.0
 TARGET_RSS_MB = 1024.0
 TARGET_WARM_S = 3.0
 TARGET_RELOAD_S = 2.0
+TARGET_MIX = 0.5  # of a bare Litestar hello app on uvicorn, distinct queries (issue 12)
+TARGET_MIX_REPEATED = 1.0  # the same, repeated: answered from the response cache
+TARGET_ICS_S = 1.0  # /events.ics at 10k
 
 
 def free_port() -> int:
@@ -128,12 +131,17 @@ class Server:
         return json.loads(fetch(self.base + path))
 
     def rss_mb(self) -> tuple[float, float]:
-        """(current RSS, peak RSS) in MB."""
-        values = {}
-        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
-            key, _, value = line.partition(":")
-            if key in ("VmRSS", "VmHWM"):
-                values[key] = int(value.split()[0]) / 1024
+        """(current RSS, peak RSS) in MB, of the server and its workers together."""
+        values = {"VmRSS": 0.0, "VmHWM": 0.0}
+        for pid in run.descendants(self.process.pid):  # itself included
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+            except OSError:
+                continue
+            for line in status.splitlines():
+                key, _, value = line.partition(":")
+                if key in values:
+                    values[key] += int(value.split()[0]) / 1024
         return values["VmRSS"], values["VmHWM"]
 
     def stop(self) -> None:
@@ -159,7 +167,8 @@ def serving(events: Path, *, reload: bool = False) -> Iterator[Server]:
 class Load:
     name: str
     path: str
-    kind: str  # "base", "list", "q" or "" (no throughput target)
+    kind: str  # "base", "list", "q", "mix", "hello" or "" (no throughput target)
+    script: Path | None = None  # a wrk Lua script that chooses each request's path
     rps: float = 0.0
     p50_ms: float = 0.0
     p99_ms: float = 0.0
@@ -180,7 +189,7 @@ def _ms(text: str) -> float:
     return float(_find(r"([\d.]+)", text)) * _UNITS[_find(r"[\d.]+(us|ms|s)$", text.strip())]
 
 
-def wrk(server: Server, load: Load, duration: int, connections: int) -> None:
+def wrk(server: Server | Hello, load: Load, duration: int, connections: int) -> None:
     result = subprocess.run(
         [
             "wrk",
@@ -188,6 +197,7 @@ def wrk(server: Server, load: Load, duration: int, connections: int) -> None:
             f"-c{connections}",
             f"-d{duration}s",
             "--latency",
+            *(["-s", str(load.script)] if load.script is not None else []),
             server.base + load.path,
         ],
         capture_output=True,
@@ -212,6 +222,116 @@ class Result:
     rss_mb: float = 0.0
     peak_mb: float = 0.0
     reloads: list[float] = field(default_factory=list)
+    hello: Load = field(default_factory=lambda: Load("hello", "/", "hello"))
+    ics_s: float = 0.0
+
+
+HELLO = """
+import sys, uvicorn
+from litestar import Litestar, get
+
+@get("/")
+async def hello() -> dict[str, str]:
+    return {"hello": "world"}
+
+uvicorn.run(Litestar([hello]), host="127.0.0.1", port=int(sys.argv[1]), log_level="warning")
+"""
+
+
+class Hello:
+    """The baseline: a bare Litestar + msgspec app on one uvicorn worker, as the issue says."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.process = subprocess.Popen([sys.executable, "-c", HELLO, str(self.port)])
+        deadline = time.perf_counter() + 60
+        while True:
+            try:
+                fetch(self.base + "/")
+                return
+            except OSError:
+                if time.perf_counter() > deadline:
+                    raise RuntimeError("the hello app did not start") from None
+                time.sleep(0.05)
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=15)
+
+
+def hello_rps(duration: int, connections: int) -> Load:
+    hello = Hello()
+    try:
+        load = Load("bare Litestar hello on uvicorn", "/", "hello")
+        wrk(hello, load, duration, connections)
+        return load
+    finally:
+        hello.stop()
+
+
+# Each request a path of its own: the queries in turn, each time with another limit, the two
+# wrk threads apart, so that no response is ever asked for twice (no cache hit) unless
+# `repeat` is set (then the same few hundred paths go round: every one after the first pass
+# is a cache hit).
+MIX_LUA = """
+local paths = {%s}
+local counter = 0
+local offset = 0
+local repeat_ = %s
+local thread_count = 0
+function setup(thread)
+  thread:set("id", thread_count)
+  thread_count = thread_count + 1
+end
+function init(args)
+  offset = tonumber(wrk.thread:get("id")) or 0
+end
+function request()
+  local n = #paths
+  local i = counter
+  counter = counter + 1
+  local path = paths[(i %% n) + 1]
+  if repeat_ then
+    return wrk.format("GET", path)
+  end
+  local limit = 20 + ((math.floor(i / n) * 2 + offset) %% 480)
+  return wrk.format("GET", path .. "&limit=" .. limit)
+end
+"""
+
+
+def mix_paths(server: Server) -> list[str]:
+    """At least 200 distinct filtered and full-text queries, from the data itself."""
+    tags = server.get("/api/v1/tags")
+    actors = server.get("/api/v1/actors")
+    page = server.get("/api/v1/events?limit=200&from=2015")
+    assert isinstance(tags, list)
+    assert isinstance(actors, list)
+    assert isinstance(page, dict)
+    words = sorted(
+        {w.lower() for item in page["items"] for w in item["title"].split() if w.isalpha()}
+    )
+    paths = []
+    for tag in tags[:50]:
+        for years in ("from=2018&to=2019", "from=2021&to=2023"):
+            paths.append(f"/api/v1/events?tag={tag['id']}&{years}")
+    paths += [f"/api/v1/events?actor={a['id']}&sort=-date" for a in actors[:50]]
+    paths += [f"/api/v1/events?q={w}" for w in words[:70]]
+    assert len(set(paths)) >= 200, len(set(paths))
+    return paths
+
+
+def mix_loads(server: Server) -> list[Load]:
+    paths = mix_paths(server)
+    quoted = ", ".join(json.dumps(p) for p in paths)
+    loads = []
+    for repeat in (False, True):
+        script = OUT / f"mix-{'repeat' if repeat else 'distinct'}.lua"
+        script.write_text(MIX_LUA % (quoted, "true" if repeat else "false"), encoding="utf-8")
+        name = f"mix of {len(paths)} queries, " + ("repeated" if repeat else "never repeated")
+        loads.append(Load(name, "/", "mix", script))
+    return loads
 
 
 def loads_for(server: Server) -> list[Load]:
@@ -234,6 +354,7 @@ def loads_for(server: Server) -> list[Load]:
         ),
         Load("/events/{id}", f"/api/v1/events/{event_id}", ""),
         Load("/timeline?interval=month", "/api/v1/timeline?interval=month", ""),
+        *mix_loads(server),
     ]
 
 
@@ -246,8 +367,13 @@ def bench(size: int, args: argparse.Namespace) -> Result:
     with serving(events) as server:  # compiles the store unless it is cached already
         result.cold_s = server.wait_ready(timeout=900)
     result.compiled = bool(set(cache.glob("*.sqlite")) - stores)
+    result.hello = hello_rps(args.duration, args.connections)
+    print(f"  {result.hello.name:<36} {result.hello.rps:>8.0f} req/s", flush=True)
     with serving(events) as server:
         result.warm_s = server.wait_ready(timeout=120)
+        started = time.perf_counter()
+        fetch(server.base + "/api/v1/events.ics", timeout=120)
+        result.ics_s = time.perf_counter() - started
         loads = loads_for(server)
         for load in loads:
             wrk(server, load, args.duration, args.connections)
@@ -326,6 +452,26 @@ def report(results: list[Result]) -> bool:
             print(
                 f"  {load.name:<36} {load.rps:>8.0f} {load.p50_ms:>8.2f} {load.p99_ms:>8.2f} "
                 f"{share:>10.0%}  {'; '.join(marks)}"
+            )
+        hello = result.hello.rps
+        for load in result.loads:
+            if load.kind != "mix":
+                continue
+            wanted = TARGET_MIX_REPEATED if "repeated" in load.name else TARGET_MIX
+            share = load.rps / hello if hello else 0.0
+            ok = share >= wanted and load.p99_ms <= TARGET_P99_MS
+            passed &= ok
+            print(
+                f"  {load.name}: {share:.0%} of the bare hello app on uvicorn "
+                f"({hello:.0f} req/s, same run), p99 {load.p99_ms:.1f} ms; target >= {wanted:.0%}"
+                f", p99 <= {TARGET_P99_MS:g} ms: {verdict(ok)}"
+            )
+        if result.size == RELOAD_SIZE:
+            ok = result.ics_s <= TARGET_ICS_S
+            passed &= ok
+            print(
+                f"  /events.ics, one request: {result.ics_s:.2f} s  target <= "
+                f"{TARGET_ICS_S:g} s: {verdict(ok)}"
             )
         rss_ok = result.rss_mb <= TARGET_RSS_MB
         print(

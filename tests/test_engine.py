@@ -443,3 +443,35 @@ def test_the_response_cache_never_serves_an_older_revision(workdir: Path) -> Non
         assert cors.content == after.content
         assert cors.headers["access-control-allow-origin"] == "*"
     live.close()
+
+
+def test_a_published_store_is_the_one_open_store_finds(workdir: Path) -> None:
+    root = workdir / "events"
+    root.mkdir()
+    folder = Folder(root)
+    spec = {
+        "words": ["camp"],
+        "tags": ["camp"],
+        "actors": ["sdf"],
+        "places": ["syria"],
+        "claim": None,
+        "related": [],
+        "status": "reported",
+        "year": 2026,
+        "month": 1,
+        "day": 1,
+    }
+    folder.write_event(0, spec)
+    compiled = cache.open_store(root).path
+    live = engine.LiveStore.create(workdir / "live.sqlite", engine.Engine(root), compiled)
+    live.update()
+    folder.write_event(1, {**spec, "day": 2})
+    assert live.update().changed
+    live.rerank()
+    published = live.publish()
+    assert cache.open_store(root).path == published  # found, not compiled again
+    _, scratch = _from_scratch(root, workdir)
+    with sqlite3.connect(scratch) as a, sqlite3.connect(published) as b:
+        assert _rows(b) == _rows(a)
+        assert b.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    live.close()

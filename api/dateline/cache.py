@@ -89,7 +89,7 @@ def open_store(
     if not root.is_dir():
         raise DatasetError(dataset_module.load(root).diagnostics)
     revision = fingerprint(root, digests)
-    path = folder / f"{_folder_key(root)}-{revision}.sqlite"
+    path = store_path(root, revision, folder)
     if not path.exists():
         loaded = dataset_module.load(root, read=read)
         if loaded.errors:
@@ -97,6 +97,18 @@ def open_store(
         compiler.compile_dataset(loaded, path, revision)
         _prune(folder, keep=path)
     return Store(path)
+
+
+def store_path(root: Path, revision: str, folder: Path | None = None) -> Path:
+    """Where the compiled store of ``root`` at ``revision`` is kept (in ``folder``, or the
+    folder's own cache)."""
+    where = folder if folder is not None else cache_folder(root)
+    return where / f"{_folder_key(root)}-{revision}.sqlite"
+
+
+def keep(root: Path, path: Path) -> None:
+    """Prune the older stores of ``root`` now that ``path`` is one of them."""
+    _prune(path.parent, keep=path)
 
 
 def _folder_key(root: Path) -> str:

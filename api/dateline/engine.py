@@ -261,6 +261,24 @@ class LiveStore:
         else:
             self._db.execute("DELETE FROM meta WHERE key = 'problems'")
 
+    def publish(self) -> Path:
+        """Copy the store as it is now into the folder's cache of compiled stores, where
+        ``open_store`` (and so ``dateline build``) finds it instead of compiling again."""
+        revision = self.revision()
+        target = cache.store_path(self.engine.root, revision)
+        if target.exists():
+            return target
+        temporary = target.with_name(f".publishing-{os.getpid()}.sqlite")
+        copy = sqlite3.connect(temporary)
+        try:
+            self._db.backup(copy)
+            copy.execute("PRAGMA journal_mode=DELETE")  # compiled stores are read immutable
+        finally:
+            copy.close()
+        os.replace(temporary, target)
+        cache.keep(self.engine.root, target)
+        return target
+
     def rerank(self) -> bool:
         """Rank the common words again if an update dropped their rankings."""
         return patch.rerank(self._db)

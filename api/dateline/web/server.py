@@ -199,6 +199,10 @@ class Reloads:
                 if committed:
                     unranked = True
                     if self.site is not None:
+                        # The build opens the folder's store: it finds this one, not compiling.
+                        await asyncio.to_thread(self.store.rerank)
+                        await asyncio.to_thread(self.store.publish)
+                        unranked = False
                         self.site.request()
         finally:
             watcher.cancel()
