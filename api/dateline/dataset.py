@@ -453,7 +453,7 @@ def start_method() -> str:
 
 
 @contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Pause the cycle collector while loading.
 
     Loading allocates millions of small objects and frees them by reference counting (it
@@ -495,7 +495,7 @@ def load(
     and places.yaml are read, as :func:`read_map_file` does) let the incremental engine give what it
     knows already.
     """
-    with _collector_paused():
+    with collector_paused():
         return _load(
             Path(root),
             jobs,

@@ -227,6 +227,13 @@ class LiveStore:
         """Load the folder again and commit what changed; on errors, keep the data and
         store the problems (for /health) instead."""
         started = time.perf_counter()
+        with dataset_module.collector_paused():
+            return self._update(changed, started)
+
+    def _update(self, changed: Iterable[str] | None, started: float) -> Outcome:
+        # The cycle collector stays off: the records kept make a heap of millions of objects
+        # that it would walk again and again (2.7 s of a 4.6 s update at 100k events), and
+        # an update makes no cycles.
         loaded = self.engine.load(changed)
         if loaded.errors:
             # Named from the repository, as `dateline check` run there names them.

@@ -26,8 +26,8 @@ from __future__ import annotations
 
 import datetime
 import os
-from collections import Counter, defaultdict
-from collections.abc import Iterator, Sequence
+from collections import defaultdict
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Annotated, Literal, TypeVar
 
@@ -445,29 +445,14 @@ class Builder:
             event_count=event_count,
         )
 
-    def actor_counts(self) -> Counter[str]:
-        """Events per actor: those that list the actor or carry a claim by it."""
-        counts: Counter[str] = Counter()
-        for event in self.dataset.events.values():
-            counts.update({*event.actors, *(c.by for c in event.claims)})
-        return counts
-
-    def place_counts(self) -> Counter[str]:
-        counts: Counter[str] = Counter()
-        for event in self.dataset.events.values():
-            counts.update(self.event_places(event))
-        return counts
-
-    def tags(self) -> list[TagResource]:
-        """Every tag with its number of events, most used first."""
-        counts: Counter[str] = Counter()
-        for event in self.dataset.events.values():
-            counts.update(set(event.tags))
-        return [TagResource(id=t, count=n) for t, n in sorted(counts.items(), key=_by_count)]
-
     def events(self) -> Iterator[EventResource]:
         for event_id in sorted(self.dataset.events):
             yield self.event(event_id)
+
+
+def tag_resources(counts: Mapping[str, int]) -> list[TagResource]:
+    """Tags with their numbers of events, most used first (then by id)."""
+    return [TagResource(id=t, count=n) for t, n in sorted(counts.items(), key=_by_count)]
 
 
 def timeline(interval: Interval, rows: list[tuple[str, int]]) -> Timeline:
