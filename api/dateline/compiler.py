@@ -242,9 +242,9 @@ class Compiler:
             "INSERT INTO actors VALUES (?, ?)", ((a.id, resources.encode(a)) for a in actors)
         )
         places = [build.place(p, place_counts.get(p, 0)) for p in sorted(dataset.places)]
-        for n, place in enumerate(places, start=1):
-            self.db.execute(
-                "INSERT INTO places VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        self.db.executemany(
+            "INSERT INTO places VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
                 (
                     n,
                     place.id,
@@ -254,13 +254,18 @@ class Compiler:
                     place.lon,
                     resources.encode(place),
                     resources.encode(build.place_ref(place.id)),
-                ),
-            )
-            if place.lat is not None and place.lon is not None:
-                self.db.execute(
-                    "INSERT INTO place_boxes VALUES (?, ?, ?, ?, ?)",
-                    (n, place.lat, place.lat, place.lon, place.lon),
                 )
+                for n, place in enumerate(places, start=1)
+            ),
+        )
+        self.db.executemany(
+            "INSERT INTO place_boxes VALUES (?, ?, ?, ?, ?)",
+            (
+                (n, place.lat, place.lat, place.lon, place.lon)
+                for n, place in enumerate(places, start=1)
+                if place.lat is not None and place.lon is not None
+            ),
+        )
         tags = resources.tag_resources(_counts(self.db, "tag"))
         encoder = msgspec.json.Encoder()
         lists = (("actors", actors), ("places", places), ("tags", tags))

@@ -8,6 +8,7 @@ of the store file, and the reload engine commits into that file.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 from typing import Final
@@ -21,11 +22,18 @@ from dateline.web.app import create_app
 STORE: Final = "DATELINE_STORE"
 LIVE: Final = "DATELINE_LIVE"
 SITE: Final = "DATELINE_SITE"
+# Workers of a live store give way to the reload engine when the cores are busy: a reload is
+# short and rare, and the data every request reads waits for it.
+NICENESS: Final = 5
 
 
 def app() -> Litestar:
     """The app of this worker, from the environment."""
     lifetime.from_environment()
-    store = Store(Path(os.environ[STORE]), live=os.environ.get(LIVE) == "1")
+    live = os.environ.get(LIVE) == "1"
+    if live:
+        with contextlib.suppress(OSError):
+            os.nice(NICENESS)
+    store = Store(Path(os.environ[STORE]), live=live)
     site = os.environ.get(SITE)
     return create_app(store, site=Path(site) if site else None)
