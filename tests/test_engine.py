@@ -361,6 +361,26 @@ def test_a_position_is_found_between_neighbours_until_there_is_no_room(workdir: 
     assert patch._position(db, "2020", "b") == 12
 
 
+SPEC: dict[str, Any] = {  # an event of the hand-written tests below
+    "words": ["camp"],
+    "tags": [],
+    "actors": [],
+    "places": [],
+    "claim": None,
+    "related": [],
+    "status": "reported",
+    "year": 2026,
+    "month": 1,
+    "day": 1,
+}
+
+
+def _folder(workdir: Path) -> tuple[Path, Folder]:
+    root = workdir / "events"
+    root.mkdir()
+    return root, Folder(root)
+
+
 def _check(root: Path, run: Path, live: engine.LiveStore) -> None:
     """The live store holds what a compile from scratch holds."""
     expected, scratch = _from_scratch(root, run)
@@ -373,20 +393,8 @@ def _check(root: Path, run: Path, live: engine.LiveStore) -> None:
 def test_a_new_event_beside_one_it_relates_to_takes_a_position_of_its_own(workdir: Path) -> None:
     # The related event is rewritten too, back at its old position, which is exactly between
     # its neighbours: the new event must not be given the same one.
-    root = workdir / "events"
-    root.mkdir()
-    folder = Folder(root)
-    spec = {
-        "words": ["camp"],
-        "tags": [],
-        "actors": [],
-        "places": [],
-        "claim": None,
-        "related": [],
-        "status": "reported",
-        "year": 2026,
-        "day": 1,
-    }
+    root, folder = _folder(workdir)
+    spec = SPEC
     for number, month in enumerate([1, 3, 5]):
         folder.write_event(number, {**spec, "month": month})
     _, compiled = _from_scratch(root, workdir)
@@ -404,21 +412,8 @@ def test_a_new_event_beside_one_it_relates_to_takes_a_position_of_its_own(workdi
 def test_the_response_cache_never_serves_an_older_revision(workdir: Path) -> None:
     from dateline.web.app import served
 
-    root = workdir / "events"
-    root.mkdir()
-    folder = Folder(root)
-    spec = {
-        "words": ["camp"],
-        "tags": ["camp"],
-        "actors": [],
-        "places": [],
-        "claim": None,
-        "related": [],
-        "status": "reported",
-        "year": 2026,
-        "month": 1,
-        "day": 1,
-    }
+    root, folder = _folder(workdir)
+    spec = {**SPEC, "tags": ["camp"]}
     folder.write_event(0, spec)
     _, compiled = _from_scratch(root, workdir)
     live = engine.LiveStore.create(workdir / "live.sqlite", engine.Engine(root), compiled)
@@ -446,21 +441,8 @@ def test_the_response_cache_never_serves_an_older_revision(workdir: Path) -> Non
 
 
 def test_a_published_store_is_the_one_open_store_finds(workdir: Path) -> None:
-    root = workdir / "events"
-    root.mkdir()
-    folder = Folder(root)
-    spec = {
-        "words": ["camp"],
-        "tags": ["camp"],
-        "actors": ["sdf"],
-        "places": ["syria"],
-        "claim": None,
-        "related": [],
-        "status": "reported",
-        "year": 2026,
-        "month": 1,
-        "day": 1,
-    }
+    root, folder = _folder(workdir)
+    spec = {**SPEC, "tags": ["camp"], "actors": ["sdf"], "places": ["syria"]}
     folder.write_event(0, spec)
     compiled = cache.open_store(root).path
     live = engine.LiveStore.create(workdir / "live.sqlite", engine.Engine(root), compiled)
