@@ -119,6 +119,7 @@ edit_st = st.one_of(
     st.tuples(st.just("move"), st.integers(0, 30), st.integers(0, 10_000)),
     st.tuples(st.just("rename-actor"), st.sampled_from(sorted(ACTORS)), st.sampled_from(WORDS)),
     st.tuples(st.just("move-place"), st.sampled_from(["hasakah", "al-hawl-camp", "baghdad"])),
+    st.tuples(st.just("retitle"), st.integers(0, 30), st.sampled_from(WORDS)),
     st.tuples(st.just("break"), st.integers(0, 30)),
     st.tuples(
         st.just("fix"),
@@ -183,6 +184,11 @@ class Folder:
             spec = {**edit[2], "year": int(path.parent.name)}
             number = int(path.stem.rsplit("-", 1)[1])
             return {str(self.write_event(number, spec))}
+        if kind == "retitle":  # names the same actors and places: only this file is read
+            lines = path.read_text(encoding="utf-8").split("\n")
+            lines[0] = f"title: {edit[2].capitalize()} news"
+            path.write_text("\n".join(lines), encoding="utf-8")
+            return {str(path)}
         if kind == "delete":
             path.unlink()
             return {str(path)}
@@ -326,6 +332,9 @@ def test_every_step_equals_a_run_from_scratch(
             # With a watcher, the engine is told what changed; without, it finds out itself.
             outcome = live.update(touched if watched else None)
             expected, scratch = _from_scratch(root, run)
+            assert live.engine.dataset is not None
+            assert live.engine.dataset.diagnostics == expected.diagnostics, edit
+            assert live.engine.dataset.events == expected.events, edit
             if expected.errors:
                 assert not outcome.changed
                 shown = cache.DatasetError(expected.diagnostics).errors(base=root.parent)

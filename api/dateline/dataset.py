@@ -9,6 +9,7 @@ holding the records that loaded and every :class:`~dateline.diagnostics.Diagnost
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import gc
 import multiprocessing
@@ -319,6 +320,11 @@ def _strip_year(identifier: str) -> str:
 # --- the whole folder ---------------------------------------------------------------------
 
 
+def is_event_path(parts: list[str]) -> bool:
+    """Whether a file (its path's parts, from the folder) is an event file: <YYYY>/<id>.yaml."""
+    return len(parts) == 2 and bool(_YEAR_DIR.match(parts[0])) and parts[1].endswith(".yaml")
+
+
 def discover(root: Path, walked: Iterable[str] | None = None) -> tuple[list[str], list[Diagnostic]]:
     """Event files under ``root``, and diagnostics for files that are not where they belong.
 
@@ -329,7 +335,7 @@ def discover(root: Path, walked: Iterable[str] | None = None) -> tuple[list[str]
     for relative in files.walk(root) if walked is None else walked:
         parts = relative.split("/")
         path = os.path.join(root, relative)
-        if len(parts) == 2 and _YEAR_DIR.match(parts[0]) and parts[1].endswith(".yaml"):
+        if is_event_path(parts):
             events.append(path)
         elif not (len(parts) == 1 and parts[0] in (ACTORS_FILE, PLACES_FILE, INTRODUCTION_FILE)):
             code, message, severity = _stray_message(parts[-1])
@@ -557,6 +563,48 @@ def _load(
         dataset.diagnostics += _unused_warnings(dataset, loaded, actors_document, places_document)
     dataset.diagnostics.sort(key=Diagnostic.sort_key)
     return dataset
+
+
+def reread(previous: Dataset, results: list[EventFile], every_id: set[str]) -> Dataset | None:
+    """``previous`` with the event files of ``results`` read again, or None if that takes a
+    whole :func:`load`.
+
+    It is enough when the files were there before (``every_id``, the stems of every event
+    file, is unchanged), when no other file has the same id, and when each names the same
+    actors and places as before: then no other file's findings can change, nor which records
+    are unused. What is returned equals what :func:`load` would return.
+    """
+    if previous.partial:
+        return None
+    for result in results:
+        before = previous.references.get(result.path)
+        if before is None or _uses(before) != _uses(result.references):
+            return None
+    paths = {result.path for result in results}
+    dataset = dataclasses.replace(
+        previous,
+        events=dict(previous.events),
+        files=dict(previous.files),
+        references=dict(previous.references),
+        diagnostics=[d for d in previous.diagnostics if d.file not in paths],
+    )
+    for result in results:
+        dataset.references[result.path] = result.references
+        dataset.diagnostics += result.diagnostics
+        dataset.diagnostics += _reference_problems(dataset, result, every_id)
+        if dataset.files.get(result.id) == result.path:
+            del dataset.files[result.id]
+            dataset.events.pop(result.id, None)
+    _index_events(dataset, results)
+    dataset.diagnostics.sort(key=Diagnostic.sort_key)
+    return dataset
+
+
+def _uses(references: References) -> tuple[set[str], set[str]]:
+    """The actors and places a file names (what decides which records are unused)."""
+    actors = {ref[0] for ref in references.lists.get("actors", ())}
+    actors.update(ref[0] for ref in references.claim_actors)
+    return actors, {ref[0] for ref in references.lists.get("places", ())}
 
 
 def _index_events(dataset: Dataset, loaded: list[EventFile]) -> None:

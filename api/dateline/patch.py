@@ -41,13 +41,14 @@ class NoRoom(Exception):
     """Two neighbouring events have no free position between them: compile afresh."""
 
 
-def affected(old: Dataset, new: Dataset) -> set[str]:
-    """The ids of the events whose rows may differ between ``old`` and ``new``."""
-    changed = {
-        i
-        for i in old.events.keys() | new.events.keys()
-        if old.events.get(i) is not new.events.get(i)
-    }
+def affected(old: Dataset, new: Dataset, candidates: set[str] | None = None) -> set[str]:
+    """The ids of the events whose rows may differ between ``old`` and ``new``.
+
+    ``candidates``, if given, holds every id whose record may not be the same object in both
+    (the engine knows which files it read again): the others are not compared one by one.
+    """
+    ids = old.events.keys() | new.events.keys() if candidates is None else candidates
+    changed = {i for i in ids if old.events.get(i) is not new.events.get(i)}
     result = set(changed)
     for dataset in (old, new):
         for event_id in changed:
@@ -85,10 +86,13 @@ def _places_changed(old: Dataset, new: Dataset) -> set[str]:
     return result
 
 
-def apply(db: sqlite3.Connection, old: Dataset, new: Dataset, revision: str) -> int:
+def apply(
+    db: sqlite3.Connection, old: Dataset, new: Dataset, revision: str, ids: set[str] | None = None
+) -> int:
     """Rewrite in ``db`` (a live store holding ``old``) what differs in ``new``, in one
-    transaction, and return how many events were rewritten. Raises :class:`NoRoom`."""
-    ids = affected(old, new)
+    transaction, and return how many events were rewritten. ``ids`` is :func:`affected`, if
+    the caller has it. Raises :class:`NoRoom`."""
+    ids = affected(old, new) if ids is None else ids
     writer = compiler.Compiler(new, db)
     db.execute("BEGIN IMMEDIATE")
     try:
