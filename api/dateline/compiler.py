@@ -38,6 +38,7 @@ import re
 import sqlite3
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any, Final
 
@@ -194,6 +195,25 @@ def count_periods(db: sqlite3.Connection) -> None:
         db.execute(
             "INSERT OR REPLACE INTO lists VALUES (?, ?)",
             (f"timeline-{interval}", resources.encode(resources.timeline(interval, rows))),
+        )
+
+
+def adjust_periods(db: sqlite3.Connection, removed: list[str], added: list[str]) -> None:
+    """The unfiltered timelines of :func:`count_periods`, changed by events removed and
+    added (their sort keys), without counting every event again."""
+    interval: resources.Interval
+    for interval, width in INTERVALS.items():
+        name = f"timeline-{interval}"
+        (body,) = db.execute("SELECT body FROM lists WHERE name = ?", (name,)).fetchone()
+        stored = msgspec.json.decode(body, type=resources.Timeline)
+        counts = Counter({b.period: b.count for b in stored.buckets})
+        counts[""] += stored.open_start
+        counts.subtract(key[:width] for key in removed)
+        counts.update(key[:width] for key in added)
+        rows = sorted((period, count) for period, count in counts.items() if count > 0)
+        db.execute(
+            "UPDATE lists SET body = ? WHERE name = ?",
+            (resources.encode(resources.timeline(interval, rows)), name),
         )
 
 

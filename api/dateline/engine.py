@@ -74,6 +74,8 @@ class Engine:
         self.read_files = 0  # event files read by the last load
         # The ids of the files the last load read again alone, when that was enough.
         self.reread: set[str] | None = None
+        self._stem_names: set[str] | None = None
+        self._stem_counts: Counter[str] = Counter()
 
     def load(self, changed: Iterable[str] | None = None) -> Dataset:
         """The dataset as the folder holds it now.
@@ -116,14 +118,23 @@ class Engine:
             if not dataset_module.is_event_path(relative.split("/")):
                 return None  # actors.yaml, places.yaml, the introduction, a stray file
             edited.append(os.path.join(str(self.root), relative))
-        stems = Counter(
-            parts[1]
-            for parts in (name.split("/") for name in self.digests)
-            if dataset_module.is_event_path(parts)
-        )
-        if any(stems[os.path.basename(path)] != 1 for path in edited):
+        stems = self._stems()
+        if any(stems[os.path.basename(path)[: -len(".yaml")]] != 1 for path in edited):
             return None
         return edited
+
+    def _stems(self) -> Counter[str]:
+        """How many event files have each id, for the folder's files as the digests list
+        them (worked out again only when that list changes)."""
+        names = self.digests.keys()
+        if self._stem_names is None or self._stem_names != names:
+            self._stem_counts = Counter(
+                parts[1][: -len(".yaml")]
+                for parts in (name.split("/") for name in names)
+                if dataset_module.is_event_path(parts)
+            )
+            self._stem_names = set(names)
+        return self._stem_counts
 
     def _reread(self, previous: Dataset, edited: list[str]) -> Dataset | None:
         """The dataset with just the ``edited`` event files read again, when that is enough
@@ -132,12 +143,7 @@ class Engine:
             path for path in edited if self._parsed.get(path, (None,))[0] != self._digest_of(path)
         ]
         results = list(dataset_module.load_files(stale, self.jobs, method="forkserver"))
-        every_id = {
-            name.rsplit("/", 1)[-1][: -len(".yaml")]
-            for name in self.digests
-            if dataset_module.is_event_path(name.split("/"))
-        }
-        quick = dataset_module.reread(previous, results, every_id)
+        quick = dataset_module.reread(previous, results, set(self._stems()))
         if quick is None:
             return None
         for path, result in zip(stale, results, strict=True):

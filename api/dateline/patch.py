@@ -14,9 +14,10 @@ What a change rewrites, given the dataset before and after it:
   whose ancestors' records, changed (names, aliases and coordinates are copied into events,
   and a place's ancestors are among its events' facets);
 * the actors, places and whole lists (counts change with any event), the unfiltered timeline
-  and the meta rows; the common words' precomputed rankings are dropped, because every bm25
-  score moves with the dataset's size, and made again by :func:`rerank` after the commit
-  (until then a search ranks with FTS5 itself, to the same result, only slower).
+  (its counts moved by the events removed and added) and the meta rows; the common words'
+  precomputed rankings are dropped, because every bm25 score moves with the dataset's size,
+  and made again by :func:`rerank` after the commit (until then a search ranks with FTS5
+  itself, to the same result, only slower).
 
 An event keeps its position ``n`` when its date does not change; otherwise it gets one
 between its neighbours (positions are compiled `compiler.GAP` apart). When there is no room
@@ -114,7 +115,9 @@ def apply(
         for table in ("actors", "places", "place_boxes", "ranked", "terms"):
             db.execute(f"DELETE FROM {table}")  # our own table names
         writer.records()
-        compiler.count_periods(db)
+        compiler.adjust_periods(
+            db, [sort for _, sort in kept.values()], [_sort(new, i) for i in placed]
+        )
         db.execute("DELETE FROM meta WHERE key = 'problems'")
         writer.meta(revision)
         db.execute("COMMIT")
