@@ -286,12 +286,37 @@ class Compiler:
                 if place.lat is not None and place.lon is not None
             ),
         )
-        tags = resources.tag_resources(_counts(self.db, "tag"))
+        self.lists()
+
+    def recount(self, actors: set[str], places: set[str]) -> None:
+        """Rewrite the records of ``actors`` and ``places`` (their counts changed; nothing
+        else of them did), then the whole lists."""
+        for table, facet, ids, make in (
+            ("actors", "actor", actors, self.build.actor),
+            ("places", "place", places, self.build.place),
+        ):
+            for record_id in sorted(ids):
+                (count,) = self.db.execute(
+                    "SELECT count(*) FROM facets WHERE facet = ? AND value = ?", (facet, record_id)
+                ).fetchone()
+                self.db.execute(
+                    f"UPDATE {table} SET resource = ? WHERE id = ?",  # ours
+                    (resources.encode(make(record_id, count)), record_id),
+                )
+        self.lists()
+
+    def lists(self) -> None:
+        """The whole /actors, /places and /tags lists and the introduction: the lists are
+        their tables' encoded records, joined (the same bytes as encoding the list)."""
+        for name in ("actors", "places"):
+            rows = self.db.execute(f"SELECT resource FROM {name} ORDER BY id")
+            body = b"[" + b",".join(bytes(row[0]) for row in rows) + b"]"
+            self.db.execute("INSERT OR REPLACE INTO lists VALUES (?, ?)", (name, body))
         encoder = msgspec.json.Encoder()
-        lists = (("actors", actors), ("places", places), ("tags", tags))
-        for name, body in (*lists, ("introduction", dataset.introduction)):
+        tags = resources.tag_resources(_counts(self.db, "tag"))
+        for name, value in (("tags", tags), ("introduction", self.dataset.introduction)):
             self.db.execute(
-                "INSERT OR REPLACE INTO lists VALUES (?, ?)", (name, encoder.encode(body))
+                "INSERT OR REPLACE INTO lists VALUES (?, ?)", (name, encoder.encode(value))
             )
 
     def meta(self, revision: str) -> None:

@@ -112,9 +112,14 @@ def apply(
         for event_id in moved:
             writer.event(_position(db, _sort(new, event_id), event_id), event_id)
             writer.insert_rows()
-        for table in ("actors", "places", "place_boxes", "ranked", "terms"):
+        for table in ("ranked", "terms"):
             db.execute(f"DELETE FROM {table}")  # our own table names
-        writer.records()
+        if old.actors == new.actors and old.places == new.places:
+            writer.recount(*_named(old, new, ids))
+        else:
+            for table in ("actors", "places", "place_boxes"):
+                db.execute(f"DELETE FROM {table}")
+            writer.records()
         compiler.adjust_periods(
             db, [sort for _, sort in kept.values()], [_sort(new, i) for i in placed]
         )
@@ -125,6 +130,25 @@ def apply(
         db.execute("ROLLBACK")
         raise
     return len(ids)
+
+
+def _named(old: Dataset, new: Dataset, ids: set[str]) -> tuple[set[str], set[str]]:
+    """The actors and places (with those they are within) that the events ``ids`` name,
+    before or after: the records whose counts may have changed."""
+    actors: set[str] = set()
+    places: set[str] = set()
+    for dataset in (old, new):
+        parents = parents_of(dataset.places)
+        for event_id in ids:
+            event = dataset.events.get(event_id)
+            if event is None:
+                continue
+            actors.update(event.actors)
+            actors.update(claim.by for claim in event.claims)
+            for place_id in event.places:
+                places.add(place_id)
+                places.update(ancestors(parents, place_id)[0])
+    return actors & new.actors.keys(), places & new.places.keys()
 
 
 def _sort(dataset: Dataset, event_id: str) -> str:
