@@ -150,8 +150,9 @@ class Reloads:
         )
         self._report(outcome)
 
-    def reload(self, changed: set[str]) -> bool:
-        """Commit the folder as it is now; True if a new revision was committed."""
+    def reload(self, changed: set[str] | None) -> bool:
+        """Commit the folder as it is now; True if a new revision was committed. ``changed``
+        names the paths the watcher saw change (None: scan them all)."""
         outcome = self.store.update(changed)
         self._report(outcome)
         return outcome.changed
@@ -180,7 +181,9 @@ class Reloads:
         watcher = asyncio.create_task(self._watch(stop))
         try:
             await asyncio.to_thread(self.first)
-            unranked = False
+            # A change made while the watcher was starting (after the first read saw the
+            # file, before the watcher did) is found by a scan now that it watches.
+            unranked = await asyncio.to_thread(self.reload, None)
             while not stop.is_set():
                 try:
                     changed = await asyncio.wait_for(self.pending.get(), QUIET_SECONDS)
