@@ -140,10 +140,8 @@ def compile_dataset(dataset: Dataset, path: Path, revision: str, *, live: bool =
                 "PRAGMA cache_size=-262144; PRAGMA temp_store=MEMORY;"
             )
             connection.executescript("BEGIN;" + _SCHEMA)
-            Compiler(dataset, connection).write(revision)
+            fill(connection, dataset, revision)
             connection.execute("INSERT INTO search(search) VALUES('optimize')")
-            rank_common_words(connection)
-            count_periods(connection)
             connection.execute("COMMIT")
             connection.execute("ANALYZE")
             if live:
@@ -154,6 +152,13 @@ def compile_dataset(dataset: Dataset, path: Path, revision: str, *, live: bool =
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def fill(db: sqlite3.Connection, dataset: Dataset, revision: str) -> None:
+    """Write every row of ``dataset`` into the empty tables of ``db``."""
+    Compiler(dataset, db).write(revision)
+    rank_common_words(db)
+    count_periods(db)
 
 
 def rank_common_words(db: sqlite3.Connection) -> None:

@@ -28,8 +28,9 @@ compiler's own code, so a patched store and one compiled from scratch hold the s
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Final
 
 from dateline import compiler
@@ -95,8 +96,7 @@ def apply(
     the caller has it. Raises :class:`NoRoom`."""
     ids = affected(old, new) if ids is None else ids
     writer = compiler.Compiler(new, db)
-    db.execute("BEGIN IMMEDIATE")
-    try:
+    with _transaction(db):
         kept = _remove(db, ids)
         placed = sorted(ids & new.events.keys(), key=lambda i: (_sort(new, i), i))
         moved = []
@@ -125,10 +125,6 @@ def apply(
         )
         db.execute("DELETE FROM meta WHERE key = 'problems'")
         writer.meta(revision)
-        db.execute("COMMIT")
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
     return len(ids)
 
 
@@ -210,30 +206,29 @@ _TABLES: Final = (
 
 def rewrite(db: sqlite3.Connection, dataset: Dataset, revision: str) -> None:
     """Replace everything in ``db`` with ``dataset``, compiled afresh, in one transaction."""
-    db.execute("BEGIN IMMEDIATE")
-    try:
+    with _transaction(db):
         for table in _TABLES:
             db.execute(f"DELETE FROM {table}")  # our own table names
-        compiler.Compiler(dataset, db).write(revision)
-        compiler.rank_common_words(db)
-        compiler.count_periods(db)
-        db.execute("COMMIT")
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
+        compiler.fill(db, dataset, revision)
 
 
 def rerank(db: sqlite3.Connection) -> bool:
     """Make the common words' rankings again if a patch dropped them; True if it did."""
-    db.execute("BEGIN IMMEDIATE")
-    try:
+    with _transaction(db):
         (ranked,) = db.execute("SELECT count(*) FROM terms").fetchone()
         if ranked:
-            db.execute("ROLLBACK")
             return False
         compiler.rank_common_words(db)
-        db.execute("COMMIT")
+    return True
+
+
+@contextlib.contextmanager
+def _transaction(db: sqlite3.Connection) -> Iterator[None]:
+    """One write transaction: committed if the block ends, rolled back if it raises."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield
     except BaseException:
         db.execute("ROLLBACK")
         raise
-    return True
+    db.execute("COMMIT")
