@@ -18,13 +18,17 @@ import anyio
 import pytest
 from litestar.testing import TestClient
 
+from conftest import EVENT_PATH, Events
+from dateline.cache import open_store
+from dateline.engine import Engine, LiveStore
 from dateline.site import builder as website
 from dateline.store import Store
 from dateline.web.app import create_app
-from dateline.web.server import SiteRebuilder
+from dateline.web.server import Reloads, SiteRebuilder
 from dateline.web.sitefiles import SiteFiles
 
 T = TypeVar("T")
+HAWL = "2026-01-20-syrian-army-enters-al-hawl-camp"
 
 
 def run(function: Callable[..., Awaitable[T]], *args: Any) -> T:
@@ -243,3 +247,39 @@ def test_stopping_the_server_stops_a_build(tmp_path: Path) -> None:
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)
     assert "end" not in builds(tmp_path)
+
+
+# --- Reloads: every commit rebuilds the site -------------------------------------------------
+
+
+async def _engine_started(reloads: Reloads, tmp_path: Path) -> None:
+    assert reloads.site is not None
+    stop = asyncio.Event()
+    tasks = [asyncio.create_task(reloads.run(stop)), asyncio.create_task(reloads.site.run())]
+    deadline = time.monotonic() + 30
+    while builds(tmp_path).count("end") < 1 and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+    stop.set()
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+
+
+def test_an_edit_made_before_the_engine_started_rebuilds_the_site(
+    events: Events, tmp_path: Path
+) -> None:
+    # Seen in CI: the edit landed after the site was built and before the engine's first
+    # read, which committed it; the API served it and the site never did.
+    compiled = open_store(events.root).path
+    live = LiveStore.create(tmp_path / "live.sqlite", Engine(events.root), compiled)
+    path = events.root / EVENT_PATH
+    path.write_text(path.read_text(encoding="utf-8").replace("enters", "reaches"), "utf-8")
+    reloads = Reloads(live, SiteRebuilder(fake_build(tmp_path, seconds=0)))
+    try:
+        run(_engine_started, reloads, tmp_path)
+        made = [word for word in builds(tmp_path) if not word.isdigit()]
+        assert made == ["start", "end"]  # one build, made and finished
+        served = Store(tmp_path / "live.sqlite", live=True)
+        assert b"Syrian army reaches Al-Hawl camp" in (served.event(HAWL) or b"")
+    finally:
+        live.close()

@@ -139,8 +139,9 @@ class Reloads:
         self.site = site
         self.pending: asyncio.Queue[set[str]] = asyncio.Queue()
 
-    def first(self) -> None:
-        """Read every file once (and commit, if the folder changed since it was compiled)."""
+    def first(self) -> bool:
+        """Read every file once, and commit if the folder changed since it was compiled;
+        True if a new revision was committed."""
         outcome = self.store.update()
         logger.info(
             "watching %s for changes (%d files read in %.2f s)",
@@ -149,6 +150,7 @@ class Reloads:
             outcome.seconds,
         )
         self._report(outcome)
+        return outcome.changed
 
     def reload(self, changed: set[str] | None) -> bool:
         """Commit the folder as it is now; True if a new revision was committed. ``changed``
@@ -180,10 +182,12 @@ class Reloads:
         """Reload after each burst of changes until ``stop`` is set."""
         watcher = asyncio.create_task(self._watch(stop))
         try:
-            await asyncio.to_thread(self.first)
+            committed = await asyncio.to_thread(self.first)
             # A change made while the watcher was starting (after the first read saw the
             # file, before the watcher did) is found by a scan now that it watches.
-            unranked = await asyncio.to_thread(self.reload, None)
+            committed = await asyncio.to_thread(self.reload, None) or committed
+            # Either may commit an edit made after the site was built: it is rebuilt too.
+            unranked = committed and not await self._committed()
             while not stop.is_set():
                 try:
                     changed = await asyncio.wait_for(self.pending.get(), QUIET_SECONDS)
@@ -200,17 +204,22 @@ class Reloads:
                     logger.exception("reload failed; still serving the last good data")
                     continue
                 if committed:
-                    unranked = True
-                    if self.site is not None:
-                        # The build opens the folder's store: it finds this one, not compiling.
-                        await asyncio.to_thread(self.store.rerank)
-                        await asyncio.to_thread(self.store.publish)
-                        unranked = False
-                        self.site.request()
+                    unranked = not await self._committed()
         finally:
             watcher.cancel()
             with suppress(asyncio.CancelledError):
                 await watcher
+
+    async def _committed(self) -> bool:
+        """After a commit: rebuild the site, if one is served; True if that ranked the
+        common words again (else they are ranked after a quiet second)."""
+        if self.site is None:
+            return False
+        # The build opens the folder's store: it finds this one, not compiling.
+        await asyncio.to_thread(self.store.rerank)
+        await asyncio.to_thread(self.store.publish)
+        self.site.request()
+        return True
 
     async def _watch(self, stop: asyncio.Event) -> None:
         root = self.store.engine.root
