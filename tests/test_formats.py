@@ -8,6 +8,7 @@ import datetime
 import io
 import json
 import sqlite3
+import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from dateline.cache import DatasetError, open_store
 from dateline.site.catalog import Catalog
 from dateline.store import EventFilter, Store
 from dateline.web import feeds
+from dateline.web.app import create_app
 
 Client = TestClient[Any]
 
@@ -410,17 +412,40 @@ def test_api_filters(world_client: Client, fmt: str, query: str, expected: list[
     assert event_ids(fmt, response.content) == wanted
 
 
-def test_api_links_to_the_api(world_client: Client) -> None:
-    body = world_client.get("/api/v1/events.atom?tag=isis").content
+@pytest.mark.parametrize("host", [None, "evil.example"])
+def test_api_links_to_the_api_at_its_base_url(world: Events, host: str | None) -> None:
+    # The base URL is configured, never taken from the request's Host (which a client
+    # chooses): the bytes depend on the revision and the URL alone.
+    app = create_app(open_store(world.root), base_url="https://api.example.org/")
+    headers = {"host": host} if host else {}
+    with TestClient(app) as client:
+        body = client.get("/api/v1/events.atom?tag=isis", headers=headers).content
+        ics = client.get("/api/v1/events.ics?tag=isis", headers=headers).text
     feed = ET.fromstring(body)
     assert feed.findtext("a:id", namespaces=NS) == "urn:dateline:events?tag=isis"
     assert feed.find("a:link[@rel='self']", NS).get("href") == (  # type: ignore[union-attr]
-        "http://testserver.local/api/v1/events.atom?tag=isis"
+        "https://api.example.org/api/v1/events.atom?tag=isis"
     )
     entry = atom_entries(body)[0]
     assert entry.find("a:link", NS).get("href") == (  # type: ignore[union-attr]
-        f"http://testserver.local/api/v1/events/{SOHR}"
+        f"https://api.example.org/api/v1/events/{SOHR}"
     )
+    assert f"https://api.example.org/api/v1/events/{SOHR}" in ics.replace("\r\n ", "")
+    assert "evil" not in body.decode() + ics
+
+
+def test_gzipped_bytes_are_the_same_from_one_request_to_the_next(world: Events) -> None:
+    # One strong ETag promises one body: gzip's header holds no time (MTIME 0). Two apps,
+    # as two server workers are, so that no response cache answers the second request.
+    bodies = set()
+    for _ in range(2):
+        with TestClient(create_app(open_store(world.root))) as client:
+            headers = {"accept-encoding": "gzip"}
+            with client.stream("GET", "/api/v1/events.atom", headers=headers) as response:
+                assert response.headers["content-encoding"] == "gzip"
+                bodies.add((response.headers["etag"], b"".join(response.iter_raw())))
+        time.sleep(1.1)  # gzip's MTIME counts seconds
+    assert len(bodies) == 1
 
 
 @pytest.mark.parametrize("fmt", FEEDS)

@@ -281,6 +281,13 @@ def _ask_ids(what: str, known: set[str] | None) -> tuple[str, ...]:
     default=None,
     help="Server worker processes.  [default: one per core]",
 )
+@click.option(
+    "--base-url",
+    default=None,
+    metavar="URL",
+    help="The address clients reach the server at, for the absolute links in feeds "
+    "(behind a proxy, its public address).  [default: http://HOST:PORT]",
+)
 def serve(
     events: Path,
     host: str,
@@ -291,6 +298,7 @@ def serve(
     config_file: Path,
     no_site: bool,
     workers: int | None,
+    base_url: str | None,
 ) -> None:
     """Serve the API at /api/v1 (docs at /api/v1/docs) and the built site at /, on one port.
 
@@ -322,6 +330,7 @@ def serve(
             site=site,
             site_config=config_file if rebuild else None,
             workers=workers,
+            base_url=base_url,
         )
     except DatasetError as error:
         raise _refusal(error, "not serving") from None

@@ -59,10 +59,11 @@ from litestar.datastructures import CacheControlHeader
 from litestar.di import NamedDependency, Provide
 from litestar.exceptions import NotFoundException
 from litestar.handlers import HTTPRouteHandler
+from litestar.middleware.compression import CompressionMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin, SwaggerRenderPlugin
 from litestar.params import FromPath
-from litestar.types import Scope
+from litestar.types import Message, Scope, Send
 
 from dateline import model, resources
 from dateline.loading import did_you_mean
@@ -153,6 +154,36 @@ def _declared(handler: HTTPRouteHandler) -> dict[str, bool]:
 
 def _listing(names: dict[str, bool]) -> str:
     return ", ".join(names) if names else "no parameters"
+
+
+class ReproducibleCompression(CompressionMiddleware):
+    """Litestar's gzip, with no time in the gzip header (RFC 1952: MTIME 0, none given), so
+    the body under a strong ETag is the same bytes from one request to the next. Litestar
+    builds its gzip compressor itself, so the time is cleared from the bytes it sends."""
+
+    def create_compression_send_wrapper(
+        self, send: Send, compression_encoding: Any, scope: Scope
+    ) -> Send:
+        return super().create_compression_send_wrapper(
+            _without_gzip_time(send), compression_encoding, scope
+        )
+
+
+def _without_gzip_time(send: Send) -> Send:
+    gzipped = first = False
+
+    async def wrapped(message: Message) -> None:
+        nonlocal gzipped, first
+        if message["type"] == "http.response.start":
+            gzipped = first = (b"content-encoding", b"gzip") in message.get("headers", [])
+        elif message["type"] == "http.response.body" and first and message.get("body"):
+            first = False
+            body = message["body"]
+            if body[:3] == b"\x1f\x8b\x08":  # the header: ID1 ID2 CM FLG MTIME(4) XFL OS
+                message = {**message, "body": body[:4] + bytes(4) + body[8:]}
+        await send(message)
+
+    return wrapped
 
 
 def _store(scope: Scope) -> Store:
@@ -438,8 +469,13 @@ def create_app(
     site: Path | None = None,
     lifespan: Sequence[Callable[[Litestar], AbstractAsyncContextManager[None]]] = (),
     event_query: type[EventQuery] = EventQuery,
+    base_url: str = "http://127.0.0.1:8000",
 ) -> Litestar:
     """The API at ``/api/v1``, and at ``/`` the built site (``site``) or a page of links.
+
+    Absolute links (in the Atom and iCalendar feeds) start with ``base_url``, the address
+    clients reach the app at: never the request's ``Host`` header, which a client chooses, so
+    the bytes of a response depend on the revision and URL alone (and can be cached so).
 
     ``lifespan`` runs alongside the app (``dateline serve --reload`` watches the events there).
     ``event_query`` declares the filters of the event lists (a subclass may add one).
@@ -468,7 +504,10 @@ def create_app(
         route_handlers=[api, root, docs_asset],
         exception_handlers=exception_handlers(),
         compression_config=CompressionConfig(
-            backend="gzip", gzip_compress_level=6, minimum_size=500
+            backend="gzip",
+            gzip_compress_level=6,
+            minimum_size=500,
+            middleware_class=ReproducibleCompression,
         ),
         cors_config=CORSConfig(
             allow_origins=["*"],
@@ -486,5 +525,6 @@ def create_app(
         debug=False,
     )
     app.state["served"] = state
+    app.state[feeds.BASE_URL_KEY] = base_url.rstrip("/")
     app.state[methods.PREFIX_KEY] = API
     return app

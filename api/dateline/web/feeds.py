@@ -4,8 +4,9 @@ Each takes the filters of ``/events`` (``from``, ``to``, ``tag``, ``actor``, ``p
 ``status``, ``q``, ``near``) and answers with every matching event in date order, in one
 response: no paging. At most `MAX_EVENTS` may match; past that the answer is a problem+json
 400 that says to filter. The bytes come from :mod:`dateline.formats`, the serialisers that
-``dateline export`` uses too; links in them point at ``/api/v1/events/{id}`` on the host the
-request was made to. ETags, 304s, gzip and CORS are those of every other read.
+``dateline export`` uses too; links in them point at ``/api/v1/events/{id}`` under the app's
+base URL (``dateline serve --base-url``), never under the request's ``Host``. ETags, 304s,
+gzip and CORS are those of every other read.
 """
 
 from typing import Any, Final
@@ -24,6 +25,7 @@ from dateline.web.parameters import EventQuery, EventQueryDependency
 from dateline.web.problems import ERRORS
 
 MAX_EVENTS: Final = 10_000
+BASE_URL_KEY: Final = "base_url"  # in the app's state: the address clients reach it at
 
 _ABOUT: Final[dict[Format, str]] = {
     "geojson": (
@@ -53,7 +55,9 @@ def _feed(
         chosen = formats.select(store, selected, limit=MAX_EVENTS)
     except formats.TooMany as error:
         raise ClientException(detail=str(error)) from None
-    events = request.url_for("events")  # .../api/v1/events on the host asked
+    path = request.url.path  # .../events.atom
+    here = request.app.state[BASE_URL_KEY] + path
+    events = here.rsplit(".", 1)[0]  # .../events, the list these are the feeds of
 
     def link(event_id: str) -> str:
         return f"{events}/{event_id}"
@@ -64,7 +68,7 @@ def _feed(
             chosen.events,
             link,
             feed_id=f"urn:dateline:events?{params}" if params else "urn:dateline:events",
-            self_url=str(request.url),
+            self_url=f"{here}?{params}" if params else here,
         )
     else:
         body = formats.render(fmt, chosen, link)

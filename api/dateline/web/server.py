@@ -294,11 +294,14 @@ def serve(
     site: Path | None = None,
     site_config: Path | None = None,
     workers: int | None = None,
+    base_url: str | None = None,
 ) -> None:
     """Serve the API (and the built ``site``, or a page of links, at ``/``) until stopped.
 
     With ``reload``, an engine process reloads each change (and, with ``site_config``,
-    rebuilds the site after it). Raises :class:`DatasetError` if the dataset has errors.
+    rebuilds the site after it). Absolute links start with ``base_url`` (by default the
+    address listened on), never with the request's ``Host``. Raises :class:`DatasetError` if
+    the dataset has errors.
     """
     from granian.constants import Interfaces
     from granian.server import Server
@@ -310,6 +313,7 @@ def serve(
         worker.STORE: str(store.path),
         worker.LIVE: "0",
         worker.SITE: str(site.resolve()) if site is not None else "",
+        worker.BASE_URL: base_url or listening_url(host, port),
         lifetime.PARENT: str(os.getpid()),
     }
     spawn = multiprocessing.get_context("spawn")
@@ -358,6 +362,11 @@ def serve(
             _stop_process(engine)
         if live is not None:
             _remove_store(live)
+
+
+def listening_url(host: str, port: int) -> str:
+    """The URL of the address a server listens on (an IPv6 address in brackets)."""
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
 def _stop_process(process: multiprocessing.process.BaseProcess) -> None:

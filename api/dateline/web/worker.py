@@ -1,9 +1,9 @@
 """The app as each server worker process makes it (``dateline serve`` runs several).
 
 Workers are started by the server (granian) in fresh interpreters, so they learn what to serve
-from the environment that ``dateline serve`` sets (`STORE`, `LIVE`, `SITE`). A worker of a
-live store sees each reload at its next request, by itself: every request reads one snapshot
-of the store file, and the reload engine commits into that file.
+from the environment that ``dateline serve`` sets (`STORE`, `LIVE`, `SITE`, `BASE_URL`). A
+worker of a live store sees each reload at its next request, by itself: every request reads
+one snapshot of the store file, and the reload engine commits into that file.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from dateline.web.app import create_app
 STORE: Final = "DATELINE_STORE"
 LIVE: Final = "DATELINE_LIVE"
 SITE: Final = "DATELINE_SITE"
+BASE_URL: Final = "DATELINE_BASE_URL"
 # Workers of a live store give way to the reload engine when the cores are busy: a reload is
 # short and rare, and the data every request reads waits for it.
 NICENESS: Final = 5
@@ -36,4 +37,4 @@ def app() -> Litestar:
             os.nice(NICENESS)
     store = Store(Path(os.environ[STORE]), live=live)
     site = os.environ.get(SITE)
-    return create_app(store, site=Path(site) if site else None)
+    return create_app(store, site=Path(site) if site else None, base_url=os.environ[BASE_URL])
