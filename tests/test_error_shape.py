@@ -96,6 +96,24 @@ BAD_PARAMETERS = [
         ],
     ),
     ("/events?page=2", [("page", "unknown parameter; did you mean 'place'?")]),
+    # A value that names no tag, actor or place would select nothing, silently: refused.
+    ("/events?tag=ISIS", [("tag", "no tag is 'ISIS'; did you mean 'isis'?")]),
+    ("/events?tag=isiss", [("tag", "no tag is 'isiss'; did you mean 'isis'?")]),
+    (
+        "/events?tag=isis&tag=zzz&actor=sdff&place=hasaka",
+        [
+            ("tag", "no tag is 'zzz'; see /api/v1/tags for them all"),
+            ("actor", "no actor is 'sdff'; did you mean 'sdf'?"),
+            ("place", "no place is 'hasaka'; did you mean 'hasakah'?"),
+        ],
+    ),
+    (
+        "/events.ics?actor=nobody",
+        [("actor", "no actor is 'nobody'; see /api/v1/actors for them all")],
+    ),
+    ("/timeline?place=irak", [("place", "no place is 'irak'; did you mean 'iraq'?")]),
+    ("/claims?by=SOHR", [("by", "no actor is 'SOHR'; did you mean 'sohr'?")]),
+    ("/claims?tag=detentions", [("tag", "no tag is 'detentions'; did you mean 'detention'?")]),
     ("/claims?limit=0", [("limit", f"{LIMIT}, found '0'")]),
     ("/claims?cursor=" + cursor(b'["date", "a", "b"]'), [("cursor", CURSOR)]),
     ("/claims?actor=sdf", [("actor", "unknown parameter; expected by, event, tag, limit, cursor")]),

@@ -402,7 +402,7 @@ def test_api_media_types(world_client: Client, fmt: str, media_type: str) -> Non
         ("place=hasakah&status=reported", [HAWL, CENTCOM]),
         ("from=2025", [SHADDADI, HAWL, CENTCOM]),
         ("q=camp", [HAWL]),
-        ("tag=nothing", []),
+        ("tag=isis&actor=sdf", []),
     ],
 )
 def test_api_filters(world_client: Client, fmt: str, query: str, expected: list[str]) -> None:

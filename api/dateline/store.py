@@ -258,6 +258,17 @@ class Store:
     def place(self, place_id: str) -> bytes | None:
         return self._one("SELECT resource FROM places WHERE id = ?", place_id)
 
+    def unknown(self, kind: Named, values: Iterable[str]) -> list[str]:
+        """The ``values`` that name no ``kind`` here (a tag no event has, an actor or place
+        not declared), in order."""
+        sql = _IS_KNOWN[kind]
+        db = self._db()
+        return [v for v in values if db.execute(sql, (v,)).fetchone() is None]
+
+    def known(self, kind: Named) -> list[str]:
+        """Every tag some event has, or every actor or place declared."""
+        return [value for (value,) in self._db().execute(_KNOWN[kind])]
+
     def children(self, place_id: str) -> list[bytes]:
         rows = self._db().execute(
             "SELECT ref FROM places WHERE within = ? ORDER BY name, id", (place_id,)
@@ -573,6 +584,17 @@ class Store:
 
 
 Facet = Literal["tag", "actor", "place", "status"]
+Named = Literal["tag", "actor", "place"]  # what a filter's values name
+_IS_KNOWN: Final[dict[str, str]] = {
+    "tag": "SELECT 1 FROM facets WHERE facet = 'tag' AND value = ? LIMIT 1",
+    "actor": "SELECT 1 FROM actors WHERE id = ?",
+    "place": "SELECT 1 FROM places WHERE id = ?",
+}
+_KNOWN: Final[dict[str, str]] = {
+    "tag": "SELECT DISTINCT value FROM facets WHERE facet = 'tag' ORDER BY value",
+    "actor": "SELECT id FROM actors ORDER BY id",
+    "place": "SELECT id FROM places ORDER BY id",
+}
 
 
 @dataclass(frozen=True)

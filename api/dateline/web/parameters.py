@@ -31,7 +31,7 @@ from litestar.params import ParameterKwarg, QueryParameter, SkipValidation
 from litestar.typing import FieldDefinition
 
 from dateline import model
-from dateline.store import EventFilter, unique
+from dateline.store import EventFilter, Named, Store, unique
 from dateline.web import query
 from dateline.web.query import Errors
 
@@ -39,6 +39,14 @@ Q = TypeVar("Q")
 
 EVENT_QUERY: Final = "event_query"  # the dependency's name, as handlers take it
 CLAIM_QUERY: Final = "claim_query"
+
+
+@dataclass(frozen=True)
+class Names:
+    """Marks a parameter whose values name a tag, actor or place: a value that names none is
+    refused (with the closest one), where it would otherwise select nothing, silently."""
+
+    kind: Named
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -60,19 +68,23 @@ class EventQuery:
             description="Events that start before the end of this (partial) EDTF date: 2021.",
         ),
     ] = None
-    tag: Annotated[list[str] | None, QueryParameter(description="Tag slug; repeatable (OR).")] = (
-        None
-    )
+    tag: Annotated[
+        list[str] | None,
+        QueryParameter(description="Tag slug; repeatable (OR)."),
+        Names("tag"),
+    ] = None
     actor: Annotated[
         list[str] | None,
         QueryParameter(
             description="Actor id, matching events that list it or carry its claims; "
             "repeatable (OR)."
         ),
+        Names("actor"),
     ] = None
     place: Annotated[
         list[str] | None,
         QueryParameter(description="Place id, also matching places within it; repeatable (OR)."),
+        Names("place"),
     ] = None
     status: Annotated[
         list[model.Status] | None, QueryParameter(description="Status; repeatable (OR).")
@@ -110,13 +122,15 @@ class EventQuery:
 class ClaimQuery:
     """What ``/claims`` selects."""
 
-    by: Annotated[list[str] | None, QueryParameter(description="Actor id; repeatable (OR).")] = None
+    by: Annotated[
+        list[str] | None, QueryParameter(description="Actor id; repeatable (OR)."), Names("actor")
+    ] = None
     event: Annotated[list[str] | None, QueryParameter(description="Event id; repeatable (OR).")] = (
         None
     )
-    tag: Annotated[list[str] | None, QueryParameter(description="Tag slug; repeatable (OR).")] = (
-        None
-    )
+    tag: Annotated[
+        list[str] | None, QueryParameter(description="Tag slug; repeatable (OR)."), Names("tag")
+    ] = None
 
 
 # How a handler takes a query. Litestar would convert the value to the annotated class again,
@@ -152,13 +166,37 @@ def provide(cls: type[Q]) -> Provide:
         for field in dataclasses.fields(cls)  # type: ignore[arg-type]  # a dataclass
     ]
 
-    def build(**values: Any) -> Q:
+    names = _marks(hints)
+    store = inspect.Parameter(
+        "store", inspect.Parameter.KEYWORD_ONLY, annotation=NamedDependency[Store]
+    )
+
+    def build(store: Store, **values: Any) -> Q:
+        errors = Errors()
+        for field, (name, kind) in names.items():
+            for value in store.unknown(kind, values.get(field) or ()):
+                errors.add(name, query.unknown_value(value, kind, store.known(kind)))
+        errors.raise_any()
         return cls(**values)
 
-    build.__signature__ = inspect.Signature(parameters, return_annotation=cls)  # type: ignore[attr-defined]
-    build.__annotations__ = {p.name: p.annotation for p in parameters} | {"return": cls}
+    build.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [*parameters, store], return_annotation=cls
+    )
+    build.__annotations__ = {p.name: p.annotation for p in [*parameters, store]} | {"return": cls}
     build.__name__ = build.__qualname__ = f"provide_{cls.__name__}"
     return Provide(build, sync_to_thread=False)
+
+
+def _marks(hints: dict[str, Any]) -> dict[str, tuple[str, Named]]:
+    """The fields marked `Names`: each with the name clients use and what it names."""
+    found = {}
+    for field, hint in hints.items():
+        metadata = getattr(hint, "__metadata__", ())
+        for mark in metadata:
+            if isinstance(mark, Names):
+                given = [m.name for m in metadata if isinstance(m, QueryParameter) and m.name]
+                found[field] = (given[0] if given else field, mark.kind)
+    return found
 
 
 def declared(handler: HTTPRouteHandler) -> dict[str, FieldDefinition]:

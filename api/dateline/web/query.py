@@ -26,9 +26,11 @@ import msgspec
 from dateline import dates
 from dateline.compiler import fold
 from dateline.diagnostics import quote
+from dateline.loading import did_you_mean
 from dateline.store import Key, Near, Sort
 
 MAX_TERMS: Final = 16
+_LISTS: Final = {"tag": "/api/v1/tags", "actor": "/api/v1/actors", "place": "/api/v1/places"}
 _WORD: Final = re.compile(r"[^\W_]+", re.UNICODE)
 _CHUNK: Final = re.compile(r'"([^"]*)"(\*?)|(\S+)')
 
@@ -59,6 +61,15 @@ class Errors:
     def raise_any(self) -> None:
         if self.found:
             raise InvalidParameters(self.found)
+
+
+def unknown_value(value: str, kind: str, known: Sequence[str]) -> str:
+    """Why a filter value is refused: "no tag is 'ISIS'; did you mean 'isis'?" (case aside,
+    the closest known value), else how to see them all."""
+    lowered = {k.lower(): k for k in known}
+    close = did_you_mean(value.lower(), lowered)
+    hint = f"did you mean '{lowered[close]}'?" if close else f"see {_LISTS[kind]} for them all"
+    return f"no {kind} is '{value}'; {hint}"
 
 
 def span_bounds(
