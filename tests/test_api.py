@@ -291,11 +291,11 @@ def test_actor_and_place_events_page_on(world: Events) -> None:
 
 def test_tags_with_counts(world_client: Client) -> None:
     assert get(world_client, "/api/v1/tags") == [
-        {"id": "transfer", "count": 4},
-        {"id": "detention", "count": 3},
-        {"id": "isis", "count": 3},
-        {"id": "al-hawl", "count": 1},
-        {"id": "prison-break", "count": 1},
+        {"id": "transfer", "event_count": 4},
+        {"id": "detention", "event_count": 3},
+        {"id": "isis", "event_count": 3},
+        {"id": "al-hawl", "event_count": 1},
+        {"id": "prison-break", "event_count": 1},
     ]
 
 

@@ -117,10 +117,23 @@ def test_csv_row(world: Events) -> None:
         "tags": "detention;transfer",
         "actors": "",
         "places": "hasakah;iraq",
-        "sources": "1",
+        "sources": "Example News: A report",
         "figures": "",
         "file": f"events/2026/{CENTCOM}.yaml",
     }
+
+
+def test_csv_names_the_sources_an_event_cites(events: Events) -> None:
+    events.write(
+        "2026/2026-01-21-two-sources.yaml",
+        "title: Two sources\ndate: 2026-01-21\nsummary: More.\nsources:\n"
+        "  - {title: A story, publisher: Example News, url: 'https://example.org/a'}\n"
+        "  - {title: '=A letter', publisher: 'A ministry; its office'}\n",
+    )
+    rows = {row["id"]: row for row in csv_rows(render(open_store(events.root), "csv"))}
+    assert rows["2026-01-21-two-sources"]["sources"] == (
+        "Example News: A story <https://example.org/a>; A ministry; its office: =A letter"
+    )
 
 
 def test_csv_says_what_each_figure_counts_and_which_dates_are_one_day_of_a_range(

@@ -166,6 +166,12 @@ def figures(event: EventResource) -> list[str]:
     ]
 
 
+def cited(event: EventResource) -> list[str]:
+    """Each source an event cites: "Example News: A story <https://example.org/a>" (the
+    address left out where the source has none)."""
+    return [f"{s.publisher}: {s.title}" + (f" <{s.url}>" if s.url else "") for s in event.sources]
+
+
 # --- json ------------------------------------------------------------------------------------
 
 
@@ -193,7 +199,7 @@ def _cell(text: str) -> str:
 def csv_text(events: Iterable[EventResource]) -> bytes:
     """One row per event under a header of `CSV_COLUMNS`; lists are joined by ``;``.
 
-    ``actors`` and ``places`` are ids; ``sources`` is how many the event cites; ``figures``
+    ``actors`` and ``places`` are ids; ``sources`` the sources cited (`cited`); ``figures``
     the claimed figures (`figures`); ``start`` and ``end`` are empty where open. Cells of
     contributor text that a spreadsheet would read as a formula begin with ``'`` (`_cell`).
     """
@@ -218,7 +224,7 @@ def csv_text(events: Iterable[EventResource]) -> bytes:
                 ";".join(event.tags),
                 ";".join(a.id for a in event.actors),
                 ";".join(p.id for p in event.places),
-                len(event.sources),
+                _cell("; ".join(cited(event))),
                 _cell("; ".join(figures(event))),
                 event.file,
             )

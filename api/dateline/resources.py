@@ -210,7 +210,7 @@ class PlaceDetail(Resource, frozen=True):
 
 class TagResource(Resource, frozen=True):
     id: str
-    count: int
+    event_count: int  # as actors and places name it
 
 
 class ClaimItem(Resource, frozen=True):
@@ -452,7 +452,7 @@ class Builder:
 
 def tag_resources(counts: Mapping[str, int]) -> list[TagResource]:
     """Tags with their numbers of events, most used first (then by id)."""
-    return [TagResource(id=t, count=n) for t, n in sorted(counts.items(), key=_by_count)]
+    return [TagResource(id=t, event_count=n) for t, n in sorted(counts.items(), key=_by_count)]
 
 
 def timeline(interval: Interval, rows: list[tuple[str, int]]) -> Timeline:

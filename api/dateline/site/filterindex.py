@@ -103,7 +103,7 @@ def write(
             (folder / facet / f"{member.value}.json").write_bytes(_encode(deltas(positions)))
             written += 1
     names = {
-        "tags": [[t.id, t.id, t.count] for t in catalog.tags],
+        "tags": [[t.id, t.id, t.event_count] for t in catalog.tags],
         "actors": [[a.id, a.name, a.event_count] for a in catalog.actors.values()],
         "places": [[p.id, p.name, p.event_count] for p in catalog.places.values()],
     }

@@ -317,7 +317,7 @@ class Site:
             self.specs[f"events/{item.id}.md"] = Spec("event", item.id)
         self._paged("tags", "", len(catalog.tags), index_size)
         for tag in catalog.tags:
-            self._paged("tag", tag.id, tag.count, size)
+            self._paged("tag", tag.id, tag.event_count, size)
         self._paged("actors", "", len(catalog.actors), index_size)
         for actor in catalog.actors.values():
             self._paged("actor", actor.id, actor.event_count, size)
@@ -546,7 +546,7 @@ class Site:
         """Every entry of an index; ``url`` is relative to the site's root."""
         catalog = self.catalog
         if kind == "tags":
-            return [IndexEntry(f"tags/{t.id}/", t.id, t.count) for t in catalog.tags]
+            return [IndexEntry(f"tags/{t.id}/", t.id, t.event_count) for t in catalog.tags]
         if kind == "actors":
             return [
                 IndexEntry(f"actors/{a.id}/", a.name, a.event_count, a.kind.replace("-", " "))
