@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import socket
 import subprocess
 import sys
@@ -290,3 +291,46 @@ def _log_so_far(running: Server) -> str:
         chunks.append(chunk.decode("utf-8", "replace"))
     running.buffer += "".join(chunks)
     return running.buffer
+
+
+def _raw(port: int, target: bytes, headers: bytes = b"") -> tuple[int, bytes, bytes]:
+    """One request as sent on the wire: (status, head, body)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
+        connection.sendall(
+            b"GET "
+            + target
+            + b" HTTP/1.1\r\nHost: localhost\r\n"
+            + headers
+            + b"Connection: close\r\n\r\n"
+        )
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    return int(head.split(b" ")[1]), head.lower(), body
+
+
+TOO_LARGE = [  # (target, header lines, status, whether the app answered with a problem)
+    (b"/api/v1/events?q=" + b"a" * 8000, b"", 400, True),  # read, then refused by q's bounds
+    (b"/api/v1/events?q=" + b"a" * 9000, b"", 414, True),
+    (b"/events/" + b"a" * 10_000, b"", 414, True),  # a site path too
+    (b"/api/v1/events?q=" + b"a" * 150_000, b"", 414, False),  # past what granian reads
+    (b"/api/v1/events?q=" + b"a" * 200_000, b"", 414, False),
+    (b"/api/v1/health", b"X-Big: " + b"a" * 40_000 + b"\r\n", 431, True),
+    (b"/api/v1/health", b"".join(b"X-%d: a\r\n" % i for i in range(200)), 431, False),
+]
+
+
+def test_a_request_too_large_is_a_414_or_431_never_a_reset(events: Events) -> None:
+    running, port = _start(events, "--no-site", "--workers", "1")
+    try:
+        for target, headers, status, problem in TOO_LARGE:
+            case = (len(target), len(headers))
+            got, head, body = _raw(port, target, headers)
+            assert got == status, (case, head)
+            if problem:  # the app's own refusal says why, as every refusal does
+                assert b"content-type: application/problem+json" in head, case
+                assert json.loads(body)["status"] == status, case
+            assert _raw(port, b"/api/v1/health")[0] == 200, case  # and the server goes on
+    finally:
+        assert "Traceback" not in running.log()

@@ -11,14 +11,21 @@
 * A plain OPTIONS says what the route allows (204, ``Allow``) whatever its query: the query
   belongs to a GET, so it is not checked here.
 
+* A request target longer than `MAX_TARGET` is a 414, and header fields longer than
+  `MAX_HEADERS` in all a 431 (RFC 9110 §15.5.15, RFC 6585 §5), as problem+json, before any
+  routing. Past what the HTTP server itself reads (granian: a 64 KiB target, 100 fields) it
+  answers the same statuses, with an empty body.
+
 Litestar picks the handler by method before any middleware runs, so :class:`App` — the
 Litestar app itself — does this on the way in.
 """
 
 from __future__ import annotations
 
+from http import HTTPStatus
 from typing import cast
 
+import msgspec
 from litestar import Litestar
 from litestar.enums import ScopeType
 from litestar.types import (
@@ -31,6 +38,8 @@ from litestar.types import (
     Scope,
     Send,
 )
+
+from dateline.web.problems import MEDIA_TYPE, Problem
 
 PREFIX_KEY = "dateline_head_prefix"
 
@@ -46,6 +55,10 @@ class App(Litestar):
     ) -> None:
         if scope["type"] == ScopeType.HTTP:
             http = cast("HTTPScope", scope)
+            refused = _too_large(http)
+            if refused is not None:
+                await _refuse(cast("Send", send), *refused)
+                return
             prefix = self.state.get(PREFIX_KEY)
             path = http["path"]
             if prefix is not None and (path == prefix or path.startswith(prefix + "/")):
@@ -59,6 +72,34 @@ class App(Litestar):
                         return
                     http["query_string"] = b""
         await super().__call__(scope, receive, send)
+
+
+MAX_TARGET = 8192  # bytes of path and query: RFC 9112 §3 asks for at least 8000
+MAX_HEADERS = 32768  # bytes of header names and values, all together
+
+
+def _too_large(scope: HTTPScope) -> tuple[int, str] | None:
+    target = len(scope["raw_path"] or b"") + len(scope["query_string"])
+    if target > MAX_TARGET:
+        return 414, f"the request target is {target} bytes long; at most {MAX_TARGET} are read"
+    headers = sum(len(name) + len(value) for name, value in scope["headers"])
+    if headers > MAX_HEADERS:
+        return 431, f"the header fields are {headers} bytes long; at most {MAX_HEADERS} are read"
+    return None
+
+
+async def _refuse(send: Send, status: int, detail: str) -> None:
+    title = HTTPStatus(status).phrase
+    body = msgspec.json.encode(
+        Problem(type="about:blank", title=title, status=status, detail=detail)
+    )
+    headers = [
+        (b"content-type", MEDIA_TYPE.encode()),
+        (b"content-length", str(len(body)).encode()),
+        (b"access-control-allow-origin", b"*"),
+    ]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body, "more_body": False})
 
 
 def _without_body(send: Send) -> Send:
