@@ -48,8 +48,17 @@ def test_each_file_of_the_docs_is_served(client: Client, path: str, content_type
     response = client.get(path)
     assert response.status_code == 200
     assert response.headers["content-type"] == content_type
-    assert response.headers["cache-control"] == "max-age=3600, public"
+    assert response.headers["cache-control"] == "public, max-age=60"
     assert len(response.content) > 500
+
+
+@pytest.mark.parametrize("path", ["/api/v1/docs/openapi.json", "/api/v1/docs", *ASSETS])
+def test_the_docs_are_validated_as_every_read(client: Client, path: str) -> None:
+    tag = client.get(path).headers["etag"]
+    for method in ("GET", "HEAD"):
+        again = client.request(method, path, headers={"if-none-match": tag})
+        assert (again.status_code, again.content, again.headers["etag"]) == (304, b"", tag)
+    assert client.get(path, headers={"if-none-match": '"other"'}).status_code == 200
 
 
 @pytest.mark.parametrize("name", ["index.html", "swagger-initializer.js", "..%2Fapp.py"])

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 import anyio
 import pytest
+from litestar.datastructures import Headers
 from litestar.testing import TestClient
 
 from conftest import EVENT_PATH, Events
@@ -147,7 +148,7 @@ async def _send(response: Any) -> tuple[dict[str, Any], bytes]:
 def test_a_response_begun_before_a_swap_is_the_old_file_whole(tmp_path: Path, path: str) -> None:
     site = write_site(tmp_path / "site", "one")
     files = SiteFiles(site)
-    response = run(functools.partial(files.respond, path, head=False))
+    response = run(functools.partial(files.respond, path, head=False, asked=Headers()))
     website._swap(write_site(tmp_path / ".site.building", "two"), site)  # as a rebuild does
     assert (site / "index.html").read_text(encoding="utf-8") == "<p>home two</p>"
     start, body = run(_send, response)
@@ -165,6 +166,43 @@ def test_a_swap_leaves_one_folder_and_nothing_beside_it(tmp_path: Path) -> None:
     website._swap(write_site(tmp_path / ".site.building", "three"), site)
     assert [p.name for p in tmp_path.iterdir()] == ["site"]
     assert (site / "index.html").read_text(encoding="utf-8") == "<p>home three</p>"
+
+
+def test_site_files_are_validated_and_revalidated(site_client: Any, tmp_path: Path) -> None:
+    first = site_client.get("/events/a/")
+    tag, modified = first.headers["etag"], first.headers["last-modified"]
+    assert first.headers["cache-control"] == "no-cache"  # a rebuild may change it
+    earlier = "Mon, 01 Jan 2001 00:00:00 GMT"
+    for headers, status in [
+        ({"if-none-match": tag}, 304),
+        ({"if-none-match": f'"other", W/{tag}'}, 304),  # a list; weak comparison
+        ({"if-none-match": "*"}, 304),
+        ({"if-none-match": '"other"'}, 200),
+        ({"if-modified-since": modified}, 304),
+        ({"if-modified-since": earlier}, 200),
+        ({"if-modified-since": "not a date"}, 200),  # ignored
+        ({"if-none-match": '"other"', "if-modified-since": modified}, 200),  # the tag decides
+    ]:
+        for method in ("GET", "HEAD"):
+            response = site_client.request(method, "/events/a/", headers=headers)
+            assert response.status_code == status, (method, headers)
+            assert response.headers["etag"] == tag
+            if status == 304:
+                assert response.content == b""
+                assert response.headers["cache-control"] == "no-cache"
+    # A missing page is a 404 still, whatever the request names.
+    assert site_client.get("/nope/", headers={"if-none-match": "*"}).status_code == 404
+
+
+def test_the_themes_hashed_assets_are_immutable(store: Store, tmp_path: Path) -> None:
+    site = write_site(tmp_path / "site", "one")
+    for name in ("assets/javascripts/bundle.f1ef6fbb.min.js", "assets/dateline.css"):
+        (site / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / name).write_text("/* */", encoding="utf-8")
+    with TestClient(create_app(store, site=site)) as client:
+        hashed = client.get("/assets/javascripts/bundle.f1ef6fbb.min.js").headers
+        assert hashed["cache-control"] == "public, max-age=31536000, immutable"
+        assert client.get("/assets/dateline.css").headers["cache-control"] == "no-cache"
 
 
 # --- SiteRebuilder: one build at a time, requests coalesced --------------------------------

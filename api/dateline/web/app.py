@@ -55,7 +55,6 @@ import openapi_ui_bundles
 from litestar import Litestar, MediaType, Request, Response, Router, get
 from litestar.config.compression import CompressionConfig
 from litestar.config.cors import CORSConfig
-from litestar.datastructures import CacheControlHeader
 from litestar.di import NamedDependency, Provide
 from litestar.exceptions import NotFoundException
 from litestar.handlers import HTTPRouteHandler
@@ -425,12 +424,7 @@ def _docs_file(name: str) -> bytes:
     return (SWAGGER_UI / name).read_bytes()
 
 
-@get(
-    f"{DOCS_ASSETS}/{{name:str}}",
-    sync_to_thread=True,
-    include_in_schema=False,
-    cache_control=CacheControlHeader(public=True, max_age=3600),
-)
+@get(f"{DOCS_ASSETS.removeprefix(DOCS)}/{{name:str}}", sync_to_thread=True, include_in_schema=False)
 def docs_asset(name: FromPath[str]) -> Response[bytes]:
     """A file of Swagger UI, served here so that the docs page needs no network."""
     media_type = DOCS_FILES.get(name)
@@ -481,6 +475,12 @@ def create_app(
     ``event_query`` declares the filters of the event lists (a subclass may add one).
     """
     state = Served(store)
+    # A function, not the bound method: Litestar copies middleware deeply, per route.
+    conditional = ConditionalGetMiddleware(
+        lambda: state.now(),
+        responses=lambda: state.responses,
+        uncached=frozenset({f"{API}/health".encode()}),
+    )
     api = Router(
         API,
         route_handlers=[*API_HANDLERS, *feeds.HANDLERS],
@@ -489,19 +489,12 @@ def create_app(
             parameters.EVENT_QUERY: parameters.provide(event_query),
             parameters.CLAIM_QUERY: parameters.provide(ClaimQuery),
         },
-        middleware=[
-            # A function, not the bound method: Litestar copies middleware deeply, per route.
-            ConditionalGetMiddleware(
-                lambda: state.now(),
-                responses=lambda: state.responses,
-                uncached=frozenset({f"{API}/health".encode()}),
-            ),
-        ],
+        middleware=[conditional],
         before_request=_check_parameters,
     )
     root: Any = site_router(site) if site is not None else index
     app = methods.App(
-        route_handlers=[api, root, docs_asset],
+        route_handlers=[api, root],
         exception_handlers=exception_handlers(),
         compression_config=CompressionConfig(
             backend="gzip",
@@ -518,7 +511,10 @@ def create_app(
             title="Dateline API",
             version="1",
             description=DESCRIPTION,
-            path=DOCS,
+            # The docs and the OpenAPI document get ETags, 304s and the cache as reads do.
+            openapi_router=Router(
+                DOCS, route_handlers=[docs_asset], middleware=[conditional], include_in_schema=False
+            ),
             render_plugins=[SWAGGER, JsonRenderPlugin()],
         ),
         lifespan=list(lifespan),

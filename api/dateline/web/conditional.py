@@ -44,7 +44,7 @@ def etag(revision: str, target: bytes, coding: str) -> str:
     return f'"{digest.hexdigest()}"'
 
 
-def _matches(header: str, tag: str) -> bool:
+def matches(header: str, tag: str) -> bool:
     """RFC 9110 If-None-Match: a list of tags; weak comparison (W/ is ignored)."""
     candidates = (part.strip().removeprefix("W/") for part in header.split(","))
     return tag in candidates
@@ -123,7 +123,7 @@ class ConditionalGetMiddleware(ASGIMiddleware):
         anything = wanted is not None and wanted.strip() == "*"
         if wanted is not None and not anything:
             for tag in tags.values():
-                if _matches(wanted, tag):
+                if matches(wanted, tag):
                     await _not_modified(send, tag, cache_control)
                     return
         coding = headers["accept-encoding"]

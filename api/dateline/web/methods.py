@@ -39,7 +39,7 @@ from litestar.types import (
     Send,
 )
 
-from dateline.web.problems import MEDIA_TYPE, Problem
+from dateline.web.problems import MAX_HEADERS, MAX_TARGET, MEDIA_TYPE, Problem
 
 PREFIX_KEY = "dateline_head_prefix"
 
@@ -72,10 +72,6 @@ class App(Litestar):
                         return
                     http["query_string"] = b""
         await super().__call__(scope, receive, send)
-
-
-MAX_TARGET = 8192  # bytes of path and query: RFC 9112 §3 asks for at least 8000
-MAX_HEADERS = 32768  # bytes of header names and values, all together
 
 
 def _too_large(scope: HTTPScope) -> tuple[int, str] | None:

@@ -65,9 +65,23 @@ PROBLEM_404: Final = ResponseSpec(
     description="There is no such record.",
     generate_examples=False,
 )
+MAX_TARGET: Final = 8192  # bytes of path and query: RFC 9112 §3 asks for at least 8000
+MAX_HEADERS: Final = 32768  # bytes of header names and values, all together
+PROBLEM_414: Final = ResponseSpec(
+    data_container=Problem,
+    media_type=MEDIA_TYPE,
+    description=f"The path and query are longer than {MAX_TARGET} bytes.",
+    generate_examples=False,
+)
+PROBLEM_431: Final = ResponseSpec(
+    data_container=Problem,
+    media_type=MEDIA_TYPE,
+    description=f"The header fields are longer than {MAX_HEADERS} bytes in all.",
+    generate_examples=False,
+)
 # The problems a route may answer, for its OpenAPI `responses`.
-ERRORS: Final = {400: PROBLEM_400}
-ERRORS_404: Final = {400: PROBLEM_400, 404: PROBLEM_404}
+ERRORS: Final = {400: PROBLEM_400, 414: PROBLEM_414, 431: PROBLEM_431}
+ERRORS_404: Final = {**ERRORS, 404: PROBLEM_404}
 
 
 def problem_response(

@@ -11,24 +11,39 @@ held open, so each request sees the site that is there when it arrives.
 As Litestar's static files in HTML mode do, a folder's path serves its ``index.html``, and a
 missing path the site's ``404.html`` with status 404 — as does a path no file can have (a NUL
 byte, a name or a path longer than the file system allows).
+
+Caching: each file carries ``Last-Modified`` and an ``ETag`` of its path, time and size, and a
+request naming them (``If-None-Match``, else ``If-Modified-Since``: RFC 9110 §13.2.2) gets a
+304. A rebuild may change any page under the same URL, so pages and data are sent
+``Cache-Control: no-cache`` (kept, but asked about again each time); the theme's assets, whose
+names carry a hash of their bytes, are ``immutable``.
 """
 
 from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
+from email.utils import formatdate, parsedate_to_datetime
 from pathlib import Path, PurePath
 from typing import IO, Any, Final
 
 import anyio
 from anyio import AsyncFile
 from litestar import Router, get, head
+from litestar.datastructures import Headers
 from litestar.exceptions import NotFoundException
 from litestar.file_system import BaseLocalFileSystem
 from litestar.params import FromPath
-from litestar.response.file import ASGIFileResponse
+from litestar.response.file import ASGIFileResponse, create_etag_for_file
 from litestar.types import PathType
+
+from dateline.web.conditional import matches
+
+NO_CACHE: Final = "no-cache"
+IMMUTABLE: Final = "public, max-age=31536000, immutable"
+_HASHED: Final = re.compile(r"/assets/.*\.[0-9a-f]{8,}\.min\.(?:js|css)$")  # Material's
 
 _MISSING: Final = (FileNotFoundError, NotADirectoryError, IsADirectoryError, PermissionError)
 # Names the file system refuses outright: a name or a path too long, too many links.
@@ -73,7 +88,7 @@ class SiteFiles:
             file.close()
         return None
 
-    async def respond(self, path: str, *, head: bool) -> ASGIFileResponse:
+    async def respond(self, path: str, *, head: bool, asked: Headers) -> ASGIFileResponse:
         opened = await anyio.to_thread.run_sync(self.open, path)
         status = 200
         if opened is None:
@@ -82,6 +97,13 @@ class SiteFiles:
         if opened is None:
             raise NotFoundException(detail=f"there is no page at {path}")
         file, info, found = opened
+        validators = {
+            "etag": create_etag_for_file(found, info.st_mtime, info.st_size),
+            "last-modified": formatdate(info.st_mtime, usegmt=True),
+            "cache-control": IMMUTABLE if _HASHED.search(found) else NO_CACHE,
+        }
+        if status == 200 and _not_modified(asked, validators["etag"], info.st_mtime):
+            status, head = 304, True  # the headers a 200 would have, and no body
         if head:
             file.close()  # the length and time are known; nothing will be read
         return ASGIFileResponse(
@@ -92,7 +114,20 @@ class SiteFiles:
             content_disposition_type="inline",
             is_head_response=head,
             status_code=status,
+            headers=validators,
         )
+
+
+def _not_modified(asked: Headers, tag: str, mtime: float) -> bool:
+    """RFC 9110 §13.1: If-None-Match (weak comparison) decides; without it, If-Modified-Since."""
+    if (none_match := asked.get("if-none-match")) is not None:
+        return none_match.strip() == "*" or matches(none_match, tag)
+    if (since := asked.get("if-modified-since")) is not None:
+        try:
+            return int(mtime) <= parsedate_to_datetime(since).timestamp()
+        except (TypeError, ValueError, IndexError):  # not a date: ignored, as RFC 9110 says
+            return False
+    return False
 
 
 def site_router(folder: Path) -> Router:
@@ -100,19 +135,19 @@ def site_router(folder: Path) -> Router:
     files = SiteFiles(folder)
 
     @get("/", name="site/index")
-    async def index() -> ASGIFileResponse:
-        return await files.respond("/", head=False)
+    async def index(headers: Headers) -> ASGIFileResponse:
+        return await files.respond("/", head=False, asked=headers)
 
     @head("/", name="site/index/head")
-    async def index_head() -> ASGIFileResponse:
-        return await files.respond("/", head=True)
+    async def index_head(headers: Headers) -> ASGIFileResponse:
+        return await files.respond("/", head=True, asked=headers)
 
     @get("/{path:path}", name="site")
-    async def page(path: FromPath[PurePath]) -> ASGIFileResponse:
-        return await files.respond(path.as_posix(), head=False)
+    async def page(path: FromPath[PurePath], headers: Headers) -> ASGIFileResponse:
+        return await files.respond(path.as_posix(), head=False, asked=headers)
 
     @head("/{path:path}", name="site/head")
-    async def page_head(path: FromPath[PurePath]) -> ASGIFileResponse:
-        return await files.respond(path.as_posix(), head=True)
+    async def page_head(path: FromPath[PurePath], headers: Headers) -> ASGIFileResponse:
+        return await files.respond(path.as_posix(), head=True, asked=headers)
 
     return Router("/", route_handlers=[index, index_head, page, page_head], include_in_schema=False)
