@@ -53,6 +53,7 @@ from typing import Any, Final
 import msgspec
 import openapi_ui_bundles
 from litestar import Litestar, MediaType, Request, Response, Router, get
+from litestar._openapi.plugin import OpenAPIPlugin  # the one that holds the document
 from litestar.config.compression import CompressionConfig
 from litestar.config.cors import CORSConfig
 from litestar.di import NamedDependency, Provide
@@ -69,6 +70,7 @@ from dateline.loading import did_you_mean
 from dateline.store import EventFilter, Key, Page, Sort, Store, unique
 from dateline.web import feeds, methods, parameters, query
 from dateline.web.conditional import ConditionalGetMiddleware
+from dateline.web.openapi import refine
 from dateline.web.parameters import (
     ClaimQuery,
     ClaimQueryDependency,
@@ -520,6 +522,7 @@ def create_app(
         lifespan=list(lifespan),
         debug=False,
     )
+    refine(app.plugins.get(OpenAPIPlugin).provide_openapi_schema())  # built once, kept
     app.state["served"] = state
     app.state[feeds.BASE_URL_KEY] = base_url.rstrip("/")
     app.state[methods.PREFIX_KEY] = API

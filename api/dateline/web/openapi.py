@@ -1,0 +1,71 @@
+"""The OpenAPI document, as a generated client and a schema-driven tester should read it.
+
+Litestar describes an optional query parameter as ``string | null`` (and an optional enum as
+one that includes ``null``), but a query string cannot send a null: a parameter is there or
+not. A client generated from such a document splits each one into several types. So every
+query parameter's schema loses its ``null``; that it may be left out is its ``required:
+false``. The text parameters the server parses get the patterns it accepts, so a client (or
+schemathesis) can tell a well-formed value before sending it. Each read documents the headers
+it sends (``ETag``, ``Cache-Control``) and its 304.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+_NUMBER: Final = r"\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\s*"
+# What the server parses (dateline.web.query); a value that matches may still be refused for
+# its meaning (a latitude past 90, a cursor of another sort), never for its shape alone.
+PATTERNS: Final = {
+    "near": rf"^{_NUMBER},{_NUMBER},{_NUMBER}$",
+    "cursor": r"^[A-Za-z0-9_-]+={0,2}$",
+}
+_HEADERS: Final = {
+    "ETag": {
+        "description": "A strong tag of the served revision, the URL and the content coding; "
+        "send it back in If-None-Match to get a 304 while nothing changed.",
+        "schema": {"type": "string"},
+    },
+    "Cache-Control": {
+        "description": "`public, max-age=60` (`no-cache` for /health).",
+        "schema": {"type": "string"},
+    },
+}
+_NOT_MODIFIED: Final = {
+    "description": "Not modified: the If-None-Match named this representation's ETag.",
+    "headers": _HEADERS,
+}
+
+
+def refine(document: dict[str, Any]) -> None:
+    """Rewrite, in place, the document Litestar generated."""
+    for path in document.get("paths", {}).values():
+        for operation in path.values():
+            if not isinstance(operation, dict):
+                continue
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") == "query":
+                    parameter["schema"] = _without_null(parameter["schema"])
+                    if parameter["name"] in PATTERNS:
+                        parameter["schema"]["pattern"] = PATTERNS[parameter["name"]]
+            responses = operation.get("responses", {})
+            if "200" in responses:
+                responses["200"]["headers"] = {**responses["200"].get("headers", {}), **_HEADERS}
+                responses["304"] = _NOT_MODIFIED
+
+
+def _without_null(schema: dict[str, Any]) -> dict[str, Any]:
+    """``schema`` with no ``null`` among its types, variants or values."""
+    schema = dict(schema)
+    variants = [v for v in schema.pop("oneOf", []) if v.get("type") != "null"]
+    if len(variants) == 1:  # the rest (maxLength, description...) stays beside it
+        schema = {**variants[0], **schema}
+    elif variants:
+        schema["oneOf"] = variants
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        kinds = [k for k in kind if k != "null"]
+        schema["type"] = kinds[0] if len(kinds) == 1 else kinds
+    if "enum" in schema:
+        schema["enum"] = [value for value in schema["enum"] if value is not None]
+    return schema
