@@ -259,6 +259,36 @@ def test_ics_open_end_is_an_event_on_its_start(world: Events) -> None:
     assert str(event["DESCRIPTION"]).startswith("from 1 February 2026 on (reported)")
 
 
+OPEN_AND_UNKNOWN_ENDS = [  # (EDTF, the one day it is put on, what DESCRIPTION starts with)
+    ("/2024", datetime.date(2024, 12, 31), "up to 2024 (start unknown)"),
+    ("../2006", datetime.date(2006, 12, 31), "until 2006"),
+    ("2026-01-20/", datetime.date(2026, 1, 20), "from 20 January 2026 (end unknown)"),
+    ("2026-01-20/..", datetime.date(2026, 1, 20), "from 20 January 2026 on"),
+]
+
+
+@pytest.mark.parametrize(("edtf", "day", "label"), OPEN_AND_UNKNOWN_ENDS)
+def test_ics_open_and_unknown_ends_as_two_parsers_read_them(
+    world: Events, edtf: str, day: datetime.date, label: str
+) -> None:
+    # The known bound as a one-day event, the range said in words: never a day it is not.
+    from ical.calendar_stream import IcsCalendarStream
+
+    uid = f"{day.year}-open@dateline"  # an id begins with the year its date begins in
+    world.write(f"{day.year}/{day.year}-open.yaml", world_event("Open", edtf))
+    body = render(open_store(world.root), "ics")
+    (event,) = [e for e in vevents(body) if str(e["UID"]) == uid]
+    assert event.decoded("DTSTART") == day
+    assert "DTEND" not in event  # a date with no end lasts that one day (RFC 5545 §3.6.1)
+    assert str(event["DESCRIPTION"]).startswith(label)
+    strict = IcsCalendarStream.calendar_from_ics(body.decode())  # a second, strict parser
+    (same,) = [e for e in strict.events if e.uid == uid]
+    assert (same.dtstart, same.end) == (day, day + datetime.timedelta(days=1))
+    assert same.description is not None
+    assert same.description.startswith(label)
+    assert len(strict.events) == len(vevents(body))  # the parsers see the same events
+
+
 def test_atom_entry(world: Events) -> None:
     body = render(open_store(world.root), "atom")
     feed = ET.fromstring(body)
