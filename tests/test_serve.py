@@ -334,3 +334,24 @@ def test_a_request_too_large_is_a_414_or_431_never_a_reset(events: Events) -> No
             assert _raw(port, b"/api/v1/health")[0] == 200, case  # and the server goes on
     finally:
         assert "Traceback" not in running.log()
+
+
+def test_the_access_log_writes_one_line_per_request_whatever_its_url(events: Events) -> None:
+    # %0a decodes to a newline: the server's own access log wrote it as one (issue 13).
+    running, port = _start(events, "--no-site", "--workers", "1", "--access-log")
+    try:
+        assert _raw(port, b"/api/v1/events/x%0a[INFO]%20forged?q=a%0d%0aB")[0] == 400
+        assert _raw(port, b"/%0aforged%20line")[0] == 404
+        wait_for(lambda: "forged%20line" in _log_so_far(running))
+    finally:
+        log = running.log()
+    lines = [line for line in log.splitlines() if "forged" in line]
+    assert len(lines) == 2, log
+    assert all("dateline.access" in line for line in lines), lines
+    assert '"GET /api/v1/events/x%0a[INFO]%20forged?q=a%0d%0aB" 400' in lines[0]
+
+
+def test_what_is_logged_of_a_request_is_printable_ascii() -> None:
+    from dateline.web.methods import printable
+
+    assert printable(b"/a\nb\r\\c\x1b[31m\xc3\xa9") == "/a\\x0ab\\x0d\\x5cc\\x1b[31m\\xc3\\xa9"

@@ -16,12 +16,19 @@
   routing. Past what the HTTP server itself reads (granian: a 64 KiB target, 100 fields) it
   answers the same statuses, with an empty body.
 
+* With an access log (``dateline serve --access-log``), each request is logged here, one line
+  each: the request target as the client sent it, with every byte that is not printable ASCII
+  escaped, so that no request can write a line of its own into the log (``%0a`` in a path
+  is a newline once decoded, and the server's own access log writes the decoded path).
+
 Litestar picks the handler by method before any middleware runs, so :class:`App` — the
 Litestar app itself — does this on the way in.
 """
 
 from __future__ import annotations
 
+import logging
+import time
 from http import HTTPStatus
 from typing import cast
 
@@ -42,6 +49,9 @@ from litestar.types import (
 from dateline.web.problems import MAX_HEADERS, MAX_TARGET, MEDIA_TYPE, Problem
 
 PREFIX_KEY = "dateline_head_prefix"
+ACCESS_LOG_KEY = "dateline_access_log"  # True: log each request (see `_logged`)
+
+access = logging.getLogger("dateline.access")
 
 
 class App(Litestar):
@@ -55,6 +65,8 @@ class App(Litestar):
     ) -> None:
         if scope["type"] == ScopeType.HTTP:
             http = cast("HTTPScope", scope)
+            if self.state.get(ACCESS_LOG_KEY):
+                send = _logged(http, cast("Send", send))
             refused = _too_large(http)
             if refused is not None:
                 await _refuse(cast("Send", send), *refused)
@@ -96,6 +108,35 @@ async def _refuse(send: Send, status: int, detail: str) -> None:
     ]
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body, "more_body": False})
+
+
+def printable(raw: bytes) -> str:
+    """``raw`` with every byte outside printable ASCII written as ``\\xNN``: one log line."""
+    return "".join(chr(b) if 0x20 <= b < 0x7F and b != 0x5C else f"\\x{b:02x}" for b in raw)
+
+
+def _logged(scope: HTTPScope, send: Send) -> Send:
+    """``send``, logging the request once its response has started: who, what, status, time."""
+    started = time.perf_counter()
+    raw = scope.get("raw_path") or scope["path"].encode("utf-8", "surrogateescape")
+    target = raw + (b"?" + scope["query_string"] if scope["query_string"] else b"")
+    client = scope.get("client")
+    who = client[0] if client else "-"
+    method = scope["method"]  # read now: HEAD is answered as a GET further in
+
+    async def sending(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            access.info(
+                '%s - "%s %s" %d %.1f ms',
+                who,
+                method,
+                printable(target),
+                message["status"],
+                (time.perf_counter() - started) * 1000,
+            )
+        await send(message)
+
+    return sending
 
 
 def _without_body(send: Send) -> Send:

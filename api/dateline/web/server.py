@@ -314,6 +314,7 @@ def serve(
         worker.LIVE: "0",
         worker.SITE: str(site.resolve()) if site is not None else "",
         worker.BASE_URL: base_url or listening_url(host, port),
+        worker.ACCESS_LOG: "1" if access_log else "",
         lifetime.PARENT: str(os.getpid()),
     }
     spawn = multiprocessing.get_context("spawn")
@@ -354,7 +355,7 @@ def serve(
             interface=Interfaces.ASGI,
             workers=count,
             factory=True,
-            log_access=access_log,
+            log_access=False,  # the app logs each request itself, escaped (web.methods)
             workers_kill_timeout=int(STOP_SECONDS),
         ).serve()
     finally:
