@@ -189,3 +189,16 @@ def test_the_documented_patterns_are_what_the_server_parses(
     elif not shaped:  # refused for its shape, as the pattern says
         assert response.status_code == 400
         assert response.json()["invalid_params"][0]["name"] == name
+
+
+def test_each_operation_has_a_tag_and_a_method_name(client: Client) -> None:
+    document = client.get("/api/v1/docs/openapi.json").json()
+    declared = {tag["name"] for tag in document["tags"]}
+    operations = [item["get"] for item in document["paths"].values()]
+    ids = [operation["operationId"] for operation in operations]
+    assert len(set(ids)) == len(ids)
+    assert all(re.fullmatch(r"[a-z]+(?:[A-Z][a-z]+)*", i) for i in ids), ids
+    assert {"listEvents", "getEvent", "listEventsIcs"} <= set(ids)
+    for operation in operations:
+        assert len(operation["tags"]) == 1
+        assert operation["tags"][0] in declared

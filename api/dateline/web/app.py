@@ -70,7 +70,7 @@ from dateline.loading import did_you_mean
 from dateline.store import EventFilter, Key, Page, Sort, Store, unique
 from dateline.web import feeds, methods, parameters, query
 from dateline.web.conditional import ConditionalGetMiddleware
-from dateline.web.openapi import refine
+from dateline.web.openapi import operation_id, refine
 from dateline.web.parameters import (
     ClaimQuery,
     ClaimQueryDependency,
@@ -513,6 +513,7 @@ def create_app(
             title="Dateline API",
             version="1",
             description=DESCRIPTION,
+            operation_id_creator=operation_id,
             # The docs and the OpenAPI document get ETags, 304s and the cache as reads do.
             openapi_router=Router(
                 DOCS, route_handlers=[docs_asset], middleware=[conditional], include_in_schema=False

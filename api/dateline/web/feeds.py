@@ -92,7 +92,6 @@ def _handler(fmt: Format, returns: Any) -> HTTPRouteHandler:
         media_type=formats.MEDIA_TYPES[fmt],
         sync_to_thread=True,
         responses=ERRORS,
-        operation_id=f"ListEvents{fmt.capitalize()}",
         summary=f"Events as {fmt}",
         description=_ABOUT[fmt],
     )(handler)

@@ -6,7 +6,9 @@ not. A client generated from such a document splits each one into several types.
 query parameter's schema loses its ``null``; that it may be left out is its ``required:
 false``. The text parameters the server parses get the patterns it accepts, so a client (or
 schemathesis) can tell a well-formed value before sending it. Each read documents the headers
-it sends (``ETag``, ``Cache-Control``) and its 304.
+it sends (``ETag``, ``Cache-Control``) and its 304, and belongs to one of `TAGS`. Operation
+ids are the handlers' names in lower camel case (``listEvents``, ``getEvent``): what a
+generated client names its methods.
 """
 
 from __future__ import annotations
@@ -37,12 +39,39 @@ _NOT_MODIFIED: Final = {
 }
 
 
+TAGS: Final = {
+    "events": "The events, filtered and paged, and their counts over time.",
+    "formats": "The matching events at once, as GeoJSON, iCalendar, Atom or CSV.",
+    "records": "Actors, places, tags and the claims attributed to them.",
+    "service": "What the server serves: its health and the event file's schema.",
+}
+
+
+def _tag(path: str) -> str:
+    name = path.removeprefix("/api/v1/").split("/")[0]
+    if name.startswith("events."):
+        return "formats"
+    if name in ("events", "timeline"):
+        return "events"
+    if name in ("actors", "places", "tags", "claims"):
+        return "records"
+    return "service"
+
+
+def operation_id(handler: Any, method: str, components: list[str | Any]) -> str:
+    """A handler's name in lower camel case: ``list_events`` is ``listEvents``."""
+    first, *rest = str(handler.handler_name).split("_")
+    return first + "".join(part.capitalize() for part in rest)
+
+
 def refine(document: dict[str, Any]) -> None:
     """Rewrite, in place, the document Litestar generated."""
-    for path in document.get("paths", {}).values():
+    document["tags"] = [{"name": name, "description": text} for name, text in TAGS.items()]
+    for name, path in document.get("paths", {}).items():
         for operation in path.values():
             if not isinstance(operation, dict):
                 continue
+            operation["tags"] = [_tag(name)]
             for parameter in operation.get("parameters", []):
                 if parameter.get("in") == "query":
                     parameter["schema"] = _without_null(parameter["schema"])
