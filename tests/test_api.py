@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -482,7 +483,7 @@ def test_gzip_only_where_it_is_acceptable(world_client: Client, accept: str, gzi
         ("/api/v1/events", 304),
         ("/api/v1/events/nope", 404),
         ("/api/v1/events?bogus=1", 400),
-        ("/api/v1/events?limit=0", 400),
+        ("/api/v1/events?limit=-1", 400),
         ("/api/v1/nowhere", 404),
     ],
 )
@@ -618,3 +619,34 @@ def test_a_browser_script_may_read_the_etag_and_link(world_client: Client) -> No
         h.strip().lower() for h in response.headers["access-control-expose-headers"].split(",")
     }
     assert {"etag", "link"} <= exposed
+
+
+# --- paging by Link headers, and counting alone --------------------------------------------
+
+LINK = re.compile(r'<([^>]*)>; rel="([a-z]+)"')
+
+
+@pytest.mark.parametrize("path", ["/api/v1/events?tag=isis&limit=1", "/api/v1/claims?limit=1"])
+def test_pages_link_to_the_first_and_the_next_as_rfc_8288_says(
+    world_client: Client, path: str
+) -> None:
+    seen: list[str] = []
+    url: str | None = path
+    while url is not None:
+        response = world_client.get(url)
+        links = {rel: target for target, rel in LINK.findall(response.headers["link"])}
+        assert links["first"] == path  # the same query, no cursor
+        assert links.get("next") == response.json()["next"]  # the header and the body agree
+        seen += [str(item.get("id") or item["event"]["id"]) for item in response.json()["items"]]
+        url = links.get("next")
+    assert len(seen) == response.json()["total"] > 1
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/events?tag=isis", "/api/v1/claims", "/api/v1/events?q=camp"]
+)
+def test_limit_0_gives_the_total_alone(world_client: Client, path: str) -> None:
+    counted = world_client.get(f"{path}&limit=0" if "?" in path else f"{path}?limit=0").json()
+    assert counted["items"] == []
+    assert counted["next"] is None
+    assert counted["total"] == world_client.get(path).json()["total"] > 0

@@ -13,7 +13,7 @@ from dateline import dates
 Client = TestClient[Any]
 
 STATUSES = "expected one of reported, confirmed, disputed, retracted"
-LIMIT = "must be a whole number from 1 to 500"
+LIMIT = "must be a whole number from 0 to 500"
 CURSOR = "is not a cursor this API gave out; use the `next` link as is"
 
 
@@ -34,7 +34,7 @@ BAD_PARAMETERS = [
     ("/events?from=spring&to=never", [("from", date_error("spring")), ("to", date_error("never"))]),
     ("/events?status=rumoured", [("status", f"{STATUSES}, found 'rumoured'")]),
     ("/events?status=reported&status=x", [("status", f"{STATUSES}, found 'x'")]),
-    ("/events?limit=0", [("limit", f"{LIMIT}, found '0'")]),
+    ("/events?limit=-1", [("limit", f"{LIMIT}, found '-1'")]),
     ("/events?limit=501", [("limit", f"{LIMIT}, found '501'")]),
     ("/events?limit=ten", [("limit", f"{LIMIT}, found 'ten'")]),
     ("/events?limit=1&limit=2", [("limit", "give this parameter once")]),
@@ -114,7 +114,7 @@ BAD_PARAMETERS = [
     ("/timeline?place=irak", [("place", "no place is 'irak'; did you mean 'iraq'?")]),
     ("/claims?by=SOHR", [("by", "no actor is 'SOHR'; did you mean 'sohr'?")]),
     ("/claims?tag=detentions", [("tag", "no tag is 'detentions'; did you mean 'detention'?")]),
-    ("/claims?limit=0", [("limit", f"{LIMIT}, found '0'")]),
+    ("/claims?limit=501", [("limit", f"{LIMIT}, found '501'")]),
     ("/claims?cursor=" + cursor(b'["date", "a", "b"]'), [("cursor", CURSOR)]),
     ("/claims?actor=sdf", [("actor", "unknown parameter; expected by, event, tag, limit, cursor")]),
     ("/tags?limit=5", [("limit", "unknown parameter; expected no parameters")]),

@@ -412,7 +412,7 @@ class Store:
             snippets.update((n, compiler.snippet_html(text)) for n, text in found)
         items = [resources.with_snippet(rows[n][2], snippets.get(n)) for n in page]
         next_key: Key | None = None
-        if len(numbers) > limit:
+        if page and len(numbers) > limit:  # limit 0: the total alone, no next page
             last = page[-1]
             sort_key, event_id = rows[last][0], rows[last][1]
             next_key = (scores[last], sort_key, event_id) if scores else (sort_key, event_id)
@@ -553,7 +553,7 @@ class Store:
             [*sql.params, limit + 1],
         ).fetchall()
         next_key: Key | None = None
-        if len(rows) > limit:
+        if limit and len(rows) > limit:  # limit 0: the total alone, no next page
             _, sort, event_id, index = rows[limit - 1]
             next_key = (sort, event_id, index)
         return Page([row[0] for row in rows[:limit]], count, next_key)

@@ -48,7 +48,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractAsyncContextManager
 from functools import cache
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 import msgspec
 import openapi_ui_bundles
@@ -192,16 +192,32 @@ def _store(scope: Scope) -> Store:
     return store
 
 
+T = TypeVar("T")
+
 # --- helpers -----------------------------------------------------------------------------------
 
 
 def _next_link(request: Request[Any, Any, Any], sort: str, key: Key | None) -> str | None:
     if key is None:
         return None
-    given = urllib.parse.parse_qsl(request.url.query, keep_blank_values=True)
-    pairs = [(k, v) for k, v in given if k != "cursor"]
-    pairs.append(("cursor", query.encode_cursor(sort, key)))
+    pairs = [*_without_cursor(request), ("cursor", query.encode_cursor(sort, key))]
     return f"{request.url.path}?{urllib.parse.urlencode(pairs)}"
+
+
+def _without_cursor(request: Request[Any, Any, Any]) -> list[tuple[str, str]]:
+    given = urllib.parse.parse_qsl(request.url.query, keep_blank_values=True)
+    return [(k, v) for k, v in given if k != "cursor"]
+
+
+def _linked(request: Request[Any, Any, Any], body: T, next_link: str | None) -> Response[T]:
+    """``body`` with an RFC 8288 ``Link`` header: the ``first`` page and, if any, the ``next``
+    (the body's ``next`` too), so a client can page on headers alone, as on GitHub's API."""
+    pairs = _without_cursor(request)
+    first = f"{request.url.path}?{urllib.parse.urlencode(pairs)}" if pairs else request.url.path
+    links = [f'<{first}>; rel="first"']
+    if next_link is not None:
+        links.append(f'<{next_link}>; rel="next"')
+    return Response(body, headers={"Link": ", ".join(links)})
 
 
 def _link(path: str, params: list[tuple[str, str]], sort: str, key: Key | None) -> str | None:
@@ -238,7 +254,7 @@ def list_events(
     sort: SortParam = None,
     limit: Limit = 50,
     cursor: Cursor = None,
-) -> resources.EventPage:
+) -> Response[resources.EventPage]:
     """Events that match every filter given, one page at a time."""
     errors = query.Errors()
     after: Key | None = None
@@ -251,7 +267,8 @@ def list_events(
     selected = event_query.select(errors)
     errors.raise_any()
     page = store.events(selected, sort=chosen, limit=limit, after=after)
-    return _page(page, _next_link(request, chosen, page.next_key))
+    next_link = _next_link(request, chosen, page.next_key)
+    return _linked(request, _page(page, next_link), next_link)
 
 
 @get("/events/{event_id:str}", name="event", sync_to_thread=True, responses=ERRORS_404)
@@ -319,7 +336,7 @@ def list_claims(
     claim_query: ClaimQueryDependency,
     limit: Limit = 50,
     cursor: Cursor = None,
-) -> resources.ClaimPage:
+) -> Response[resources.ClaimPage]:
     """Attributed claims across events, in the order of their events' dates."""
     after = query.decode_cursor(cursor, "claims") if cursor is not None else None
     page = store.claims(
@@ -329,11 +346,11 @@ def list_claims(
         limit=limit,
         after=after,
     )
-    return resources.ClaimPage(
-        items=[_raw(i) for i in page.items],
-        total=page.total,
-        next=_next_link(request, "claims", page.next_key),
+    next_link = _next_link(request, "claims", page.next_key)
+    body = resources.ClaimPage(
+        items=[_raw(i) for i in page.items], total=page.total, next=next_link
     )
+    return _linked(request, body, next_link)
 
 
 @get("/timeline", sync_to_thread=True, responses=ERRORS)

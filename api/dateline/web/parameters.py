@@ -143,7 +143,9 @@ SortParam = Annotated[
     Literal["date", "-date", "relevance"] | None,
     QueryParameter(description="date (default), -date, or relevance (default with q; needs q)."),
 ]
-Limit = Annotated[int, QueryParameter(ge=1, le=500, description="Items per page, 1-500.")]
+Limit = Annotated[
+    int, QueryParameter(ge=0, le=500, description="Items per page, 0-500 (0: only the total).")
+]
 Cursor = Annotated[
     str | None,
     QueryParameter(max_length=2000, description="From the `next` link of the previous page."),
