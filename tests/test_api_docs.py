@@ -162,6 +162,8 @@ def test_each_read_documents_its_headers_and_its_304(client: Client) -> None:
         responses = item["get"]["responses"]
         assert {"ETag", "Cache-Control"} <= set(responses["200"]["headers"]), path
         assert {"304", "400", "414", "431"} <= set(responses), path
+        paged = any(p["name"] == "cursor" for p in item["get"].get("parameters", []))
+        assert ("Link" in responses["200"]["headers"]) is paged, path
 
 
 @pytest.mark.parametrize(

@@ -6,9 +6,9 @@ not. A client generated from such a document splits each one into several types.
 query parameter's schema loses its ``null``; that it may be left out is its ``required:
 false``. The text parameters the server parses get the patterns it accepts, so a client (or
 schemathesis) can tell a well-formed value before sending it. Each read documents the headers
-it sends (``ETag``, ``Cache-Control``) and its 304, and belongs to one of `TAGS`. Operation
-ids are the handlers' names in lower camel case (``listEvents``, ``getEvent``): what a
-generated client names its methods.
+it sends (``ETag``, ``Cache-Control``, and ``Link`` where it pages) and its 304, and belongs
+to one of `TAGS`. Operation ids are the handlers' names in lower camel case (``listEvents``,
+``getEvent``): what a generated client names its methods.
 """
 
 from __future__ import annotations
@@ -32,6 +32,13 @@ _HEADERS: Final = {
         "description": "`public, max-age=60` (`no-cache` for /health).",
         "schema": {"type": "string"},
     },
+}
+_LINK: Final = {
+    "Link": {
+        "description": 'RFC 8288: the first page (rel="first") and, if any, the next '
+        '(rel="next"), as the body\'s `next`.',
+        "schema": {"type": "string"},
+    }
 }
 _NOT_MODIFIED: Final = {
     "description": "Not modified: the If-None-Match named this representation's ETag.",
@@ -79,7 +86,9 @@ def refine(document: dict[str, Any]) -> None:
                         parameter["schema"]["pattern"] = PATTERNS[parameter["name"]]
             responses = operation.get("responses", {})
             if "200" in responses:
-                responses["200"]["headers"] = {**responses["200"].get("headers", {}), **_HEADERS}
+                paged = any(p["name"] == "cursor" for p in operation.get("parameters", []))
+                headers = {**_HEADERS, **(_LINK if paged else {})}
+                responses["200"]["headers"] = {**responses["200"].get("headers", {}), **headers}
                 responses["304"] = _NOT_MODIFIED
 
 
