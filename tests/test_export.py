@@ -16,11 +16,11 @@ from dateline import formats
 from dateline.cache import open_store
 
 
-@pytest.mark.parametrize("fmt", ["json", "csv", "geojson", "ics", "atom"])
+@pytest.mark.parametrize("fmt", ["json", "ndjson", "csv", "geojson", "ics", "atom"])
 def test_export_writes_the_format(world: Events, dateline, fmt: str) -> None:  # type: ignore[no-untyped-def]
     result = dateline("export", fmt)
     assert result.exit_code == 0, result.output
-    assert result.stdout_bytes == formats.export(world.root, fmt)  # type: ignore[arg-type]
+    assert result.stdout_bytes == b"".join(formats.export(world.root, fmt))  # type: ignore[arg-type]
     assert dateline("export", fmt, "--out", "-").stdout_bytes == result.stdout_bytes
 
 
@@ -28,6 +28,7 @@ def test_export_writes_the_format(world: Events, dateline, fmt: str) -> None:  #
     ("fmt", "parse", "count"),
     [
         ("json", lambda b: json.loads(b)["items"], 7),
+        ("ndjson", lambda b: [json.loads(line) for line in b.splitlines()], 7),
         ("csv", lambda b: list(csv.DictReader(io.StringIO(b.decode(), newline=""))), 7),
         ("geojson", lambda b: json.loads(b)["features"], 7),  # BASE none, CENTCOM two
         ("ics", lambda b: icalendar.Calendar.from_ical(b).walk("VEVENT"), 7),
@@ -74,6 +75,6 @@ def test_export_refuses_a_dataset_with_errors(events: Events, dateline) -> None:
 def test_export_refuses_an_unknown_format(events: Events, dateline) -> None:  # type: ignore[no-untyped-def]
     result = dateline("export", "xml")
     assert result.exit_code == 2
-    assert "'xml' is not one of 'json', 'csv', 'geojson', 'ics', 'atom', 'sqlite'" in (
+    assert "'xml' is not one of 'json', 'ndjson', 'csv', 'geojson', 'ics', 'atom', 'sqlite'" in (
         result.stderr
     )

@@ -362,10 +362,10 @@ def test_every_event_in_date_order(world: Events, fmt: formats.Format) -> None:
 
 @pytest.mark.parametrize("fmt", ["json", *FEEDS])
 def test_the_same_data_gives_the_same_bytes(world: Events, tmp_path: Path, fmt: str) -> None:
-    first = formats.export(world.root, fmt)  # type: ignore[arg-type]
+    first = b"".join(formats.export(world.root, fmt))  # type: ignore[arg-type]
     for cached in (world.root.parent / ".cache").glob("**/*.sqlite"):
         cached.unlink()  # compiled afresh
-    assert formats.export(world.root, fmt) == first  # type: ignore[arg-type]
+    assert b"".join(formats.export(world.root, fmt)) == first  # type: ignore[arg-type]
 
 
 TRICKY = '<script>alert("x")</script> & co'
@@ -411,7 +411,7 @@ def test_export_refuses_a_dataset_with_errors(events: Events) -> None:
 
 
 def test_export_links_to_the_site(world: Events) -> None:
-    body = formats.export(world.root, "atom", base_url="https://example.org/timeline/")
+    body = b"".join(formats.export(world.root, "atom", base_url="https://example.org/timeline/"))
     entry = atom_entries(body)[0]
     assert entry.find("a:link", NS).get("href") == (  # type: ignore[union-attr]
         f"https://example.org/timeline/events/{BASE}/"
@@ -565,3 +565,23 @@ def test_csv_cells_are_never_formulas(world: Events, start: str) -> None:
     rows = {row["id"]: row for row in csv_rows(render(open_store(world.root), "csv"))}
     assert rows[CENTCOM]["title"] == f'\'{start}HYPERLINK("x")'
     assert rows[HAWL]["title"] == "Syrian army enters Al-Hawl camp"  # others as they are
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"), [("", IN_DATE_ORDER), ("tag=isis", [SOHR, DEIR, PMU])]
+)
+def test_ndjson_streams_every_event_whole_a_page_at_a_time(
+    world_client: Client, monkeypatch: pytest.MonkeyPatch, query: str, expected: list[str]
+) -> None:
+    monkeypatch.setattr(formats, "NDJSON_PAGE", 2)  # several pages, as 100,000 events make
+    response = world_client.get(f"/api/v1/events.ndjson?{query}")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/x-ndjson"
+    lines = response.content.splitlines()
+    assert [json.loads(line)["id"] for line in lines] == expected
+    for line, event_id in zip(lines, expected, strict=True):  # each as /events/{id} gives it
+        assert line == world_client.get(f"/api/v1/events/{event_id}").content
+    again = world_client.get(
+        f"/api/v1/events.ndjson?{query}", headers={"if-none-match": response.headers["etag"]}
+    )
+    assert again.status_code == 304

@@ -394,12 +394,12 @@ def build(events: Path, out: Path, config_file: Path, site_url: str | None) -> N
     help="The site's address, for links to its event pages in geojson, ics and atom.",
 )
 def export(fmt: str, events: Path, out: Path | None, base_url: str | None) -> None:
-    """Write every event as json, csv, geojson, ics, atom, or the compiled sqlite Store; or
-    the JSON Schema of an event file (schema), for editors.
+    """Write every event as json, ndjson, csv, geojson, ics, atom, or the compiled sqlite
+    Store; or the JSON Schema of an event file (schema), for editors.
 
-    json is the API's /events list holding every event (the site's data/events.json); the
-    others are described in the README. Refuses a dataset with errors, printing them as
-    `check` does.
+    json is the API's /events list holding every event (the site's data/events.json); ndjson
+    is every event complete, one per line, streamed; the others are described in the README.
+    Refuses a dataset with errors, printing them as `check` does.
     """
     progress.enable()
     from dateline import formats
@@ -413,16 +413,18 @@ def export(fmt: str, events: Path, out: Path | None, base_url: str | None) -> No
             assert out is not None
             formats.copy_store(events, out)
             return
-        body = formats.export(events, fmt, base_url=base_url)  # type: ignore[arg-type]
+        pieces = formats.export(events, fmt, base_url=base_url)  # type: ignore[arg-type]
     except DatasetError as error:
         raise _refusal(error, "nothing exported") from None
     if to_stdout:
         sys.stdout.flush()
-        sys.stdout.buffer.write(body)
+        for piece in pieces:
+            sys.stdout.buffer.write(piece)
         sys.stdout.buffer.flush()
     else:
         assert out is not None
-        out.write_bytes(body)
+        with out.open("wb") as file:
+            file.writelines(pieces)
 
 
 def _needs(module: str, extra: str, what: str) -> Any:

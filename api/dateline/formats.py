@@ -36,7 +36,7 @@ import datetime
 import io
 import shutil
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Final, Literal
 
@@ -47,11 +47,12 @@ from dateline.cache import open_store
 from dateline.model import QUALIFIERS, event_schema
 from dateline.resources import DateResource as Date
 from dateline.resources import EventResource, FigureResource
-from dateline.store import EventFilter, Store
+from dateline.store import EventFilter, Key, Store
 
-Format = Literal["json", "csv", "geojson", "ics", "atom", "sqlite", "schema"]
+Format = Literal["json", "ndjson", "csv", "geojson", "ics", "atom", "sqlite", "schema"]
 FORMATS: Final[tuple[Format, ...]] = (
     "json",
+    "ndjson",
     "csv",
     "geojson",
     "ics",
@@ -61,6 +62,7 @@ FORMATS: Final[tuple[Format, ...]] = (
 )
 MEDIA_TYPES: Final[dict[Format, str]] = {
     "json": "application/json",
+    "ndjson": "application/x-ndjson",
     "csv": "text/csv; charset=utf-8",
     "geojson": "application/geo+json",
     "ics": "text/calendar; charset=utf-8",
@@ -122,6 +124,22 @@ def select(store: Store, query: EventFilter, *, limit: int | None = None) -> Sel
         raise TooMany(page.total, cap)
     ids = [msgspec.json.decode(item, type=_Id).id for item in page.items]
     return Selected(page.items, [_decode(_stored(store, event_id)) for event_id in ids])
+
+
+NDJSON_PAGE: Final = 1000  # events read at a time
+
+
+def ndjson(store: Store, query: EventFilter) -> Iterator[bytes]:
+    """Every matching event, complete (the bytes of ``/events/{id}``), one per line, in date
+    order: read a page at a time, so any number of events stream in bounded memory."""
+    after: Key | None = None
+    while True:
+        page = store.events(query, sort="date", limit=NDJSON_PAGE, after=after)
+        for item in page.items:
+            yield _stored(store, msgspec.json.decode(item, type=_Id).id) + b"\n"
+        if page.next_key is None:
+            return
+        after = page.next_key
 
 
 class _Id(msgspec.Struct):
@@ -531,18 +549,20 @@ def render(fmt: Format, selected: Selected, link: Linker = None) -> bytes:
     raise ValueError(f"{fmt} is not a text format")
 
 
-def export(events: Path, fmt: Format, *, base_url: str | None = None) -> bytes:
-    """The whole dataset of an events folder in ``fmt`` (not ``sqlite``: see `copy_store`).
+def export(events: Path, fmt: Format, *, base_url: str | None = None) -> Iterator[bytes]:
+    """The whole dataset of an events folder in ``fmt`` (not ``sqlite``: see `copy_store`),
+    in pieces to write one after the other (``ndjson`` streams; the rest come whole).
 
     ``base_url`` is the site's address: links then go to its event pages
     (``<base_url>/events/<id>/``). ``schema`` is the JSON Schema of the event file, which
     needs no dataset. Raises :class:`~dateline.store.DatasetError`.
     """
     if fmt == "schema":
-        return event_schema()
-    store = open_store(events)
-    link = site_links(base_url)
-    return render(fmt, select(store, EventFilter()), link)
+        return iter([event_schema()])
+    store = open_store(events)  # here, not when the pieces are read: errors come first
+    if fmt == "ndjson":
+        return ndjson(store, EventFilter())
+    return iter([render(fmt, select(store, EventFilter()), site_links(base_url))])
 
 
 def copy_store(events: Path, out: Path) -> None:

@@ -1,12 +1,13 @@
-"""The event list in other formats: ``/api/v1/events.{geojson,ics,atom,csv}``.
+"""The event list in other formats: ``/api/v1/events.{ndjson,geojson,ics,atom,csv}``.
 
 Each takes the filters of ``/events`` (``from``, ``to``, ``tag``, ``actor``, ``place``,
 ``status``, ``q``, ``near``) and answers with every matching event in date order, in one
-response: no paging. At most `MAX_EVENTS` may match; past that the answer is a problem+json
-400 that says to filter. The bytes come from :mod:`dateline.formats`, the serialisers that
-``dateline export`` uses too; links in them point at ``/api/v1/events/{id}`` under the app's
-base URL (``dateline serve --base-url``), never under the request's ``Host``. ETags, 304s,
-gzip and CORS are those of every other read.
+response: no paging. NDJSON streams any number; for the others at most `MAX_EVENTS` may
+match, and past that the answer is a problem+json 400 that says to filter. The bytes come
+from :mod:`dateline.formats`, the serialisers that ``dateline export`` uses too; links in
+them point at ``/api/v1/events/{id}`` under the app's base URL (``dateline serve
+--base-url``), never under the request's ``Host``. ETags, 304s, gzip and CORS are those of
+every other read.
 """
 
 from typing import Any, Final
@@ -16,6 +17,7 @@ from litestar import Request, Response, get
 from litestar.di import NamedDependency
 from litestar.exceptions import ClientException
 from litestar.handlers import HTTPRouteHandler
+from litestar.response import Stream
 
 from dateline import formats
 from dateline.formats import Format
@@ -97,7 +99,28 @@ def _handler(fmt: Format, returns: Any) -> HTTPRouteHandler:
     )(handler)
 
 
+@get(
+    "/events.ndjson",
+    media_type=formats.MEDIA_TYPES["ndjson"],
+    responses=ERRORS,
+    summary="Events as NDJSON",
+    description=(
+        "Every matching event, complete (as /events/{event_id} gives it), one JSON object per "
+        "line, in date order: streamed, with no cap on how many."
+    ),
+)
+async def list_events_ndjson(
+    store: NamedDependency[Store], event_query: EventQueryDependency
+) -> Stream:
+    errors = query.Errors()
+    selected = event_query.select(errors)
+    errors.raise_any()
+    # Read a page at a time in a worker thread, from the request's one snapshot.
+    return Stream(formats.ndjson(store, selected), media_type=formats.MEDIA_TYPES["ndjson"])
+
+
 HANDLERS: Final = [
+    list_events_ndjson,
     _handler("geojson", formats.FeatureCollection),
     _handler("ics", str),
     _handler("atom", str),
