@@ -394,8 +394,9 @@ def build(events: Path, out: Path, config_file: Path, site_url: str | None) -> N
     help="The site's address, for links to its event pages in geojson, ics and atom.",
 )
 def export(fmt: str, events: Path, out: Path | None, base_url: str | None) -> None:
-    """Write every event as json, ndjson, csv, geojson, ics, atom, or the compiled sqlite
-    Store; or the JSON Schema of an event file (schema), for editors.
+    """Write every event as json, ndjson, csv, geojson, ics, atom, the compiled sqlite Store,
+    or a SQLite file for Datasette (datasette, with FILE.metadata.json beside it); or the JSON
+    Schema of an event file (schema), for editors.
 
     json is the API's /events list holding every event (the site's data/events.json); ndjson
     is every event complete, one per line, streamed; the others are described in the README.
@@ -406,12 +407,20 @@ def export(fmt: str, events: Path, out: Path | None, base_url: str | None) -> No
     from dateline.cache import DatasetError
 
     to_stdout = out is None or str(out) == "-"
-    if fmt == "sqlite" and to_stdout:
-        raise click.UsageError("sqlite is a binary file: give --out FILE")
+    if fmt in ("sqlite", "datasette") and to_stdout:
+        raise click.UsageError(f"{fmt} is a binary file: give --out FILE")
     try:
         if fmt == "sqlite":
             assert out is not None
             formats.copy_store(events, out)
+            return
+        if fmt == "datasette":
+            from dateline import datasette
+            from dateline.cache import open_store
+
+            assert out is not None
+            written = datasette.export(open_store(events), out, "Dateline events")
+            click.echo(f"wrote {out} and {written}: datasette {out} -m {written}", err=True)
             return
         pieces = formats.export(events, fmt, base_url=base_url)  # type: ignore[arg-type]
     except DatasetError as error:

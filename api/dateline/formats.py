@@ -49,7 +49,7 @@ from dateline.resources import DateResource as Date
 from dateline.resources import EventResource, FigureResource
 from dateline.store import EventFilter, Key, Store
 
-Format = Literal["json", "ndjson", "csv", "geojson", "ics", "atom", "sqlite", "schema"]
+Format = Literal["json", "ndjson", "csv", "geojson", "ics", "atom", "sqlite", "datasette", "schema"]
 FORMATS: Final[tuple[Format, ...]] = (
     "json",
     "ndjson",
@@ -58,6 +58,7 @@ FORMATS: Final[tuple[Format, ...]] = (
     "ics",
     "atom",
     "sqlite",
+    "datasette",
     "schema",
 )
 MEDIA_TYPES: Final[dict[Format, str]] = {
@@ -68,6 +69,7 @@ MEDIA_TYPES: Final[dict[Format, str]] = {
     "ics": "text/calendar; charset=utf-8",
     "atom": "application/atom+xml",
     "sqlite": "application/vnd.sqlite3",
+    "datasette": "application/vnd.sqlite3",
     "schema": "application/schema+json",
 }
 # A link to an event, from its id; None where no address is known.
