@@ -57,24 +57,24 @@ def test_a_generated_client_pages_and_reads_problems(generated: Any, server: Ser
     from dateline_client.api.events import get_event, list_events
     from dateline_client.models import EventPage, ListEventsSort, Problem
 
-    client = generated.Client(base_url=server.base)
-    ids: list[str] = []
-    cursor: Any = generated.types.UNSET
-    while True:
-        page = list_events.sync(client=client, limit=2, sort=ListEventsSort.DATE, cursor=cursor)
-        assert isinstance(page, EventPage)
-        ids += [item.id for item in page.items]
-        if page.next_ is None:
-            break
-        cursor = urllib.parse.parse_qs(urllib.parse.urlsplit(page.next_).query)["cursor"][0]
-    assert ids == [item["id"] for item in server.get("/api/v1/events?limit=500")["items"]]
-    assert len(ids) == page.total == 7
+    with generated.Client(base_url=server.base) as client:  # its sockets closed after
+        ids: list[str] = []
+        cursor: Any = generated.types.UNSET
+        while True:
+            page = list_events.sync(client=client, limit=2, sort=ListEventsSort.DATE, cursor=cursor)
+            assert isinstance(page, EventPage)
+            ids += [item.id for item in page.items]
+            if page.next_ is None:
+                break
+            cursor = urllib.parse.parse_qs(urllib.parse.urlsplit(page.next_).query)["cursor"][0]
+        assert ids == [item["id"] for item in server.get("/api/v1/events?limit=500")["items"]]
+        assert len(ids) == page.total == 7
 
-    missing = get_event.sync_detailed("no-such-event", client=client)
-    assert missing.status_code == 404
-    assert isinstance(missing.parsed, Problem)
-    assert missing.parsed.status == 404
-    assert "no-such-event" in missing.parsed.detail
-    refused = list_events.sync(client=client, tag=["ISIS"])
-    assert isinstance(refused, Problem)
-    assert refused.invalid_params[0].reason == "no tag is 'ISIS'; did you mean 'isis'?"
+        missing = get_event.sync_detailed("no-such-event", client=client)
+        assert missing.status_code == 404
+        assert isinstance(missing.parsed, Problem)
+        assert missing.parsed.status == 404
+        assert "no-such-event" in missing.parsed.detail
+        refused = list_events.sync(client=client, tag=["ISIS"])
+        assert isinstance(refused, Problem)
+        assert refused.invalid_params[0].reason == "no tag is 'ISIS'; did you mean 'isis'?"
