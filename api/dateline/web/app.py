@@ -53,7 +53,6 @@ from typing import Any, Final, TypeVar
 import msgspec
 import openapi_ui_bundles
 from litestar import Litestar, MediaType, Request, Response, Router, get
-from litestar._openapi.plugin import OpenAPIPlugin  # the one that holds the document
 from litestar.config.compression import CompressionConfig
 from litestar.config.cors import CORSConfig
 from litestar.di import NamedDependency, Provide
@@ -61,7 +60,7 @@ from litestar.exceptions import NotFoundException
 from litestar.handlers import HTTPRouteHandler
 from litestar.middleware.compression import CompressionMiddleware
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import JsonRenderPlugin, SwaggerRenderPlugin
+from litestar.openapi.plugins import JsonRenderPlugin, OpenAPIRenderPlugin, SwaggerRenderPlugin
 from litestar.params import FromPath
 from litestar.types import Message, Scope, Send
 
@@ -171,12 +170,12 @@ class ReproducibleCompression(CompressionMiddleware):
 
 
 def _without_gzip_time(send: Send) -> Send:
-    gzipped = first = False
+    first = False  # the next body message is a gzip stream's first
 
     async def wrapped(message: Message) -> None:
-        nonlocal gzipped, first
+        nonlocal first
         if message["type"] == "http.response.start":
-            gzipped = first = (b"content-encoding", b"gzip") in message.get("headers", [])
+            first = (b"content-encoding", b"gzip") in message.get("headers", [])
         elif message["type"] == "http.response.body" and first and message.get("body"):
             first = False
             body = message["body"]
@@ -198,10 +197,7 @@ T = TypeVar("T")
 
 
 def _next_link(request: Request[Any, Any, Any], sort: str, key: Key | None) -> str | None:
-    if key is None:
-        return None
-    pairs = [*_without_cursor(request), ("cursor", query.encode_cursor(sort, key))]
-    return f"{request.url.path}?{urllib.parse.urlencode(pairs)}"
+    return _link(request.url.path, _without_cursor(request), sort, key)
 
 
 def _without_cursor(request: Request[Any, Any, Any]) -> list[tuple[str, str]]:
@@ -212,9 +208,7 @@ def _without_cursor(request: Request[Any, Any, Any]) -> list[tuple[str, str]]:
 def _linked(request: Request[Any, Any, Any], body: T, next_link: str | None) -> Response[T]:
     """``body`` with an RFC 8288 ``Link`` header: the ``first`` page and, if any, the ``next``
     (the body's ``next`` too), so a client can page on headers alone, as on GitHub's API."""
-    pairs = _without_cursor(request)
-    first = f"{request.url.path}?{urllib.parse.urlencode(pairs)}" if pairs else request.url.path
-    links = [f'<{first}>; rel="first"']
+    links = [f'<{_url(request.url.path, _without_cursor(request))}>; rel="first"']
     if next_link is not None:
         links.append(f'<{next_link}>; rel="next"')
     return Response(body, headers={"Link": ", ".join(links)})
@@ -223,8 +217,11 @@ def _linked(request: Request[Any, Any, Any], body: T, next_link: str | None) -> 
 def _link(path: str, params: list[tuple[str, str]], sort: str, key: Key | None) -> str | None:
     if key is None:
         return None
-    pairs = [*params, ("cursor", query.encode_cursor(sort, key))]
-    return f"{path}?{urllib.parse.urlencode(pairs)}"
+    return _url(path, [*params, ("cursor", query.encode_cursor(sort, key))])
+
+
+def _url(path: str, pairs: list[tuple[str, str]]) -> str:
+    return f"{path}?{urllib.parse.urlencode(pairs)}" if pairs else path
 
 
 def _page(page: Page, next_link: str | None) -> resources.EventPage:
@@ -452,7 +449,25 @@ def docs_asset(name: FromPath[str]) -> Response[bytes]:
     return Response(_docs_file(name), media_type=media_type)
 
 
-SWAGGER: Final = SwaggerRenderPlugin(
+class _Refined(OpenAPIRenderPlugin):
+    """A render plugin that refines the document (:func:`refine`) as it renders it: Litestar
+    builds the document on the first docs request and keeps it, so an app starts without
+    building it. Refining twice changes nothing, and costs a walk over the paths."""
+
+    def render(self, request: Request[Any, Any, Any], openapi_schema: dict[str, Any]) -> bytes:
+        refine(openapi_schema)
+        return super().render(request, openapi_schema)  # type: ignore[safe-super]
+
+
+class _Swagger(_Refined, SwaggerRenderPlugin):
+    pass
+
+
+class _Json(_Refined, JsonRenderPlugin):
+    pass
+
+
+SWAGGER: Final = _Swagger(
     path="/",
     js_url=f"{DOCS_ASSETS}/swagger-ui-bundle.js",
     css_url=f"{DOCS_ASSETS}/swagger-ui.css",
@@ -535,12 +550,11 @@ def create_app(
             openapi_router=Router(
                 DOCS, route_handlers=[docs_asset], middleware=[conditional], include_in_schema=False
             ),
-            render_plugins=[SWAGGER, JsonRenderPlugin()],
+            render_plugins=[SWAGGER, _Json()],
         ),
         lifespan=list(lifespan),
         debug=False,
     )
-    refine(app.plugins.get(OpenAPIPlugin).provide_openapi_schema())  # built once, kept
     app.state["served"] = state
     app.state[feeds.BASE_URL_KEY] = base_url.rstrip("/")
     app.state[methods.PREFIX_KEY] = API
