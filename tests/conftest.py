@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import textwrap
 from pathlib import Path
 
@@ -96,6 +97,25 @@ def events(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Events:
     folder.write("places.yaml", PLACES)
     folder.write(EVENT_PATH, EVENT)
     return folder
+
+
+def git(folder: Path, *args: str, when: int | None = None) -> str:
+    """Run git in ``folder`` as a test author, untouched by the machine's git settings;
+    a commit made with ``when`` is dated then (seconds since the epoch, UTC)."""
+    env = {
+        **os.environ,
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_AUTHOR_NAME": "Test",
+        "GIT_AUTHOR_EMAIL": "test@example.org",
+        "GIT_COMMITTER_NAME": "Test",
+        "GIT_COMMITTER_EMAIL": "test@example.org",
+    }
+    if when is not None:
+        env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = f"@{when} +0000"
+    return subprocess.run(
+        ["git", *args], cwd=folder, env=env, capture_output=True, text=True, check=True, timeout=60
+    ).stdout
 
 
 @pytest.fixture

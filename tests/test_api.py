@@ -206,6 +206,9 @@ def test_list_items_are_short_and_resolved(world_client: Client) -> None:
         "tags": ["al-hawl", "detention"],
         "actors": [{"id": "syrian-army", "name": "Syrian Arab Army"}],
         "places": [{"id": "al-hawl-camp", "name": "Al-Hawl camp", "lat": 36.38, "lon": 41.15}],
+        # No git history here: both from the record, its source's publication date.
+        "first_published": "2026-01-20T00:00:00Z",
+        "last_modified": "2026-01-20T00:00:00Z",
         "snippet": None,
     }
 

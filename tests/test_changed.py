@@ -4,12 +4,11 @@ reports it, in a git repository of its own."""
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from conftest import EVENT_PATH, Events
+from conftest import EVENT_PATH, Events, git
 
 RELATED = """\
 title: Another event
@@ -26,20 +25,14 @@ sources:
 RELATED_PATH = "2026/2026-01-21-another-event.yaml"
 
 
-def git(folder: Path, *args: str) -> str:
-    return subprocess.run(
-        ["git", *args], cwd=folder, capture_output=True, text=True, check=True, timeout=60
-    ).stdout
-
-
 @pytest.fixture
 def repo(events: Events) -> Events:
     """The events folder in a git repository whose main holds it as it is now."""
     events.write(RELATED_PATH, RELATED)
     root = events.root.parent
     git(root, "init", "-q", "-b", "main")
-    git(root, "-c", "user.email=t@example.org", "-c", "user.name=T", "add", "-A")
-    git(root, "-c", "user.email=t@example.org", "-c", "user.name=T", "commit", "-qm", "base")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "base")
     git(root, "checkout", "-q", "-b", "change")
     return events
 

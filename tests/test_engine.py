@@ -1,7 +1,8 @@
 """The incremental engine equals a from-scratch run, after every step of random edit sequences.
 
 Each example writes a small events folder of its own, then applies edits one at a time (add,
-edit, delete and rename events, rename an actor, move a place, break a file and fix it). After
+edit, delete and rename events, rename an actor, move a place, break a file and fix it, commit
+what is there to git, or amend the last commit, which rewrites history). After
 each edit the engine updates a live store in place, and the test compiles the folder from
 scratch beside it: the findings must be the same, every table must hold the same rows (with
 positions replaced by date order, since an update places events between others), and the API
@@ -23,7 +24,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from litestar.testing import TestClient
 
-from dateline import cache, compiler, dataset, engine, patch
+from conftest import git
+from dateline import cache, compiler, dataset, engine, history, patch
 from dateline.store import Store
 from dateline.web.app import create_app
 
@@ -124,6 +126,8 @@ edit_st = st.one_of(
     st.tuples(
         st.just("fix"),
     ),
+    st.tuples(st.just("commit")),
+    st.tuples(st.just("amend")),
 )
 
 
@@ -132,6 +136,7 @@ class Folder:
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        self.commits = 0  # each one a minute after the one before
         self.actor_names: dict[str, str] = {}
         self.within: dict[str, str | None] = {}
         self.broken: dict[Path, str] = {}
@@ -154,9 +159,25 @@ class Folder:
         found = self.files()
         return found[index % len(found)] if found else None
 
+    def commit(self, *, amend: bool = False) -> None:
+        """Commit everything in the folder (git's times are the events' history)."""
+        if not (self.root / ".git").exists():
+            git(self.root, "init", "-q")
+            amend = False  # nothing to amend yet
+        self.commits += 1
+        git(self.root, "add", "-A")
+        extra = ["--amend"] if amend else []
+        git(self.root, "commit", "-q", "--allow-empty", "-m", "step", *extra, when=self.when())
+
+    def when(self) -> int:
+        return 1_767_225_600 + 60 * self.commits  # from 2026-01-01
+
     def apply(self, edit: tuple[Any, ...]) -> set[str]:
         """Make one edit; the paths it touched (what a watcher would report)."""
         kind = edit[0]
+        if kind in ("commit", "amend"):
+            self.commit(amend=kind == "amend")
+            return set()  # a commit changes no file in the folder
         if kind == "add":
             return {str(self.write_event(edit[1], edit[2]))}
         if kind == "rename-actor":
@@ -207,8 +228,8 @@ class Folder:
 def _rows(db: sqlite3.Connection) -> dict[str, list[Any]]:
     """Every table's rows, positions replaced by the event's id (date order is kept)."""
     queries = {
-        "events": 'SELECT id, sort, start, "end", far, status, resource, item FROM events '
-        "ORDER BY n",
+        "events": 'SELECT id, sort, start, "end", far, status, modified, resource, item '
+        "FROM events ORDER BY n",
         "facets": 'SELECT f.facet, f.value, f.far, e.id, f.sort, f."end" FROM facets f '
         "JOIN events e ON e.n = f.n ORDER BY f.facet, f.value, f.far, f.n",
         "unjoined facets": "SELECT count(*) FROM facets WHERE n NOT IN (SELECT n FROM events)",
@@ -283,9 +304,11 @@ def _responses(store: Store, ids: list[str]) -> dict[str, tuple[int, bytes, str 
 
 def _from_scratch(root: Path, where: Path) -> tuple[dataset.Dataset, Path]:
     loaded = dataset.load(root)
+    head = history.head(root)
+    loaded.history = history.read(root, head)
     path = where / f"scratch-{len(list(where.iterdir()))}.sqlite"
     if not loaded.errors:
-        compiler.compile_dataset(loaded, path, cache.fingerprint(root))
+        compiler.compile_dataset(loaded, path, cache.fingerprint(root, None, head))
     return loaded, path
 
 

@@ -551,6 +551,7 @@ def test_api_documents_the_formats(world_client: Client) -> None:
             "status",
             "q",
             "near",
+            "updated_since",
         }
 
 

@@ -1,7 +1,8 @@
 """Where compiled Stores are kept, and which one an events folder needs.
 
-:func:`open_store` fingerprints the events folder (every file's path and bytes, hashed), and
-opens ``<events>/../.cache/dateline/<folder>-<fingerprint>.sqlite`` if it exists: an unchanged
+:func:`open_store` fingerprints the events folder (every file's path and bytes, hashed, and the
+newest commit that touched the folder, which the events' git times depend on), and opens
+``<events>/../.cache/dateline/<folder>-<fingerprint>.sqlite`` if it exists: an unchanged
 dataset costs one read of its files and no parsing. Otherwise it loads and checks the dataset
 and compiles it (:mod:`dateline.compiler`). A dataset with errors is never compiled:
 :class:`DatasetError` carries its diagnostics. The fingerprint is the store's ``revision``,
@@ -16,7 +17,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Final
 
-from dateline import compiler, diagnostics, files
+from dateline import compiler, diagnostics, files, history
 from dateline import dataset as dataset_module
 from dateline.dataset import EventFile
 from dateline.diagnostics import Diagnostic
@@ -54,12 +55,15 @@ def file_digests(root: Path) -> dict[str, bytes]:
     return digests
 
 
-def fingerprint(root: Path, digests: dict[str, bytes] | None = None) -> str:
+def fingerprint(
+    root: Path, digests: dict[str, bytes] | None = None, head: str | None = None
+) -> str:
     """A hash of every file under ``root`` (its path and bytes), of the folder's name (which
-    the events' ``file`` paths begin with) and of the store format."""
+    the events' ``file`` paths begin with), of the store format, and of ``head``, the commit
+    the files' git times are as of (:func:`dateline.history.head`)."""
     digest = hashlib.blake2b(digest_size=16)
     name = os.path.basename(os.path.abspath(root))
-    digest.update(f"dateline-store/{compiler.FORMAT}\0{name}\0".encode())
+    digest.update(f"dateline-store/{compiler.FORMAT}\0{name}\0{head or ''}\0".encode())
     for relative, content in sorted((digests or file_digests(root)).items()):
         digest.update(f"{relative}\0".encode())
         digest.update(content)
@@ -88,12 +92,14 @@ def open_store(
     folder = cache if cache is not None else cache_folder(root)
     if not root.is_dir():
         raise DatasetError(dataset_module.load(root).diagnostics)
-    revision = fingerprint(root, digests)
+    head = history.head(root)
+    revision = fingerprint(root, digests, head)
     path = store_path(root, revision, folder)
     if not path.exists():
         loaded = dataset_module.load(root, read=read)
         if loaded.errors:
             raise DatasetError(loaded.diagnostics)
+        loaded.history = history.read(root, head)
         compiler.compile_dataset(loaded, path, revision)
         _prune(folder, keep=path)
     return Store(path)

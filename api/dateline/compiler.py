@@ -9,7 +9,9 @@ The tables, and why each is shaped as it is:
   (:mod:`dateline.patch`) can put a new event between two others without moving any; they
   never leave the store (cursors carry dates and ids). ``sort`` is the start key (``''``
   when open, so it sorts first), ``start``/``end`` the span keys (NULL when open or unknown:
-  unbounded), and ``far`` marks the spans that are open or longer than `NEAR_DAYS` (see below);
+  unbounded), ``far`` marks the spans that are open or longer than `NEAR_DAYS` (see below),
+  and ``modified`` is the record's ``last_modified``, indexed for ``sort=-updated`` and
+  ``updated_since``;
 * ``facets``: one row per (event, tag), (event, actor: listed or claiming), (event, place or
   a place it is within), (event, ``at`` the place itself) and (event, ``all``), keyed by
   (facet, value, far, n), with the span repeated. A date range becomes two tight index ranges
@@ -47,7 +49,7 @@ import msgspec
 from dateline import resources
 from dateline.dataset import Dataset
 
-FORMAT: Final = 7  # bump when the file's tables change: old caches are then rebuilt
+FORMAT: Final = 8  # bump when the file's tables change: old caches are then rebuilt
 GAP: Final = 1 << 24  # between the positions of neighbouring events, as compiled
 WEIGHTS: Final = (10.0, 5.0, 2.0, 1.0)  # title, claims, summary, names
 NEAR_DAYS: Final = 400  # spans up to this long are "near"; a year's 366 days is one
@@ -91,8 +93,10 @@ _SCHEMA: Final = f"""
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE events(
     n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, sort TEXT NOT NULL, start TEXT, "end" TEXT,
-    far INTEGER NOT NULL, status TEXT NOT NULL, resource BLOB NOT NULL, item BLOB NOT NULL);
+    far INTEGER NOT NULL, status TEXT NOT NULL, modified TEXT NOT NULL, resource BLOB NOT NULL,
+    item BLOB NOT NULL);
 CREATE INDEX events_by_sort ON events(sort, id);
+CREATE INDEX events_by_modified ON events(modified, id);
 CREATE INDEX events_by_status ON events(status, n);
 CREATE TABLE facets(
     facet TEXT NOT NULL, value TEXT NOT NULL, far INTEGER NOT NULL, n INTEGER NOT NULL,
@@ -361,6 +365,7 @@ class Compiler:
                 end,
                 far,
                 event.status,
+                self.build.times(event_id)[1],
                 resources.encode(self.build.event(event_id)),
                 resources.encode(self.build.item(event_id)),
             )

@@ -24,6 +24,7 @@ from typing import Any
 
 from dateline import dates, files, loading, progress
 from dateline.diagnostics import Diagnostic, Severity
+from dateline.history import History
 from dateline.loading import DataPath, Document, LoadError, Position
 from dateline.model import Actor, Event, Place, Slug, Status
 
@@ -120,6 +121,7 @@ class Dataset:
     event_files: int = 0  # event files found, valid or not
     references: dict[str, References] = field(default_factory=dict)  # by event file
     partial: bool = False  # only some event files were read (see `load`)
+    history: History = field(default_factory=History)  # git times of its files, once read
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
     @property

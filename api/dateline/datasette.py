@@ -25,7 +25,8 @@ CREATE TABLE events(
     id TEXT PRIMARY KEY, title TEXT NOT NULL, edtf TEXT NOT NULL, start TEXT, "end" TEXT,
     precision TEXT NOT NULL, label TEXT NOT NULL, approximate INTEGER NOT NULL,
     uncertain INTEGER NOT NULL, one_of INTEGER NOT NULL, status TEXT NOT NULL,
-    summary TEXT NOT NULL, file TEXT NOT NULL);
+    summary TEXT NOT NULL, file TEXT NOT NULL, first_published TEXT NOT NULL,
+    last_modified TEXT NOT NULL);
 CREATE TABLE actors(
     id TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL, aliases TEXT NOT NULL,
     description TEXT, event_count INTEGER NOT NULL);
@@ -58,7 +59,8 @@ CREATE VIRTUAL TABLE events_fts USING fts5(
 
 TABLES: Final = {
     "events": "One row per event; start and end are the span [start, end) in UTC, empty where "
-    "open or unknown; label says the date in words.",
+    "open or unknown; label says the date in words; first_published and last_modified say when "
+    "the record appeared and last changed (from git, else from the record).",
     "actors": "Who acts or makes claims; aliases are joined by ' | '.",
     "places": "Where events happen; within is the place it lies in.",
     "event_tags": "Each tag of each event.",
@@ -116,7 +118,7 @@ def write(store: Store, out: Path) -> None:
 def _insert(db: sqlite3.Connection, event: resources.EventResource) -> None:
     date = event.date
     db.execute(
-        "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             event.id,
             event.title,
@@ -131,6 +133,8 @@ def _insert(db: sqlite3.Connection, event: resources.EventResource) -> None:
             event.status,
             event.summary,
             event.file,
+            event.first_published,
+            event.last_modified,
         ),
     )
     db.executemany("INSERT INTO event_tags VALUES (?, ?)", [(event.id, t) for t in event.tags])

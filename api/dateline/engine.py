@@ -28,7 +28,7 @@ from typing import Any, Final
 
 import msgspec
 
-from dateline import cache, files, patch
+from dateline import cache, files, history, patch
 from dateline import dataset as dataset_module
 from dateline.dataset import Dataset, EventFile
 from dateline.diagnostics import Diagnostic
@@ -70,6 +70,7 @@ class Engine:
         self._parsed: dict[str, tuple[bytes, EventFile]] = {}  # absolute path -> result
         self._maps: dict[str, tuple[bytes, dataset_module.MapFile]] = {}  # by file name
         self.revision = ""
+        self.history = history.NONE  # the files' git times, as of the last load
         self.dataset: Dataset | None = None
         self.read_files = 0  # event files read by the last load
         # The ids of the files the last load read again alone, when that was enough.
@@ -88,7 +89,9 @@ class Engine:
         known = set(self.digests)
         if paths is None or not self.digests or not self._update(paths):
             self._scan(paths or set())
-        self.revision = cache.fingerprint(self.root, self.digests)
+        head = history.head(self.root)
+        self.history = history.read(self.root, head, self.history)
+        self.revision = cache.fingerprint(self.root, self.digests, head)
         self.read_files = 0
         self.reread = None
         if paths is not None and self.dataset is not None and set(self.digests) == known:
@@ -96,6 +99,7 @@ class Engine:
             if edited is not None:
                 quick = self._reread(self.dataset, edited)
                 if quick is not None:
+                    quick.history = self.history
                     self.dataset = quick
                     return quick
         self.dataset = dataset_module.load(
@@ -105,6 +109,7 @@ class Engine:
             walked=sorted(self.digests),
             read_map=self._read_map,
         )
+        self.dataset.history = self.history
         return self.dataset
 
     def _edited(self, paths: set[str]) -> list[str] | None:

@@ -337,23 +337,6 @@ def _rfc3339(text: str) -> str:
     return f"{text}T00:00:00Z" if len(text) == 10 else text
 
 
-def updated(event: EventResource) -> str:
-    """When the record last changed, as RFC 3339 — from the record itself, never the clock.
-
-    The newest of its updates' dates; else the newest of its sources' publication dates; else
-    the start of the event (or its end, if the start is open); else `NO_DATE`.
-    """
-    for found in (
-        [u.date.start for u in event.updates],
-        [s.published.start for s in event.sources if s.published is not None],
-        [event.date.start or event.date.end],
-    ):
-        known = [_rfc3339(d) for d in found if d is not None]
-        if known:
-            return max(known)
-    return NO_DATE
-
-
 def describe(event: EventResource) -> str:
     """The text of a calendar event or feed entry: date label, status, the summary, then the
     figures claimed."""
@@ -420,7 +403,7 @@ def ics(events: Iterable[EventResource], link: Linker = None) -> bytes:
             continue
         entry = icalendar.Event()
         entry.add("uid", f"{event.id}@dateline")
-        entry.add("dtstamp", _bound(updated(event)))
+        entry.add("dtstamp", _bound(event.last_modified))
         entry.add("dtstart", span[0])
         if span[1] is not None:
             entry.add("dtend", span[1])
@@ -457,28 +440,31 @@ def atom(
     title: str = "Dateline events",
     self_url: str | None = None,
 ) -> bytes:
-    """An Atom 1.0 (RFC 4287) feed, one entry per event in date order.
+    """An Atom 1.0 (RFC 4287) feed, one entry per event, in the order given (the API's: date
+    order; the site's latest-changes feed: `newest` first).
 
-    An entry's id is ``urn:dateline:event:<id>`` (ids are permanent); its ``updated`` is the
-    record's `updated`; its summary is plain text (`describe`), its categories the tags, its
-    alternate link the event's address where known. The feed's ``updated`` is the newest
-    entry's (`NO_DATE` with no entry), so the bytes depend on the data alone.
+    An entry's id is ``urn:dateline:event:<id>`` (ids are permanent); its ``published`` and
+    ``updated`` are the record's ``first_published`` and ``last_modified`` (so an event of 2017
+    added today is a new entry today); its summary is plain text (`describe`), its categories
+    the tags, its alternate link the event's address where known. The feed's ``updated`` is
+    the newest entry's (`NO_DATE` with no entry), so the bytes depend on the data alone.
     """
     feed = ET.Element("feed", xmlns=ATOM)  # the default namespace of every element
-    entries: list[tuple[EventResource, str]] = [(event, updated(event)) for event in events]
+    entries = list(events)
     _add(feed, "id", feed_id)
     _add(feed, "title", title, type="text")
-    _add(feed, "updated", max((u for _, u in entries), default=NO_DATE))
+    _add(feed, "updated", max((e.last_modified for e in entries), default=NO_DATE))
     author = _add(feed, "author")
     _add(author, "name", "Dateline")
     _add(feed, "generator", "Dateline")
     if self_url is not None:
         _add(feed, "link", rel="self", type="application/atom+xml", href=self_url)
-    for event, when in entries:
+    for event in entries:
         entry = _add(feed, "entry")
         _add(entry, "id", f"urn:dateline:event:{event.id}")
         _add(entry, "title", event.title, type="text")
-        _add(entry, "updated", when)
+        _add(entry, "published", event.first_published)
+        _add(entry, "updated", event.last_modified)
         if link is not None:
             _add(entry, "link", rel="alternate", href=link(event.id))
         for tag in event.tags:
@@ -489,8 +475,8 @@ def atom(
 
 
 def newest(events: Iterable[EventResource], limit: int) -> list[EventResource]:
-    """The ``limit`` events most recently changed (`updated`), newest first: a feed's entries."""
-    return sorted(events, key=lambda e: (updated(e), e.id), reverse=True)[:limit]
+    """The ``limit`` events most recently changed (``last_modified``), newest first."""
+    return sorted(events, key=lambda e: (e.last_modified, e.id), reverse=True)[:limit]
 
 
 def corrections(

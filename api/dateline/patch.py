@@ -8,7 +8,8 @@ What a change rewrites, given the dataset before and after it:
 
 * every event whose record is not the very same object as before (the engine reuses the
   record of a file whose bytes did not change, so this is exactly the events of the files
-  that changed, and those whose file won or lost a duplicated id);
+  that changed, and those whose file won or lost a duplicated id), and every event whose
+  file's git times changed (a commit);
 * the events that one of those relates to, before or after (their ``related_by`` changes);
 * the events that name an actor whose record changed, or are at a place whose record, or
   whose ancestors' records, changed (names, aliases and coordinates are copied into events,
@@ -33,7 +34,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from typing import Final
 
-from dateline import compiler
+from dateline import compiler, history
 from dateline.dataset import Dataset, ancestors, parents_of
 
 GAP: Final = compiler.GAP
@@ -51,6 +52,7 @@ def affected(old: Dataset, new: Dataset, candidates: set[str] | None = None) -> 
     """
     ids = old.events.keys() | new.events.keys() if candidates is None else candidates
     changed = {i for i in ids if old.events.get(i) is not new.events.get(i)}
+    changed |= history.changed_ids(old.history, new.history)
     result = set(changed)
     for dataset in (old, new):
         for event_id in changed:

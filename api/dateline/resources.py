@@ -11,7 +11,10 @@ on purpose:
   coordinates), so a client needs no second request to show a name;
 * ``related_by`` lists the events that name this one in their ``related``, so a relation can
   be followed in both directions;
-* ``file`` is the event file's path from the repository root, for an "edit this file" link.
+* ``file`` is the event file's path from the repository root, for an "edit this file" link;
+* ``first_published`` and ``last_modified`` say when the record itself appeared and last
+  changed (from the git history of its file, see :mod:`dateline.history`, else from the record:
+  :func:`record_times`), for change feeds and ``updated_since``.
 
 The list item, :class:`EventItem`, is the event without its long parts (summary, claims,
 sources, updates); its ``snippet`` is set only for a full-text query, and is last so that a
@@ -29,7 +32,7 @@ import os
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Annotated, Literal, TypeVar
+from typing import Annotated, Final, Literal, TypeVar
 
 import msgspec
 
@@ -37,6 +40,7 @@ from dateline import dates
 from dateline.dataset import Dataset, ancestors, parents_of
 from dateline.dates import EdtfDate, Precision
 from dateline.diagnostics import Diagnostic
+from dateline.history import Times
 from dateline.model import Actor, Event, Figure, Place, Qualifier, Status
 
 Interval = Literal["year", "month", "day"]
@@ -46,6 +50,15 @@ T = TypeVar("T")
 class Resource(msgspec.Struct, frozen=True, kw_only=True):
     """Base of every published shape: immutable, built by keyword."""
 
+
+Moment = Annotated[
+    str,
+    msgspec.Meta(
+        description="A UTC timestamp, RFC 3339: 2026-01-21T10:00:00Z.",
+        extra_json_schema={"format": "date-time"},
+    ),
+]
+NO_TIME: Final = "1970-01-01T00:00:00Z"  # when a record has no date at all to go by
 
 # A bound as JSON writes it: "2017-08-01" for a date, "2026-01-21T10:00:00Z" for a moment (UTC).
 # Text rather than `date | datetime`, which msgspec can neither decode nor describe (it allows
@@ -147,6 +160,8 @@ class EventResource(Resource, frozen=True):
     related_by: list[str]
     updates: list[UpdateResource]
     file: str
+    first_published: Moment
+    last_modified: Moment
 
 
 class EventItem(Resource, frozen=True):
@@ -159,6 +174,8 @@ class EventItem(Resource, frozen=True):
     tags: list[str]
     actors: list[Ref]
     places: list[PlaceRef]
+    first_published: Moment
+    last_modified: Moment
     snippet: str | None = None  # last: see with_snippet
 
 
@@ -304,6 +321,38 @@ def _figure(figure: Figure | None) -> FigureResource | None:
     )
 
 
+def record_times(event: Event) -> Times:
+    """(first published, last modified) from the record alone, for a file git has no history
+    of: last modified is the newest of its updates' dates, else of its sources' publication
+    dates, else the start of the event (or its end if the start is open), else `NO_TIME`;
+    first published is the oldest of its sources' publication dates (no record is older than
+    its first source), if that is not later. Each date counts from its start, at midnight UTC.
+    """
+    published = [_moment(s.published) for s in event.sources if s.published is not None]
+    last = NO_TIME
+    for found in (
+        [_moment(u.date) for u in event.updates],
+        published,
+        [_bound(event.when.start or event.when.end)],
+    ):
+        known = [moment for moment in found if moment is not None]
+        if known:
+            last = max(_rfc3339(moment) for moment in known)
+            break
+    known_published = [_rfc3339(moment) for moment in published if moment is not None]
+    first = min([*known_published, last])
+    return first, last
+
+
+def _moment(text: str) -> str | None:
+    parsed = dates.parse(text)
+    return _bound(parsed.start or parsed.end)
+
+
+def _rfc3339(bound: str) -> str:
+    return f"{bound}T00:00:00Z" if len(bound) == 10 else bound
+
+
 def repo_path(dataset: Dataset, file: str) -> str:
     """A file's path from the repository root (the events folder's parent), with ``/``."""
     root = os.path.abspath(dataset.root.parent)
@@ -354,8 +403,17 @@ class Builder:
             date=_date(claim.date),
         )
 
+    def times(self, event_id: str) -> Times:
+        """(first published, last modified): from git if its file has a history, else from the
+        record."""
+        file = self.dataset.files[event_id]
+        relative = os.path.relpath(file, self._root).replace(os.sep, "/")
+        found = self.dataset.history.times.get(relative)
+        return found if found is not None else record_times(self.dataset.events[event_id])
+
     def event(self, event_id: str) -> EventResource:
         event = self.dataset.events[event_id]
+        first, last = self.times(event_id)
         return EventResource(
             id=event_id,
             title=event.title,
@@ -384,10 +442,13 @@ class Builder:
                 for u in event.updates
             ],
             file=self.file(event_id),
+            first_published=first,
+            last_modified=last,
         )
 
     def item(self, event_id: str) -> EventItem:
         event = self.dataset.events[event_id]
+        first, last = self.times(event_id)
         return EventItem(
             id=event_id,
             title=event.title,
@@ -396,6 +457,8 @@ class Builder:
             tags=list(event.tags),
             actors=[self.actor_ref(a) for a in event.actors],
             places=[self.place_ref(p) for p in event.places],
+            first_published=first,
+            last_modified=last,
         )
 
     def claim_item(self, event_id: str, index: int) -> ClaimItem:

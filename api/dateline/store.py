@@ -39,9 +39,9 @@ from dateline import compiler, resources
 from dateline.diagnostics import Diagnostic
 from dateline.model import Status
 
-Sort = Literal["date", "-date", "relevance"]
+Sort = Literal["date", "-date", "relevance", "updated", "-updated"]
 # date, -date: (sort key, id); relevance: (bm25 score, sort key, id);
-# claims: (sort key, event id, index)
+# updated, -updated: (last modified, id); claims: (sort key, event id, index)
 Key = tuple[str, str] | tuple[float, str, str] | tuple[str, str, int]
 # Beyond every position an event can have (positions are 64-bit, compiled GAP apart).
 BEFORE: Final = -(2**62)
@@ -67,7 +67,8 @@ class EventFilter:
     ``after`` and ``before`` are span keys: an event matches when its span ends after
     ``after`` and starts before ``before`` (overlap; an open end is unbounded). Within one
     facet the values are alternatives (OR); across facets all must hold (AND). ``text`` is an
-    FTS5 expression.
+    FTS5 expression. ``updated_since`` keeps the events whose record was last modified at or
+    after that moment (RFC 3339 UTC, as ``last_modified`` is written).
     """
 
     after: str | None = None
@@ -78,6 +79,7 @@ class EventFilter:
     statuses: tuple[Status, ...] = ()
     text: str | None = None
     near: Near | None = None
+    updated_since: str | None = None
 
 
 @dataclass
@@ -350,6 +352,10 @@ class Store:
         if query.near is not None:
             places = self._places_near(query.near) or [""]  # no place there: no event either
             selection.sources.append(self._facet("at", places, span))
+        if query.updated_since is not None:
+            selection.sources.append(
+                _Source("SELECT n, sort FROM events WHERE modified >= ?", [query.updated_since])
+            )
         if span is not None and not selection.sources:
             selection.sources.append(self._facet("all", ("",), span))
         return selection
@@ -396,14 +402,16 @@ class Store:
             numbers = [n for n, _, _ in ranked]
             scores = {n: score for n, score, _ in ranked}
             snippets = {n: snippet for n, _, snippet in ranked if snippet is not None}
+        elif sort in ("updated", "-updated"):
+            numbers = self._by_updated(selection, sort == "-updated", limit, after)
         else:
             numbers = self._by_date(selection, sort == "-date", limit, after)
         page = numbers[:limit]
         db = self._db()
         rows = {
-            n: (sort_key, event_id, item)
-            for n, sort_key, event_id, item in db.execute(
-                f"SELECT n, sort, id, item FROM events WHERE n IN ({_marks(page)})", page
+            n: (modified if sort in ("updated", "-updated") else sort_key, event_id, item)
+            for n, sort_key, modified, event_id, item in db.execute(
+                f"SELECT n, sort, modified, id, item FROM events WHERE n IN ({_marks(page)})", page
             )
         }
         missing = [n for n in page if n not in snippets]
@@ -452,6 +460,21 @@ class Store:
             sql = f"SELECT e.n FROM events e WHERE {conditions.clause()} ORDER BY e.{order} LIMIT ?"
             params = [*conditions.params, limit + 1]
         return [row[0] for row in db.execute(sql, params)]
+
+    def _by_updated(
+        self, selection: _Selection, backwards: bool, limit: int, after: Key | None
+    ) -> list[int]:
+        """The ``n`` of up to ``limit + 1`` events in order of ``last_modified`` (then id),
+        or backwards (newest first), after ``after``."""
+        conditions = selection.conditions()
+        if after is not None:
+            conditions.add(f"(e.modified, e.id) {'<' if backwards else '>'} (?, ?)", *after)
+        order = " DESC" if backwards else ""
+        sql = (
+            f"SELECT e.n FROM events e WHERE {conditions.clause()} "
+            f"ORDER BY e.modified{order}, e.id{order} LIMIT ?"
+        )
+        return [row[0] for row in self._db().execute(sql, [*conditions.params, limit + 1])]
 
     def _relevance_bound(self, after: Key) -> tuple[float, int]:
         """A relevance cursor (score, date, id) as (score, position): what comes after it is

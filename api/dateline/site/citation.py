@@ -3,8 +3,8 @@
 A citation names the record (its title), the dataset (the site's name), the event's date in
 words, the record's permanent address, and the day the reader retrieved it. The page cannot
 know that day when it is built, so the page's script fills it in; the files leave it out,
-as reference managers add it themselves. "Issued" is when the record last changed
-(`formats.updated`: from the record, never the clock), so a rebuild gives the same bytes.
+as reference managers add it themselves. "Issued" is when the record last changed (its
+``last_modified``: from git or the record, never the clock), so a rebuild gives the same bytes.
 
 CSL-JSON (``data/cite/<id>.json``) is what Zotero, Mendeley and pandoc read; BibTeX is on
 the page, to copy.
@@ -18,7 +18,6 @@ from typing import Any, Final
 
 import msgspec
 
-from dateline import formats
 from dateline.resources import EventResource
 
 FOLDER: Final = "data/cite"
@@ -75,6 +74,6 @@ def cite(event: EventResource, dataset: str, site_url: str | None) -> Citation:
         dataset=dataset,
         date=event.date.label,
         url=url,
-        issued=formats.updated(event)[:10],
+        issued=event.last_modified[:10],
         key=f"dateline:{event.id}",
     )

@@ -102,6 +102,14 @@ class EventQuery:
             max_length=100, description="lat,lon,km: events at a place within km of the point."
         ),
     ] = None
+    updated_since: Annotated[
+        str | None,
+        QueryParameter(
+            max_length=40,
+            description="Events whose record was last modified at or after this RFC 3339 time "
+            "(2026-01-21T10:00:00Z) or date: see `last_modified`.",
+        ),
+    ] = None
 
     def select(self, errors: Errors) -> EventFilter:
         """The Store's filter; each wrong value is added to ``errors``, which the caller raises."""
@@ -115,6 +123,11 @@ class EventQuery:
             statuses=unique(self.status or ()),  # type: ignore[arg-type]  # checked by Litestar
             text=query.search_expression(self.q, errors) if self.q is not None else None,
             near=query.near(self.near, errors) if self.near is not None else None,
+            updated_since=(
+                query.moment(self.updated_since, "updated_since", errors)
+                if self.updated_since is not None
+                else None
+            ),
         )
 
 
@@ -140,8 +153,11 @@ ClaimQueryDependency = NamedDependency[SkipValidation[ClaimQuery]]
 
 # Parameters of one route each: how a list is ordered and paged, and the timeline's buckets.
 SortParam = Annotated[
-    Literal["date", "-date", "relevance"] | None,
-    QueryParameter(description="date (default), -date, or relevance (default with q; needs q)."),
+    Literal["date", "-date", "relevance", "updated", "-updated"] | None,
+    QueryParameter(
+        description="date (default), -date, relevance (default with q; needs q), or "
+        "updated / -updated (by `last_modified`; -updated: the latest changes first)."
+    ),
 ]
 Limit = Annotated[
     int, QueryParameter(ge=0, le=500, description="Items per page, 0-500 (0: only the total).")

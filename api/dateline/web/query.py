@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import datetime
 import math
 import re
 from collections.abc import Sequence
@@ -96,6 +97,36 @@ def span_bounds(
     return after, before
 
 
+def moment(text: str, name: str, errors: Errors) -> str | None:
+    """An RFC 3339 moment (``2026-01-21T10:00:00Z``, any offset) or a date (its midnight UTC),
+    as ``last_modified`` is written: UTC, to the second; a fraction of a second counts up to
+    the next whole one (a record modified at or after 10:00:00.5 was at 10:00:01 or later)."""
+    shape = f"{quote(text)} is not a date or an RFC 3339 time, e.g. 2026-01-21T10:00:00Z"
+    try:
+        if len(text) == 10:
+            parsed = datetime.datetime.combine(datetime.date.fromisoformat(text), datetime.time())
+            parsed = parsed.replace(tzinfo=datetime.UTC)
+        else:
+            parsed = datetime.datetime.fromisoformat(text)
+    except ValueError:
+        errors.add(name, shape)
+        return None
+    if "T" not in text.upper() and len(text) != 10:
+        errors.add(name, shape)
+        return None
+    if parsed.tzinfo is None:
+        errors.add(name, f"{quote(text)} gives no time zone; end it with Z (UTC) or an offset")
+        return None
+    try:
+        utc = parsed.astimezone(datetime.UTC)
+        if utc.microsecond:
+            utc = utc.replace(microsecond=0) + datetime.timedelta(seconds=1)
+    except OverflowError:
+        errors.add(name, f"{quote(text)} is out of range")
+        return None
+    return utc.replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
+
+
 def near(text: str, errors: Errors) -> Near | None:
     """``lat,lon,km``: a point in degrees and a radius in kilometres."""
     parts = text.split(",")
@@ -164,11 +195,13 @@ _CURSOR_SHAPES: Final[dict[str, tuple[type, ...]]] = {
     "date": (str, str),
     "-date": (str, str),
     "relevance": (float, str, str),
+    "updated": (str, str),
+    "-updated": (str, str),
     "claims": (str, str, int),
 }
 
 
-_EVENT_SORTS: Final = ("date", "-date", "relevance")
+_EVENT_SORTS: Final = ("date", "-date", "relevance", "updated", "-updated")
 
 
 def decode_cursor(text: str, sort: Sort | str) -> Key:
