@@ -4,7 +4,6 @@ reports it, in a git repository of its own."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 

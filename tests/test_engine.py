@@ -84,6 +84,7 @@ events_st = st.fixed_dictionaries(
         "claim": st.one_of(st.none(), st.sampled_from(sorted(ACTORS))),
         "related": st.lists(st.integers(0, 30), max_size=2, unique=True),
         "status": st.sampled_from(["reported", "confirmed", "disputed"]),
+        "corrected": st.lists(st.integers(1, 28), max_size=2),  # days of its updates
     }
 )
 
@@ -105,6 +106,10 @@ def _event_yaml(spec: dict[str, Any], known: list[str]) -> str:
     ]
     if spec["claim"] is not None:
         lines += ["claims:", f"  - by: {spec['claim']}", f"    text: {spec['words'][0]} seen."]
+    if spec.get("corrected"):
+        lines.append("updates:")
+        for day in sorted(spec["corrected"]):
+            lines += [f"  - date: 2026-02-{day:02d}", "    note: Corrected."]
     lines += [
         "sources:",
         "  - url: https://example.org/story",
@@ -248,6 +253,7 @@ def _rows(db: sqlite3.Connection) -> dict[str, list[Any]]:
         "ranked": "SELECT r.term, r.score, e.id, r.snippet FROM ranked r "
         "JOIN events e ON e.n = r.n ORDER BY r.term, r.score, r.n",
         "terms": "SELECT term, events, kept FROM terms ORDER BY term",
+        "corrections": "SELECT date, event_id, idx FROM corrections ORDER BY date, event_id, idx",
     }
     found = {name: db.execute(sql).fetchall() for name, sql in queries.items()}
     for word in WORDS:  # bm25 over the whole index: the global statistics must agree too
@@ -278,6 +284,9 @@ def _urls(ids: list[str]) -> list[str]:
         "/api/v1/places/syria",
         "/api/v1/tags",
         "/api/v1/health",
+        "/api/v1/events?sort=-updated&limit=2",
+        "/api/v1/events?updated_since=2026-01-01T00:03:00Z",
+        "/api/v1/corrections.atom?limit=2",
         "/api/v1/events.csv",
         "/api/v1/events.ics",
     ]

@@ -184,3 +184,34 @@ def test_reading_on_from_the_last_head_equals_reading_everything(repo: Events) -
 def test_a_folder_outside_git_has_no_history(tmp_path: Path) -> None:
     assert history.head(tmp_path) is None
     assert history.read(tmp_path, None) == history.NONE
+
+
+def test_the_corrections_feed_holds_the_newest_updates(world: Events) -> None:
+    for number, (day, notes) in enumerate(
+        [("2026-01-22", 2), ("2026-01-25", 1), ("2026-01-23", 1)]
+    ):
+        updates = "".join(
+            f"  - date: {day}\n    note: Correction {n} of {number}.\n" for n in range(1, notes + 1)
+        )
+        world.write(
+            f"2026/2026-01-0{number + 1}-corrected-{number}.yaml",
+            world_event(f"Corrected {number}", f"2026-01-0{number + 1}") + "updates:\n" + updates,
+        )
+    with TestClient(create_app(open_store(world.root), base_url="https://api.example")) as client:
+        response = client.get("/api/v1/corrections.atom?limit=3")
+        everything = client.get("/api/v1/corrections.atom").content
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/atom+xml")
+    feed = ET.fromstring(response.content)
+    entries = [
+        (e.findtext("a:id", namespaces=NS), e.findtext("a:updated", namespaces=NS))
+        for e in feed.findall("a:entry", NS)
+    ]
+    assert entries == [
+        ("urn:dateline:event:2026-01-02-corrected-1:update:1", "2026-01-25T00:00:00Z"),
+        ("urn:dateline:event:2026-01-03-corrected-2:update:1", "2026-01-23T00:00:00Z"),
+        ("urn:dateline:event:2026-01-01-corrected-0:update:2", "2026-01-22T00:00:00Z"),
+    ]
+    [link] = feed.findall("a:entry", NS)[0].findall("a:link", NS)
+    assert link.get("href") == "https://api.example/api/v1/events/2026-01-02-corrected-1"
+    assert len(ET.fromstring(everything).findall("a:entry", NS)) == 4

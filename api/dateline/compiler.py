@@ -27,6 +27,8 @@ The tables, and why each is shaped as it is:
   Ranking a word that is in most events costs FTS5 tens of milliseconds at 100k events; read
   from here, the first pages of such a search cost what a rare word's do;
 * ``place_boxes``: an R*Tree over place coordinates for ``near``;
+* ``corrections``: one row per entry of an event's ``updates`` (its date, event, 1-based
+  index), so the corrections feed reads the newest few without walking every event;
 * ``claims``, ``actors``, ``places``, and ``lists``: the whole ``/actors``, ``/places``,
   ``/tags`` and unfiltered ``/timeline`` responses, encoded once, and the dataset's
   ``introduction`` (its README.md, a JSON string or null).
@@ -116,6 +118,10 @@ CREATE TABLE claims(
 CREATE INDEX claims_by_sort ON claims(sort, event_id, idx);
 CREATE INDEX claims_by_actor ON claims(by, sort, event_id, idx);
 CREATE INDEX claims_by_event ON claims(event_id, idx);
+CREATE TABLE corrections(
+    date TEXT NOT NULL, event_id TEXT NOT NULL, idx INTEGER NOT NULL,
+    PRIMARY KEY(date, event_id, idx)) WITHOUT ROWID;
+CREATE INDEX corrections_by_event ON corrections(event_id);
 CREATE TABLE actors(id TEXT PRIMARY KEY, resource BLOB NOT NULL) WITHOUT ROWID;
 CREATE TABLE places(
     n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, within TEXT, name TEXT NOT NULL,
@@ -241,6 +247,7 @@ class Compiler:
             "facets": [],
             _SEARCH: [],
             _CLAIMS: [],
+            "corrections": [],
         }
 
     def write(self, revision: str) -> None:
@@ -356,6 +363,7 @@ class Compiler:
         start, end = when.start_key(), when.end_key()
         sort = start or ""
         far = int(is_far(start, end))
+        resource = self.build.event(event_id)
         self.rows["events"].append(
             (
                 n,
@@ -365,8 +373,8 @@ class Compiler:
                 end,
                 far,
                 event.status,
-                self.build.times(event_id)[1],
-                resources.encode(self.build.event(event_id)),
+                resource.last_modified,
+                resources.encode(resource),
                 resources.encode(self.build.item(event_id)),
             )
         )
@@ -391,6 +399,10 @@ class Compiler:
                 fold(event.summary),
                 fold("\n".join(name for name in names if name)),
             )
+        )
+        self.rows["corrections"].extend(
+            (resources.corrected_at(update), event_id, index)
+            for index, update in enumerate(resource.updates, start=1)
         )
         self.rows[_CLAIMS].extend(
             (

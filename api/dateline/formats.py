@@ -76,7 +76,7 @@ MEDIA_TYPES: Final[dict[Format, str]] = {
 Linker = Callable[[str], str] | None
 
 ATOM: Final = "http://www.w3.org/2005/Atom"
-NO_DATE: Final = "1970-01-01T00:00:00Z"  # an Atom feed's `updated` when it has no entry
+NO_DATE: Final = resources.NO_TIME  # an Atom feed's `updated` when it has no entry
 CSV_COLUMNS: Final = (
     "id",
     "title",
@@ -333,10 +333,6 @@ def _bound(text: str) -> datetime.date:
     return datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
-def _rfc3339(text: str) -> str:
-    return f"{text}T00:00:00Z" if len(text) == 10 else text
-
-
 def describe(event: EventResource) -> str:
     """The text of a calendar event or feed entry: date label, status, the summary, then the
     figures claimed."""
@@ -493,7 +489,7 @@ def corrections(
     the note (and the status it set, if any), its link the event's page where known.
     """
     found = [
-        (_rfc3339(u.date.start or u.date.end or NO_DATE[:10]), event, n, u)
+        (resources.corrected_at(u), event, n, u)
         for event in events
         for n, u in enumerate(event.updates, start=1)
     ]

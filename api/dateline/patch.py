@@ -166,6 +166,7 @@ def _remove(db: sqlite3.Connection, ids: Iterable[str]) -> dict[str, tuple[int, 
         db.execute("DELETE FROM facets WHERE n = ?", (n,))
         db.execute("DELETE FROM search WHERE rowid = ?", (n,))
         db.execute("DELETE FROM claims WHERE event_id = ?", (event_id,))
+        db.execute("DELETE FROM corrections WHERE event_id = ?", (event_id,))
     return kept
 
 
@@ -198,6 +199,7 @@ _TABLES: Final = (
     "ranked",
     "terms",
     "claims",
+    "corrections",
     "actors",
     "places",
     "place_boxes",

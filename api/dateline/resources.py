@@ -344,6 +344,12 @@ def record_times(event: Event) -> Times:
     return first, last
 
 
+def corrected_at(update: UpdateResource) -> str:
+    """When a correction was made, as RFC 3339: the start of its date (`NO_TIME` if open)."""
+    bound = update.date.start or update.date.end
+    return NO_TIME if bound is None else _rfc3339(bound)
+
+
 def _moment(text: str) -> str | None:
     parsed = dates.parse(text)
     return _bound(parsed.start or parsed.end)

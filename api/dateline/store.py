@@ -581,6 +581,16 @@ class Store:
             next_key = (sort, event_id, index)
         return Page([row[0] for row in rows[:limit]], count, next_key)
 
+    def corrected(self, limit: int) -> list[bytes]:
+        """The records of the events that the ``limit`` newest corrections (``updates``
+        entries) belong to, each once: every entry of the corrections feed is among theirs."""
+        rows = self._db().execute(
+            "SELECT e.resource FROM events e WHERE e.id IN (SELECT event_id FROM corrections "
+            "ORDER BY date DESC, event_id DESC, idx DESC LIMIT ?) ORDER BY e.id",
+            (limit,),
+        )
+        return [row[0] for row in rows]
+
     # -- whole indexes, for the site's static filters
 
     def members(self, facet: Facet) -> Iterator[Member]:

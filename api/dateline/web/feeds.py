@@ -8,6 +8,9 @@ from :mod:`dateline.formats`, the serialisers that ``dateline export`` uses too;
 them point at ``/api/v1/events/{id}`` under the app's base URL (``dateline serve
 --base-url``), never under the request's ``Host``. ETags, 304s, gzip and CORS are those of
 every other read.
+
+``/api/v1/corrections.atom`` is the feed of corrections: the ``limit`` newest entries of the
+events' ``updates``, newest first, read from the store's ``corrections`` table.
 """
 
 from typing import Any, Final
@@ -19,11 +22,11 @@ from litestar.exceptions import ClientException
 from litestar.handlers import HTTPRouteHandler
 from litestar.response import Stream
 
-from dateline import formats
+from dateline import formats, resources
 from dateline.formats import Format
 from dateline.store import Store
 from dateline.web import query
-from dateline.web.parameters import EventQuery, EventQueryDependency
+from dateline.web.parameters import EventQuery, EventQueryDependency, Limit
 from dateline.web.problems import ERRORS
 
 MAX_EVENTS: Final = 10_000
@@ -119,8 +122,35 @@ async def list_events_ndjson(
     return Stream(formats.ndjson(store, selected), media_type=formats.MEDIA_TYPES["ndjson"])
 
 
+@get(
+    "/corrections.atom",
+    media_type=formats.MEDIA_TYPES["atom"],
+    sync_to_thread=True,
+    responses=ERRORS,
+    summary="Corrections as Atom",
+    description=(
+        "The `limit` newest corrections across events, newest first: one Atom entry per entry "
+        "of an event's `updates` (id `urn:dateline:event:<id>:update:<n>`), dated by it."
+    ),
+)
+def list_corrections_atom(
+    request: Request[Any, Any, Any], store: NamedDependency[Store], limit: Limit = 50
+) -> Response[str]:
+    decode = resources.decoder(resources.EventResource).decode
+    here = request.app.state[BASE_URL_KEY] + request.url.path
+    events = here.rsplit("/", 1)[0] + "/events"
+    body = formats.corrections(
+        [decode(record) for record in store.corrected(limit)],
+        lambda event_id: f"{events}/{event_id}",
+        limit=limit,
+        self_url=f"{here}?{request.url.query}" if request.url.query else here,
+    )
+    return Response(body, media_type=formats.MEDIA_TYPES["atom"].split(";")[0])
+
+
 HANDLERS: Final = [
     list_events_ndjson,
+    list_corrections_atom,
     _handler("geojson", formats.FeatureCollection),
     _handler("ics", str),
     _handler("atom", str),

@@ -48,7 +48,8 @@ _NOT_MODIFIED: Final = {
 
 TAGS: Final = {
     "events": "The events, filtered and paged, and their counts over time.",
-    "formats": "The matching events at once, as GeoJSON, iCalendar, Atom or CSV.",
+    "formats": "The matching events at once, as NDJSON, GeoJSON, iCalendar, Atom or CSV; "
+    "the corrections as Atom.",
     "records": "Actors, places, tags and the claims attributed to them.",
     "service": "What the server serves: its health and the event file's schema.",
 }
@@ -56,7 +57,7 @@ TAGS: Final = {
 
 def _tag(path: str) -> str:
     name = path.removeprefix("/api/v1/").split("/")[0]
-    if name.startswith("events."):
+    if name.startswith(("events.", "corrections.")):
         return "formats"
     if name in ("events", "timeline"):
         return "events"
