@@ -139,7 +139,7 @@ def list_corrections_atom(
     decode = resources.decoder(resources.EventResource).decode
     here = request.app.state[BASE_URL_KEY] + request.url.path
     events = here.rsplit("/", 1)[0] + "/events"
-    body = formats.corrections(
+    body: Any = formats.corrections(  # bytes, served as they are
         [decode(record) for record in store.corrected(limit)],
         lambda event_id: f"{events}/{event_id}",
         limit=limit,
