@@ -152,7 +152,7 @@ def test_no_query_parameter_may_be_null(client: Client) -> None:
     [sort] = [
         p for p in document["paths"]["/api/v1/events"]["get"]["parameters"] if p["name"] == "sort"
     ]
-    assert sort["schema"]["enum"] == ["date", "-date", "relevance"]
+    assert sort["schema"]["enum"] == ["date", "-date", "relevance", "updated", "-updated"]
     assert sort["required"] is False
 
 

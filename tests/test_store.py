@@ -155,7 +155,13 @@ def test_ranked_words_page_exactly_as_fts5_ranks_them(
     events: Events, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     for n in range(40):
-        words = " ".join(["camp"] * (1 + n % 4) + ["prison"] * (n % 3))
+        words = " ".join(
+            ["camp"] * (1 + n % 4)
+            + ["prison"] * (n % 3)
+            + ["camps"] * (n % 2)
+            # Porter turns "agreed" into "agre", and "agre" into "agr": not ranked ahead.
+            + ["agreed"] * (n % 3 == 0)
+        )
         events.write(
             f"2020/2020-01-{1 + n % 28:02d}-event-{n:02d}.yaml",
             f"title: Event {n} {'camp' if n % 5 == 0 else 'report'}\ndate: 2020-01-{1 + n % 28:02d}"
@@ -177,7 +183,9 @@ def test_ranked_words_page_exactly_as_fts5_ranks_them(
     monkeypatch.setattr(compiler, "RANKED_TOP", 7)  # pages run past the ranked ones
     ranked = open_store(events.root, cache=events.root.parent / "ranked")
     assert ranked._db().execute("SELECT count(*) FROM ranked WHERE term = 'camp'").fetchone()[0]
-    for text in ('"camp"', '"Camp"', '"prison"'):
+    terms = {row[0] for row in ranked._db().execute("SELECT term FROM terms")}
+    assert {"camp", "prison"} <= terms and "agre" not in terms
+    for text in ('"camp"', '"Camp"', '"camps"', '"prison"', '"prisons"', '"agreed"', '"agre"'):
         for limit in (3, 7, 50):
             assert pages(ranked, text, limit) == pages(plain, text, limit), (text, limit)
     total = ranked.events(EventFilter(text='"camp"'), sort="relevance", limit=1).total

@@ -18,12 +18,15 @@ The tables, and why each is shaped as it is:
   per facet value: the short spans that start no more than `NEAR_DAYS` before the range, and
   the few far ones — never a scan of everything that started before the range;
 * ``search``: FTS5 over title, claims, summary and names (the names and aliases of the event's
-  actors and places), ranked by bm25 with weights 10, 5, 2, 1; tokens are
-  ``unicode61 remove_diacritics 2``, and Arabic short vowels and tatweel are folded away on
-  both sides, so ``الهَول`` finds ``الهول``;
+  actors and places), ranked by bm25 with weights 10, 5, 2, 1; tokens are `TOKENIZE`:
+  ``unicode61 remove_diacritics 2`` with the Porter stemmer over it (``helicopter`` finds
+  "helicopters"; it changes only English suffixes, so Arabic words stay whole), and Arabic
+  short vowels and tatweel are folded away on both sides, so ``الهَول`` finds ``الهول``;
 * ``ranked`` and ``terms``: for every word in at least `RANKED_MIN_EVENTS` events, its events'
   first `RANKED_TOP` places in relevance order, with their bm25 scores (and the first page's
-  snippets), and its event count.
+  snippets), and its event count. A word is its indexed token (its stem: :func:`stem`), and
+  only a token that is its own stem is kept (Porter is not idempotent: ``"agre"`` searched
+  is not the token ``agre``).
   Ranking a word that is in most events costs FTS5 tens of milliseconds at 100k events; read
   from here, the first pages of such a search cost what a rare word's do;
 * ``place_boxes``: an R*Tree over place coordinates for ``near``;
@@ -51,7 +54,7 @@ import msgspec
 from dateline import resources
 from dateline.dataset import Dataset
 
-FORMAT: Final = 8  # bump when the file's tables change: old caches are then rebuilt
+FORMAT: Final = 9  # bump when the file's tables change: old caches are then rebuilt
 GAP: Final = 1 << 24  # between the positions of neighbouring events, as compiled
 WEIGHTS: Final = (10.0, 5.0, 2.0, 1.0)  # title, claims, summary, names
 NEAR_DAYS: Final = 400  # spans up to this long are "near"; a year's 366 days is one
@@ -62,6 +65,16 @@ INTERVALS: Final[dict[resources.Interval, int]] = {
     "month": 7,
     "day": 10,
 }  # the prefix of a key that names a period
+
+TOKENIZE: Final = "porter unicode61 remove_diacritics 2"
+# On any connection to a store (the temp schema is the connection's own, writable even when
+# the store is opened read-only): the index's tokenizer on one word at a time (`stem`), and
+# the index's vocabulary (`suggest` in the store).
+TEMPORARY: Final = (
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.stemming USING fts5(word, tokenize='{TOKENIZE}')",
+    "CREATE VIRTUAL TABLE IF NOT EXISTS temp.stems USING fts5vocab(temp, stemming, 'row')",
+    "CREATE VIRTUAL TABLE IF NOT EXISTS temp.vocabulary USING fts5vocab(main, 'search', 'row')",
+)
 
 _ARABIC_MARKS: Final = re.compile("[\u0610-\u061a\u0640\u064b-\u065f\u0670\u06d6-\u06ed]")
 _SNIPPET_OPEN: Final = "\x01"  # YAML cannot carry C0 controls, so these mark hits unambiguously
@@ -104,8 +117,7 @@ CREATE TABLE facets(
     facet TEXT NOT NULL, value TEXT NOT NULL, far INTEGER NOT NULL, n INTEGER NOT NULL,
     sort TEXT NOT NULL, "end" TEXT, PRIMARY KEY(facet, value, far, n)) WITHOUT ROWID;
 CREATE INDEX facets_by_event ON facets(n);
-CREATE VIRTUAL TABLE search USING fts5(
-    title, claims, summary, names, tokenize='unicode61 remove_diacritics 2');
+CREATE VIRTUAL TABLE search USING fts5(title, claims, summary, names, tokenize='{TOKENIZE}');
 INSERT INTO search(search, rank) VALUES('rank', 'bm25({", ".join(map(str, WEIGHTS))})');
 CREATE TABLE ranked(
     term TEXT NOT NULL, score REAL NOT NULL, n INTEGER NOT NULL, snippet TEXT,
@@ -171,13 +183,32 @@ def fill(db: sqlite3.Connection, dataset: Dataset, revision: str) -> None:
     count_periods(db)
 
 
+def prepare(db: sqlite3.Connection) -> None:
+    """Make the `TEMPORARY` tables on a connection to a store."""
+    for statement in TEMPORARY:
+        db.execute(statement)
+
+
+def stem(db: sqlite3.Connection, word: str) -> str | None:
+    """The one token the index's tokenizer makes of ``word`` (lower case, stemmed), or None
+    if it makes none or several. ``db`` must be :func:`prepare`d."""
+    db.execute("INSERT INTO temp.stemming(rowid, word) VALUES (1, ?)", (word,))
+    try:
+        tokens = db.execute("SELECT term FROM temp.stems").fetchall()
+    finally:
+        db.execute("DELETE FROM temp.stemming")
+    return str(tokens[0][0]) if len(tokens) == 1 else None
+
+
 def rank_common_words(db: sqlite3.Connection) -> None:
     """Fill ``ranked`` and ``terms`` (see the module docstring); they must be empty."""
-    db.execute("CREATE VIRTUAL TABLE temp.vocabulary USING fts5vocab(main, 'search', 'row')")
+    prepare(db)
     common = db.execute(
         "SELECT term, doc FROM temp.vocabulary WHERE doc >= ?", (RANKED_MIN_EVENTS,)
     ).fetchall()
     for term, events in common:
+        if stem(db, term) != term:
+            continue  # searched, it would be another token: FTS5 ranks it itself
         phrase = '"' + term.replace('"', '""') + '"'
         ranked = db.execute(
             "SELECT rank, rowid FROM search WHERE search MATCH ? ORDER BY rank, rowid LIMIT ?",
@@ -196,7 +227,6 @@ def rank_common_words(db: sqlite3.Connection) -> None:
             ((term, score, n, snippet_html(snippets.get(n))) for score, n in ranked),
         )
         db.execute("INSERT INTO terms VALUES (?, ?, ?)", (term, events, min(events, RANKED_TOP)))
-    db.execute("DROP TABLE temp.vocabulary")
 
 
 def count_periods(db: sqlite3.Connection) -> None:

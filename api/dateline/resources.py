@@ -179,12 +179,17 @@ class EventItem(Resource, frozen=True):
     snippet: str | None = None  # last: see with_snippet
 
 
-class EventPage(Resource, frozen=True):
-    """One page of a list of events. ``next`` is the URL of the next page, or null."""
+class EventPage(Resource, frozen=True, omit_defaults=True):
+    """One page of a list of events. ``next`` is the URL of the next page, or null.
+
+    ``suggestion``, only when a search finds nothing, is the query with each word that is in
+    no event replaced by the closest one that is (a typo's correction), if that finds some.
+    """
 
     items: list[EventItem]
     total: int
     next: str | None
+    suggestion: str | None = None
 
 
 class ActorResource(Resource, frozen=True):

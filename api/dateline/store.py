@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import difflib
 import itertools
 import math
 import operator
@@ -192,6 +193,12 @@ class Page:
 
 _ONE_WORD: Final = re.compile(r'"([a-z0-9]+)"', re.ASCII)
 _SNIPPET_SQL: Final = f"SELECT rowid, {compiler.SNIPPET} FROM search WHERE search MATCH ? AND rowid"
+# One matched token as it is written, between the snippet's marks.
+_ONE_TOKEN_SQL: Final = (
+    "SELECT snippet(search, -1, char(1), char(2), '', 1) FROM search WHERE search MATCH ? LIMIT 1"
+)
+_MARKED: Final = re.compile("\x01([^\x02]+)\x02")
+CLOSE: Final = 0.7
 
 
 class Store:
@@ -219,6 +226,7 @@ class Store:
         connection = sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
         connection.execute("PRAGMA mmap_size=1073741824")
         connection.create_function("distance_km", 4, distance_km, deterministic=True)
+        compiler.prepare(connection)
         return connection
 
     def _db(self) -> sqlite3.Connection:
@@ -370,9 +378,9 @@ class Store:
             return int(db.execute(f"SELECT {count} FROM ({alone.sql})", alone.params).fetchone()[0])
         if selection.only_text():
             assert selection.text is not None
-            word = _ONE_WORD.fullmatch(selection.text.lower())
-            if word is not None:
-                row = db.execute("SELECT events FROM terms WHERE term = ?", (word[1],)).fetchone()
+            term = self._term(selection.text)
+            if term is not None:
+                row = db.execute("SELECT events FROM terms WHERE term = ?", (term,)).fetchone()
                 if row is not None:
                     return int(row[0])
             return int(
@@ -476,6 +484,45 @@ class Store:
         )
         return [row[0] for row in self._db().execute(sql, [*conditions.params, limit + 1])]
 
+    def _term(self, text: str) -> str | None:
+        """The indexed token of a search for one plain word (``"word"``), if it is one."""
+        word = _ONE_WORD.fullmatch(text.lower())
+        return compiler.stem(self._db(), word[1]) if word is not None else None
+
+    def closest_word(self, word: str) -> str | None:
+        """The indexed word closest to ``word`` (as it is written in some event), if ``word``
+        itself is in no event and one is close: a typo's correction. Candidates share its
+        first letter, and their stems are compared (difflib's ratio, at least `CLOSE`)."""
+        db = self._db()
+        token = compiler.stem(db, word)
+        if token is None or self._indexed(token):
+            return None
+        candidates = [
+            term
+            for (term,) in db.execute(
+                "SELECT term FROM temp.vocabulary WHERE term >= ? AND term < ?",
+                (token[0], token[0] + "\U0010ffff"),
+            )
+            if abs(len(term) - len(token)) <= 2
+        ]
+        for close in difflib.get_close_matches(token, candidates, n=3, cutoff=CLOSE):
+            if compiler.stem(db, close) != close:
+                continue  # searched, it would be another token
+            row = db.execute(_ONE_TOKEN_SQL, (f'"{close}"',)).fetchone()
+            written = _MARKED.search(row[0]) if row is not None else None
+            if written is not None:
+                return written[1].lower()
+        return None
+
+    def _indexed(self, token: str) -> bool:
+        found = self._db().execute("SELECT 1 FROM temp.vocabulary WHERE term = ?", (token,))
+        return found.fetchone() is not None
+
+    def matches(self, text: str) -> bool:
+        """Whether the FTS5 expression ``text`` matches any event."""
+        found = self._db().execute("SELECT 1 FROM search WHERE search MATCH ? LIMIT 1", (text,))
+        return found.fetchone() is not None
+
     def _relevance_bound(self, after: Key) -> tuple[float, int]:
         """A relevance cursor (score, date, id) as (score, position): what comes after it is
         above that pair. The event it names may be gone (a reload): then its place is."""
@@ -499,16 +546,14 @@ class Store:
         assert selection.text is not None
         db = self._db()
         start = (-math.inf, BEFORE) if after is None else self._relevance_bound(after)
-        word = _ONE_WORD.fullmatch(selection.text.lower())
-        if word is not None and selection.only_text():
-            term = db.execute(
-                "SELECT events, kept FROM terms WHERE term = ?", (word[1],)
-            ).fetchone()
+        token = self._term(selection.text) if selection.only_text() else None
+        if token is not None:
+            term = db.execute("SELECT events, kept FROM terms WHERE term = ?", (token,)).fetchone()
             if term is not None:
                 ranked = db.execute(
                     "SELECT n, score, snippet FROM ranked WHERE term = ? AND (score, n) > (?, ?) "
                     "ORDER BY score, n LIMIT ?",
-                    (word[1], *start, limit + 1),
+                    (token, *start, limit + 1),
                 ).fetchall()
                 if len(ranked) > limit or term[0] == term[1]:  # else past the ranked ones
                     return ranked

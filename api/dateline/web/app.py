@@ -20,10 +20,13 @@ events whose span overlaps ``[from's start, to's end)`` — an event in ``2017-0
 ``from=2017-08-15``; ``tag``, ``actor`` and ``place`` repeat, alternatives within one (OR) and
 all of them across (AND); an actor matches the events that list it or carry its claims, a place
 matches the events at it or at any place within it; ``status`` repeats too; ``q`` is
-full-text, every word must match (``"a phrase"``, ``prefix*``); ``near=lat,lon,km`` keeps
-events at a place within that radius. ``sort`` is ``date`` (the default), ``-date`` or
-``relevance`` (the default with ``q``, and only with ``q``); ``limit`` is 1-500 (50); each page
-gives ``total`` and a ``next`` URL carrying an opaque ``cursor``.
+full-text and stemmed, every word must match (``"a phrase"``, ``prefix*``, ``a OR b``), and a
+search that finds nothing because of a word in no event gets a ``suggestion``;
+``near=lat,lon,km`` keeps events at a place within that radius; ``updated_since`` keeps the
+records last modified at or after a time. ``sort`` is ``date`` (the default), ``-date``,
+``relevance`` (the default with ``q``, and only with ``q``), ``updated`` or ``-updated`` (by
+``last_modified``, from git); ``limit`` is 0-500 (50); each page gives ``total`` and a
+``next`` URL carrying an opaque ``cursor``.
 
 Every 4xx is ``application/problem+json`` (see :mod:`dateline.web.problems`); every successful
 read has a strong ``ETag``, answers ``If-None-Match`` with a 304, and says
@@ -265,7 +268,10 @@ def list_events(
     errors.raise_any()
     page = store.events(selected, sort=chosen, limit=limit, after=after)
     next_link = _next_link(request, chosen, page.next_key)
-    return _linked(request, _page(page, next_link), next_link)
+    body = _page(page, next_link)
+    if event_query.q is not None and page.total == 0:
+        body = msgspec.structs.replace(body, suggestion=query.suggestion(event_query.q, store))
+    return _linked(request, body, next_link)
 
 
 @get("/events/{event_id:str}", name="event", sync_to_thread=True, responses=ERRORS_404)
@@ -395,8 +401,13 @@ Read-only JSON API over a timeline of real-world events kept as YAML files.
   A and B" (`[A..B]`): one unknown day of the span, not something that lasted it.
 * `/events` filters: `from`/`to` (partial EDTF dates; an event matches when its span overlaps),
   `tag`, `actor`, `place` (repeatable; OR within one, AND across), `status`, `q` (full-text,
-  with `<mark>` snippets), `near=lat,lon,km`; `sort=date|-date|relevance`; `limit` 1-500;
-  follow `next` for the next page.
+  stemmed, `"phrases"`, `prefix*`, `a OR b`, with `<mark>` snippets and a `suggestion` when
+  nothing matches), `near=lat,lon,km`, `updated_since`;
+  `sort=date|-date|relevance|updated|-updated`; `limit` 0-500; follow `next` (or the `Link`
+  header) for the next page.
+* `first_published` and `last_modified` come from the git history of each event's file (the
+  record's own dates until it is committed): page `sort=-updated` or poll `updated_since` for
+  changes, or read `/corrections.atom`.
 * Errors are `application/problem+json` (RFC 9457) with `invalid_params`.
 * Reads carry a strong `ETag` (send `If-None-Match` for a 304) and `Cache-Control`.
 """

@@ -93,7 +93,8 @@ class EventQuery:
         str | None,
         QueryParameter(
             max_length=200,
-            description='Full-text search; every word must match. "a phrase", prefix*.',
+            description='Full-text search, stemmed; every word must match. "a phrase", '
+            "prefix*, and OR between words or phrases (either; binds tighter than AND).",
         ),
     ] = None
     near: Annotated[

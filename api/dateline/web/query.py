@@ -28,7 +28,7 @@ from dateline import dates
 from dateline.compiler import fold
 from dateline.diagnostics import quote
 from dateline.loading import did_you_mean
-from dateline.store import Key, Near, Sort
+from dateline.store import Key, Near, Sort, Store
 
 MAX_TERMS: Final = 16
 _LISTS: Final = {"tag": "/api/v1/tags", "actor": "/api/v1/actors", "place": "/api/v1/places"}
@@ -160,27 +160,62 @@ def near(text: str, errors: Errors) -> Near | None:
 def search_expression(text: str, errors: Errors) -> str | None:
     """Words people type as an FTS5 expression: every word must match, in any column.
 
-    ``"al hawl"`` (or ``al-hawl``) is a phrase; a trailing ``*`` matches a prefix (``detain*``).
-    FTS5 syntax (AND, NEAR, column filters) is not passed through: its errors would be the
-    client's puzzle, and quoting each word makes every input a valid query.
+    ``"al hawl"`` (or ``al-hawl``) is a phrase; a trailing ``*`` matches a prefix (``detain*``);
+    ``OR`` (in capitals) between two words or phrases matches either, and binds tighter than
+    the implicit AND, as on web search engines: ``camp prison OR jail`` is camp AND (prison OR
+    jail). Words are stemmed as the index is (``helicopter`` finds "helicopters"). FTS5's own
+    syntax (NEAR, NOT, column filters) is not passed through: its errors would be the client's
+    puzzle, and quoting each word makes every input a valid query.
     """
-    phrases: list[str] = []
+    groups: list[list[str]] = []  # alternatives (OR) within, all of them (AND) across
+    joined = False  # the last chunk was an OR that joins the next chunk to the last group
     terms = 0
     for quoted, quoted_star, bare in _CHUNK.findall(fold(text)):
+        if bare == "OR" and groups and not joined:
+            joined = True
+            continue
         chunk = quoted if quoted or quoted_star else bare
         prefix = bool(quoted_star) or chunk.endswith("*")
         words = _WORD.findall(chunk)
         if not words:
             continue
         terms += len(words)
-        phrases.append(f'"{" ".join(words)}"' + ("*" if prefix else ""))
-    if not phrases:
+        phrase = f'"{" ".join(words)}"' + ("*" if prefix else "")
+        if joined:
+            groups[-1].append(phrase)
+        else:
+            groups.append([phrase])
+        joined = False
+    if joined:  # a last OR joins nothing: it is the word "or"
+        terms += 1
+        groups.append(['"or"'])
+    if not groups:
         errors.add("q", f"{quote(text)} has no words to search for; give letters or digits")
         return None
     if terms > MAX_TERMS:
         errors.add("q", f"too many words ({terms}); at most {MAX_TERMS} are searched")
         return None
-    return " ".join(phrases)
+    return " AND ".join(
+        group[0] if len(group) == 1 else "(" + " OR ".join(group) + ")" for group in groups
+    )
+
+
+def suggestion(text: str, store: Store) -> str | None:
+    """``text`` with each word that is in no event replaced by the closest that is
+    (:meth:`Store.closest_word`), if that finds something: "did you mean"."""
+    folded = fold(text)
+    pieces: list[str] = []
+    end = 0
+    for match in _WORD.finditer(folded):
+        close = store.closest_word(match[0]) if match[0] != "OR" else None
+        if close is not None:
+            pieces += [folded[end : match.start()], close]
+            end = match.end()
+    if not pieces:
+        return None
+    suggested = "".join(pieces) + folded[end:]
+    expression = search_expression(suggested, Errors())
+    return suggested if expression is not None and store.matches(expression) else None
 
 
 # --- cursors -------------------------------------------------------------------------------
