@@ -248,7 +248,7 @@ def test_a_timed_event_has_timestamps(world_client: Client) -> None:
 
 
 def test_actors(world_client: Client) -> None:
-    actors = get(world_client, "/api/v1/actors")
+    actors = get(world_client, "/api/v1/actors")["items"]
     assert [(a["id"], a["event_count"]) for a in actors] == [
         ("pmu", 1),
         ("sdf", 2),
@@ -262,7 +262,7 @@ def test_actors(world_client: Client) -> None:
 
 
 def test_places(world_client: Client) -> None:
-    places = {p["id"]: p for p in get(world_client, "/api/v1/places")}
+    places = {p["id"]: p for p in get(world_client, "/api/v1/places")["items"]}
     assert places["syria"]["event_count"] == 5
     assert places["al-hawl-camp"]["within"] == {
         "id": "hasakah",
@@ -294,13 +294,51 @@ def test_actor_and_place_events_page_on(world: Events) -> None:
 
 
 def test_tags_with_counts(world_client: Client) -> None:
-    assert get(world_client, "/api/v1/tags") == [
+    assert get(world_client, "/api/v1/tags")["items"] == [
         {"id": "transfer", "event_count": 4},
         {"id": "detention", "event_count": 3},
         {"id": "isis", "event_count": 3},
         {"id": "al-hawl", "event_count": 1},
         {"id": "prison-break", "event_count": 1},
     ]
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("/api/v1/actors?kind=armed-group", ["pmu", "sdf"]),
+        ("/api/v1/actors?kind=armed-group&kind=monitor", ["pmu", "sdf", "sohr"]),
+        ("/api/v1/places?kind=country", ["iraq", "syria"]),
+        # At any depth: the camp and the town are within Hasakah, within Syria.
+        ("/api/v1/places?within=syria", ["al-hawl-camp", "al-shaddadi", "deir-ezzor", "hasakah"]),
+        ("/api/v1/places?within=hasakah&kind=camp", ["al-hawl-camp"]),
+        ("/api/v1/places?within=al-hawl-camp", []),
+    ],
+)
+def test_records_are_filtered(world_client: Client, url: str, expected: list[str]) -> None:
+    body = get(world_client, url)
+    assert [i["id"] for i in body["items"]] == expected
+    assert body["total"] == len(expected)
+
+
+@pytest.mark.parametrize("path", ["/api/v1/actors", "/api/v1/places", "/api/v1/tags"])
+@pytest.mark.parametrize("limit", [1, 2, 3])
+def test_records_page_to_the_end_with_links(world_client: Client, path: str, limit: int) -> None:
+    whole = get(world_client, path)["items"]
+    seen: list[Any] = []
+    url: str | None = f"{path}?limit={limit}"
+    while url is not None:
+        response = world_client.get(url)
+        body = response.json()
+        assert body["total"] == len(whole)
+        assert f'<{path}?limit={limit}>; rel="first"' in response.headers["link"]
+        if body["next"] is not None:
+            assert f'<{body["next"]}>; rel="next"' in response.headers["link"]
+        seen += body["items"]
+        url = body["next"]
+    assert seen == whole
+    counted = get(world_client, f"{path}?limit=0")
+    assert (counted["items"], counted["total"], counted["next"]) == ([], len(whole), None)
 
 
 @pytest.mark.parametrize(

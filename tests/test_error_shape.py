@@ -38,7 +38,10 @@ BAD_PARAMETERS = [
     ("/events?limit=501", [("limit", f"{LIMIT}, found '501'")]),
     ("/events?limit=ten", [("limit", f"{LIMIT}, found 'ten'")]),
     ("/events?limit=1&limit=2", [("limit", "give this parameter once")]),
-    ("/events?sort=newest", [("sort", "expected one of date, -date, relevance, found 'newest'")]),
+    (
+        "/events?sort=newest",
+        [("sort", "expected one of date, -date, relevance, updated, -updated, found 'newest'")],
+    ),
     ("/events?sort=relevance", [("sort", "sort=relevance needs q, the words to rank by")]),
     ("/events?cursor=garbage!", [("cursor", CURSOR)]),
     ("/events?cursor=" + cursor(b'["date", 1, 2]'), [("cursor", CURSOR)]),
@@ -79,7 +82,7 @@ BAD_PARAMETERS = [
             (
                 "foo",
                 "unknown parameter; expected from, to, tag, actor, place, status, q, near, "
-                "sort, limit, cursor",
+                "updated_since, sort, limit, cursor",
             )
         ],
     ),
@@ -91,7 +94,7 @@ BAD_PARAMETERS = [
             (
                 "sort",
                 "unknown parameter; expected from, to, tag, actor, place, status, q, near, "
-                "interval",
+                "updated_since, interval",
             )
         ],
     ),
@@ -117,7 +120,24 @@ BAD_PARAMETERS = [
     ("/claims?limit=501", [("limit", f"{LIMIT}, found '501'")]),
     ("/claims?cursor=" + cursor(b'["date", "a", "b"]'), [("cursor", CURSOR)]),
     ("/claims?actor=sdf", [("actor", "unknown parameter; expected by, event, tag, limit, cursor")]),
-    ("/tags?limit=5", [("limit", "unknown parameter; expected no parameters")]),
+    ("/tags?kind=x", [("kind", "unknown parameter; expected limit, cursor")]),
+    ("/actors?kind=militar", [("kind", "no actor kind is 'militar'; did you mean 'military'?")]),
+    ("/places?within=syyria", [("within", "no place is 'syyria'; did you mean 'syria'?")]),
+    (
+        "/places?kind=planet",
+        [("kind", "no place kind is 'planet'; see /api/v1/places for them all")],
+    ),
+    ("/actors?cursor=" + cursor(b'["places", "a"]'), [("cursor", CURSOR)]),
+    ("/tags?cursor=" + cursor(b'["tags", "a", "b"]'), [("cursor", CURSOR)]),
+    (
+        "/events?updated_since=2026-01-01T10:00",
+        [
+            (
+                "updated_since",
+                "'2026-01-01T10:00' gives no time zone; end it with Z (UTC) or an offset",
+            )
+        ],
+    ),
     ("/health?verbose=1", [("verbose", "unknown parameter; expected no parameters")]),
 ]
 

@@ -32,9 +32,11 @@ The tables, and why each is shaped as it is:
 * ``place_boxes``: an R*Tree over place coordinates for ``near``;
 * ``corrections``: one row per entry of an event's ``updates`` (its date, event, 1-based
   index), so the corrections feed reads the newest few without walking every event;
-* ``claims``, ``actors``, ``places``, and ``lists``: the whole ``/actors``, ``/places``,
-  ``/tags`` and unfiltered ``/timeline`` responses, encoded once, and the dataset's
-  ``introduction`` (its README.md, a JSON string or null).
+* ``claims``, ``actors``, ``places`` and ``tags`` (each record encoded once, with the columns
+  ``/actors``, ``/places`` and ``/tags`` filter and page on), and ``lists``: every actor, place
+  and tag, and the unfiltered ``/timeline`` responses, encoded once as whole lists (the site
+  and the exports read them), and the dataset's ``introduction`` (its README.md, a JSON
+  string or null).
 """
 
 from __future__ import annotations
@@ -54,7 +56,7 @@ import msgspec
 from dateline import resources
 from dateline.dataset import Dataset
 
-FORMAT: Final = 9  # bump when the file's tables change: old caches are then rebuilt
+FORMAT: Final = 10  # bump when the file's tables change: old caches are then rebuilt
 GAP: Final = 1 << 24  # between the positions of neighbouring events, as compiled
 WEIGHTS: Final = (10.0, 5.0, 2.0, 1.0)  # title, claims, summary, names
 NEAR_DAYS: Final = 400  # spans up to this long are "near"; a year's 366 days is one
@@ -134,11 +136,17 @@ CREATE TABLE corrections(
     date TEXT NOT NULL, event_id TEXT NOT NULL, idx INTEGER NOT NULL,
     PRIMARY KEY(date, event_id, idx)) WITHOUT ROWID;
 CREATE INDEX corrections_by_event ON corrections(event_id);
-CREATE TABLE actors(id TEXT PRIMARY KEY, resource BLOB NOT NULL) WITHOUT ROWID;
+CREATE TABLE actors(id TEXT PRIMARY KEY, kind TEXT NOT NULL, resource BLOB NOT NULL)
+    WITHOUT ROWID;
+CREATE INDEX actors_by_kind ON actors(kind, id);
 CREATE TABLE places(
     n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, within TEXT, name TEXT NOT NULL,
-    lat REAL, lon REAL, resource BLOB NOT NULL, ref BLOB NOT NULL);
+    kind TEXT NOT NULL, lat REAL, lon REAL, resource BLOB NOT NULL, ref BLOB NOT NULL);
 CREATE INDEX places_by_parent ON places(within, name, id);
+CREATE INDEX places_by_kind ON places(kind, id);
+CREATE TABLE tags(id TEXT PRIMARY KEY, event_count INTEGER NOT NULL, resource BLOB NOT NULL)
+    WITHOUT ROWID;
+CREATE INDEX tags_by_count ON tags(event_count DESC, id);
 CREATE VIRTUAL TABLE place_boxes USING rtree(n, min_lat, max_lat, min_lon, max_lon);
 CREATE TABLE lists(name TEXT PRIMARY KEY, body BLOB NOT NULL) WITHOUT ROWID;
 """
@@ -305,17 +313,19 @@ class Compiler:
         actor_counts, place_counts = _counts(self.db, "actor"), _counts(self.db, "place")
         actors = [build.actor(a, actor_counts.get(a, 0)) for a in sorted(dataset.actors)]
         self.db.executemany(
-            "INSERT INTO actors VALUES (?, ?)", ((a.id, resources.encode(a)) for a in actors)
+            "INSERT INTO actors VALUES (?, ?, ?)",
+            ((a.id, a.kind, resources.encode(a)) for a in actors),
         )
         places = [build.place(p, place_counts.get(p, 0)) for p in sorted(dataset.places)]
         self.db.executemany(
-            "INSERT INTO places VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO places VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 (
                     n,
                     place.id,
                     dataset.places[place.id].within,
                     place.name,
+                    place.kind,
                     place.lat,
                     place.lon,
                     resources.encode(place),
@@ -360,6 +370,11 @@ class Compiler:
             self.db.execute("INSERT OR REPLACE INTO lists VALUES (?, ?)", (name, body))
         encoder = msgspec.json.Encoder()
         tags = resources.tag_resources(_counts(self.db, "tag"))
+        self.db.execute("DELETE FROM tags")
+        self.db.executemany(
+            "INSERT INTO tags VALUES (?, ?, ?)",
+            ((tag.id, tag.event_count, encoder.encode(tag)) for tag in tags),
+        )
         for name, value in (("tags", tags), ("introduction", self.dataset.introduction)):
             self.db.execute(
                 "INSERT OR REPLACE INTO lists VALUES (?, ?)", (name, encoder.encode(value))

@@ -203,6 +203,7 @@ _TABLES: Final = (
     "actors",
     "places",
     "place_boxes",
+    "tags",
     "lists",
     "meta",
 )

@@ -253,6 +253,30 @@ class ClaimPage(Resource, frozen=True):
     next: str | None
 
 
+class ActorPage(Resource, frozen=True):
+    """One page of actors, by id. ``next`` is the URL of the next page, or null."""
+
+    items: list[ActorResource]
+    total: int
+    next: str | None
+
+
+class PlacePage(Resource, frozen=True):
+    """One page of places, by id. ``next`` is the URL of the next page, or null."""
+
+    items: list[PlaceResource]
+    total: int
+    next: str | None
+
+
+class TagPage(Resource, frozen=True):
+    """One page of tags, most used first. ``next`` is the URL of the next page, or null."""
+
+    items: list[TagResource]
+    total: int
+    next: str | None
+
+
 class Bucket(Resource, frozen=True):
     """Events whose span starts in one year, month or day (``period`` as YYYY, YYYY-MM...)."""
 

@@ -626,6 +626,54 @@ class Store:
             next_key = (sort, event_id, index)
         return Page([row[0] for row in rows[:limit]], count, next_key)
 
+    def records(
+        self,
+        table: Records,
+        *,
+        kinds: Sequence[str] = (),
+        within: Sequence[str] = (),
+        limit: int,
+        after: Key | None = None,
+    ) -> Page:
+        """A page of actors or places (by id) or tags (most used first, then by id), of the
+        ``kinds`` given, and for places, ``within`` any of the places given (at any depth)."""
+        sql = _Sql()
+        if kinds:
+            sql.add(f"kind IN ({_marks(kinds)})", *kinds)
+        if within:
+            sql.add(
+                "id IN (WITH RECURSIVE inside(id) AS ("
+                f"SELECT id FROM places WHERE within IN ({_marks(within)}) "
+                "UNION SELECT p.id FROM places p JOIN inside i ON p.within = i.id) "
+                "SELECT id FROM inside)",
+                *within,
+            )
+        db = self._db()
+        total = db.execute(f"SELECT count(*) FROM {table} WHERE {sql.clause()}", sql.params)
+        count = int(total.fetchone()[0])
+        by_count = table == "tags"
+        if after is not None:
+            if by_count:
+                count_after, id_after = cast(tuple[int, str], after)
+                sql.add(
+                    "(event_count < ? OR (event_count = ? AND id > ?))",
+                    count_after,
+                    count_after,
+                    id_after,
+                )
+            else:
+                sql.add("id > ?", after[0])
+        order = "event_count DESC, id" if by_count else "id"
+        key = "event_count, id" if by_count else "id"
+        rows = db.execute(
+            f"SELECT resource, {key} FROM {table} WHERE {sql.clause()} ORDER BY {order} LIMIT ?",
+            [*sql.params, limit + 1],
+        ).fetchall()
+        next_key: Key | None = None
+        if limit and len(rows) > limit:  # limit 0: the total alone, no next page
+            next_key = tuple(rows[limit - 1][1:])
+        return Page([row[0] for row in rows[:limit]], count, next_key)
+
     def corrected(self, limit: int) -> list[bytes]:
         """The records of the events that the ``limit`` newest corrections (``updates``
         entries) belong to, each once: every entry of the corrections feed is among theirs."""
@@ -662,16 +710,22 @@ class Store:
 
 
 Facet = Literal["tag", "actor", "place", "status"]
-Named = Literal["tag", "actor", "place"]  # what a filter's values name
+Records = Literal["actors", "places", "tags"]
+# What a filter's values name: a tag, an actor, a place, or a kind of actor or place.
+Named = Literal["tag", "actor", "place", "actor kind", "place kind"]
 _IS_KNOWN: Final[dict[str, str]] = {
-    "tag": "SELECT 1 FROM facets WHERE facet = 'tag' AND value = ? LIMIT 1",
+    "tag": "SELECT 1 FROM tags WHERE id = ?",
     "actor": "SELECT 1 FROM actors WHERE id = ?",
     "place": "SELECT 1 FROM places WHERE id = ?",
+    "actor kind": "SELECT 1 FROM actors WHERE kind = ? LIMIT 1",
+    "place kind": "SELECT 1 FROM places WHERE kind = ? LIMIT 1",
 }
 _KNOWN: Final[dict[str, str]] = {
-    "tag": "SELECT DISTINCT value FROM facets WHERE facet = 'tag' ORDER BY value",
+    "tag": "SELECT id FROM tags ORDER BY id",
     "actor": "SELECT id FROM actors ORDER BY id",
     "place": "SELECT id FROM places ORDER BY id",
+    "actor kind": "SELECT DISTINCT kind FROM actors ORDER BY kind",
+    "place kind": "SELECT DISTINCT kind FROM places ORDER BY kind",
 }
 
 

@@ -3,12 +3,14 @@
 =============================  ====================================================================
 ``GET /api/v1/events``         events, filtered and paged (see below)
 ``GET /api/v1/events/{id}``    one event, complete
-``GET /api/v1/actors``         every actor, with its number of events
+``GET /api/v1/actors``         actors with their numbers of events, paged; ``kind``
 ``GET /api/v1/actors/{id}``    one actor and the first page of its events
-``GET /api/v1/places``         every place, with its number of events (its own and those within)
+``GET /api/v1/places``         places with their numbers of events (their own and those within),
+                               paged; ``kind``, ``within`` (at any depth)
 ``GET /api/v1/places/{id}``    one place, the places directly within it, the first page of events
-``GET /api/v1/tags``           every tag with its number of events, most used first
-``GET /api/v1/claims``         attributed claims across events: ``by``, ``event``, ``tag``
+``GET /api/v1/tags``           tags with their numbers of events, most used first, paged
+``GET /api/v1/claims``         attributed claims across events, paged: ``by``, ``event``, ``tag``
+``GET /api/v1/corrections.atom``  the newest corrections, as Atom
 ``GET /api/v1/timeline``       counts per ``interval`` (year, month, day) under the event filters
 ``GET /api/v1/schema/event``   the JSON Schema of the event file format
 ``GET /api/v1/health``         the dataset revision, counts, and problems of a failed reload
@@ -69,11 +71,13 @@ from litestar.types import Message, Scope, Send
 
 from dateline import model, resources
 from dateline.loading import did_you_mean
-from dateline.store import EventFilter, Key, Page, Sort, Store, unique
+from dateline.store import EventFilter, Key, Page, Records, Sort, Store, unique
 from dateline.web import feeds, methods, parameters, query
 from dateline.web.conditional import ConditionalGetMiddleware
 from dateline.web.openapi import operation_id, refine
 from dateline.web.parameters import (
+    ActorQuery,
+    ActorQueryDependency,
     ClaimQuery,
     ClaimQueryDependency,
     Cursor,
@@ -81,6 +85,8 @@ from dateline.web.parameters import (
     EventQueryDependency,
     IntervalParam,
     Limit,
+    PlaceQuery,
+    PlaceQueryDependency,
     SortParam,
 )
 from dateline.web.problems import ERRORS, ERRORS_404, exception_handlers
@@ -195,6 +201,7 @@ def _store(scope: Scope) -> Store:
 
 
 T = TypeVar("T")
+P = TypeVar("P", resources.ActorPage, resources.PlacePage, resources.TagPage)
 
 # --- helpers -----------------------------------------------------------------------------------
 
@@ -291,10 +298,45 @@ def _first_events(
     return _page(page, _link(f"{API}/events", [parameter], "date", page.next_key))
 
 
+def _records(
+    request: Request[Any, Any, Any],
+    store: Store,
+    table: Records,
+    page_type: type[P],
+    *,
+    limit: int,
+    cursor: str | None,
+    kinds: list[str] | None = None,
+    within: list[str] | None = None,
+) -> Response[P]:
+    """A page of actors, places or tags, with its ``next`` link and ``Link`` header."""
+    after = query.decode_cursor(cursor, table) if cursor is not None else None
+    page = store.records(
+        table, kinds=unique(kinds or ()), within=unique(within or ()), limit=limit, after=after
+    )
+    next_link = _next_link(request, table, page.next_key)
+    body = page_type(items=[_raw(i) for i in page.items], total=page.total, next=next_link)
+    return _linked(request, body, next_link)
+
+
 @get("/actors", sync_to_thread=True, responses=ERRORS)
-def list_actors(store: NamedDependency[Store]) -> list[resources.ActorResource]:
-    """Every actor, by id."""
-    return _raw(store.listing("actors"))  # type: ignore[no-any-return]
+def list_actors(
+    request: Request[Any, Any, Any],
+    store: NamedDependency[Store],
+    actor_query: ActorQueryDependency,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> Response[resources.ActorPage]:
+    """Actors by id, of the kinds given, one page at a time."""
+    return _records(
+        request,
+        store,
+        "actors",
+        resources.ActorPage,
+        limit=limit,
+        cursor=cursor,
+        kinds=actor_query.kind,
+    )
 
 
 @get("/actors/{actor_id:str}", sync_to_thread=True, responses=ERRORS_404)
@@ -308,9 +350,24 @@ def get_actor(actor_id: FromPath[str], store: NamedDependency[Store]) -> resourc
 
 
 @get("/places", sync_to_thread=True, responses=ERRORS)
-def list_places(store: NamedDependency[Store]) -> list[resources.PlaceResource]:
-    """Every place, by id."""
-    return _raw(store.listing("places"))  # type: ignore[no-any-return]
+def list_places(
+    request: Request[Any, Any, Any],
+    store: NamedDependency[Store],
+    place_query: PlaceQueryDependency,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> Response[resources.PlacePage]:
+    """Places by id, of the kinds given and within the places given, one page at a time."""
+    return _records(
+        request,
+        store,
+        "places",
+        resources.PlacePage,
+        limit=limit,
+        cursor=cursor,
+        kinds=place_query.kind,
+        within=place_query.within,
+    )
 
 
 @get("/places/{place_id:str}", sync_to_thread=True, responses=ERRORS_404)
@@ -327,9 +384,14 @@ def get_place(place_id: FromPath[str], store: NamedDependency[Store]) -> resourc
 
 
 @get("/tags", sync_to_thread=True, responses=ERRORS)
-def list_tags(store: NamedDependency[Store]) -> list[resources.TagResource]:
-    """Every tag with its number of events, most used first."""
-    return _raw(store.listing("tags"))  # type: ignore[no-any-return]
+def list_tags(
+    request: Request[Any, Any, Any],
+    store: NamedDependency[Store],
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> Response[resources.TagPage]:
+    """Tags with their numbers of events, most used first, one page at a time."""
+    return _records(request, store, "tags", resources.TagPage, limit=limit, cursor=cursor)
 
 
 @get("/claims", sync_to_thread=True, responses=ERRORS)
@@ -533,6 +595,8 @@ def create_app(
             "store": Provide(_store, sync_to_thread=False),
             parameters.EVENT_QUERY: parameters.provide(event_query),
             parameters.CLAIM_QUERY: parameters.provide(ClaimQuery),
+            parameters.ACTOR_QUERY: parameters.provide(ActorQuery),
+            parameters.PLACE_QUERY: parameters.provide(PlaceQuery),
         },
         middleware=[conditional],
         before_request=_check_parameters,

@@ -39,6 +39,8 @@ Q = TypeVar("Q")
 
 EVENT_QUERY: Final = "event_query"  # the dependency's name, as handlers take it
 CLAIM_QUERY: Final = "claim_query"
+ACTOR_QUERY: Final = "actor_query"
+PLACE_QUERY: Final = "place_query"
 
 
 @dataclass(frozen=True)
@@ -147,10 +149,41 @@ class ClaimQuery:
     ] = None
 
 
+@dataclass(frozen=True, kw_only=True)
+class ActorQuery:
+    """What ``/actors`` selects."""
+
+    kind: Annotated[
+        list[str] | None,
+        QueryParameter(description="Kind of actor (as in its record); repeatable (OR)."),
+        Names("actor kind"),
+    ] = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class PlaceQuery:
+    """What ``/places`` selects."""
+
+    kind: Annotated[
+        list[str] | None,
+        QueryParameter(description="Kind of place (as in its record); repeatable (OR)."),
+        Names("place kind"),
+    ] = None
+    within: Annotated[
+        list[str] | None,
+        QueryParameter(
+            description="Place id: the places within it, at any depth; repeatable (OR)."
+        ),
+        Names("place"),
+    ] = None
+
+
 # How a handler takes a query. Litestar would convert the value to the annotated class again,
 # which refuses a subclass (one that adds a filter); it is built from checked values already.
 EventQueryDependency = NamedDependency[SkipValidation[EventQuery]]
 ClaimQueryDependency = NamedDependency[SkipValidation[ClaimQuery]]
+ActorQueryDependency = NamedDependency[SkipValidation[ActorQuery]]
+PlaceQueryDependency = NamedDependency[SkipValidation[PlaceQuery]]
 
 # Parameters of one route each: how a list is ordered and paged, and the timeline's buckets.
 SortParam = Annotated[

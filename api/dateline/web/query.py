@@ -31,7 +31,13 @@ from dateline.loading import did_you_mean
 from dateline.store import Key, Near, Sort, Store
 
 MAX_TERMS: Final = 16
-_LISTS: Final = {"tag": "/api/v1/tags", "actor": "/api/v1/actors", "place": "/api/v1/places"}
+_LISTS: Final = {
+    "tag": "/api/v1/tags",
+    "actor": "/api/v1/actors",
+    "place": "/api/v1/places",
+    "actor kind": "/api/v1/actors",
+    "place kind": "/api/v1/places",
+}
 _WORD: Final = re.compile(r"[^\W_]+", re.UNICODE)
 _CHUNK: Final = re.compile(r'"([^"]*)"(\*?)|(\S+)')
 
@@ -233,6 +239,9 @@ _CURSOR_SHAPES: Final[dict[str, tuple[type, ...]]] = {
     "updated": (str, str),
     "-updated": (str, str),
     "claims": (str, str, int),
+    "actors": (str,),
+    "places": (str,),
+    "tags": (int, str),
 }
 
 
