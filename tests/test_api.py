@@ -691,3 +691,39 @@ def test_limit_0_gives_the_total_alone(world_client: Client, path: str) -> None:
     assert counted["items"] == []
     assert counted["next"] is None
     assert counted["total"] == world_client.get(path).json()["total"] > 0
+
+
+@pytest.mark.parametrize(
+    ("url", "fields"),
+    [
+        ("/api/v1/events?fields=id,title&limit=3", ["id", "title"]),
+        ("/api/v1/events?fields=title, id,date", ["id", "title", "date"]),  # the item's order
+        ("/api/v1/events?q=camp&fields=id,snippet", ["id", "snippet"]),
+        ("/api/v1/claims?fields=text,by", ["by", "text"]),
+        ("/api/v1/actors?fields=id,event_count", ["id", "event_count"]),
+        ("/api/v1/places?fields=name&kind=country", ["name"]),
+        ("/api/v1/tags?fields=id", ["id"]),
+    ],
+)
+def test_fields_keep_only_the_fields_asked_for(
+    world_client: Client, url: str, fields: list[str]
+) -> None:
+    whole = get(world_client, re.sub(r"fields=[^&]*&?", "", url))
+    body = get(world_client, url)
+    assert body["total"] == whole["total"]
+    assert body["items"]
+    assert [list(i) for i in body["items"]] == [fields] * len(body["items"])
+    assert body["items"] == [{k: i[k] for k in fields} for i in whole["items"]]
+
+
+def test_a_field_items_do_not_have_is_refused(world_client: Client) -> None:
+    response = world_client.get("/api/v1/events?fields=id,titel,summary")
+    assert response.status_code == 400
+    assert [(p["name"], p["reason"]) for p in response.json()["invalid_params"]] == [
+        ("fields", "'titel' is not a field of an item; did you mean 'title'?"),
+        (
+            "fields",
+            "'summary' is not a field of an item; expected id, title, date, status, "
+            "tags, actors, places, first_published, last_modified, snippet",
+        ),
+    ]

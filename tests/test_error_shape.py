@@ -82,7 +82,7 @@ BAD_PARAMETERS = [
             (
                 "foo",
                 "unknown parameter; expected from, to, tag, actor, place, status, q, near, "
-                "updated_since, sort, limit, cursor",
+                "updated_since, sort, limit, cursor, fields",
             )
         ],
     ),
@@ -119,8 +119,11 @@ BAD_PARAMETERS = [
     ("/claims?tag=detentions", [("tag", "no tag is 'detentions'; did you mean 'detention'?")]),
     ("/claims?limit=501", [("limit", f"{LIMIT}, found '501'")]),
     ("/claims?cursor=" + cursor(b'["date", "a", "b"]'), [("cursor", CURSOR)]),
-    ("/claims?actor=sdf", [("actor", "unknown parameter; expected by, event, tag, limit, cursor")]),
-    ("/tags?kind=x", [("kind", "unknown parameter; expected limit, cursor")]),
+    (
+        "/claims?actor=sdf",
+        [("actor", "unknown parameter; expected by, event, tag, limit, cursor, fields")],
+    ),
+    ("/tags?kind=x", [("kind", "unknown parameter; expected limit, cursor, fields")]),
     ("/actors?kind=militar", [("kind", "no actor kind is 'militar'; did you mean 'military'?")]),
     ("/places?within=syyria", [("within", "no place is 'syyria'; did you mean 'syria'?")]),
     (

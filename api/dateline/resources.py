@@ -592,6 +592,12 @@ def listing(items: Sequence[bytes], total: int | None = None, next: str | None =
     return b'{"items":[%b],"total":%d,"next":%b}' % (b",".join(items), count, _encoder.encode(next))
 
 
+def only(item: bytes, names: frozenset[str]) -> bytes:
+    """An encoded object with only the top-level fields ``names``, in its own order."""
+    decoded: dict[str, msgspec.Raw] = msgspec.json.decode(item, type=dict[str, msgspec.Raw])
+    return _encoder.encode({k: v for k, v in decoded.items() if k in names})
+
+
 def with_snippet(item: bytes, snippet: str | None) -> bytes:
     """An encoded :class:`EventItem` (snippet null) with its snippet set."""
     if snippet is None:

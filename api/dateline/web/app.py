@@ -83,6 +83,7 @@ from dateline.web.parameters import (
     Cursor,
     EventQuery,
     EventQueryDependency,
+    Fields,
     IntervalParam,
     Limit,
     PlaceQuery,
@@ -234,10 +235,21 @@ def _url(path: str, pairs: list[tuple[str, str]]) -> str:
     return f"{path}?{urllib.parse.urlencode(pairs)}" if pairs else path
 
 
-def _page(page: Page, next_link: str | None) -> resources.EventPage:
-    return resources.EventPage(
-        items=[_raw(i) for i in page.items], total=page.total, next=next_link
-    )
+def _page(
+    page: Page, next_link: str | None, fields: frozenset[str] | None = None
+) -> resources.EventPage:
+    return resources.EventPage(items=_items(page, fields), total=page.total, next=next_link)
+
+
+def _items(page: Page, fields: frozenset[str] | None) -> list[Any]:
+    """A page's items as encoded, or with only the ``fields`` asked for."""
+    if fields is None:
+        return [_raw(i) for i in page.items]
+    return [_raw(resources.only(i, fields)) for i in page.items]
+
+
+def _fields(text: str | None, shape: type[msgspec.Struct]) -> frozenset[str] | None:
+    return query.fields(text, shape) if text is not None else None
 
 
 def _sort(requested: str | None, text: str | None) -> Sort:
@@ -261,9 +273,14 @@ def list_events(
     sort: SortParam = None,
     limit: Limit = 50,
     cursor: Cursor = None,
+    fields: Fields = None,
 ) -> Response[resources.EventPage]:
     """Events that match every filter given, one page at a time."""
     errors = query.Errors()
+    try:
+        chosen_fields = _fields(fields, resources.EventItem)
+    except InvalidParameters as error:
+        errors.found.extend(error.params)
     after: Key | None = None
     chosen = _sort(sort, event_query.q)
     if cursor is not None:
@@ -275,7 +292,7 @@ def list_events(
     errors.raise_any()
     page = store.events(selected, sort=chosen, limit=limit, after=after)
     next_link = _next_link(request, chosen, page.next_key)
-    body = _page(page, next_link)
+    body = _page(page, next_link, chosen_fields)
     if event_query.q is not None and page.total == 0:
         body = msgspec.structs.replace(body, suggestion=query.suggestion(event_query.q, store))
     return _linked(request, body, next_link)
@@ -306,17 +323,26 @@ def _records(
     *,
     limit: int,
     cursor: str | None,
+    fields: str | None,
     kinds: list[str] | None = None,
     within: list[str] | None = None,
 ) -> Response[P]:
     """A page of actors, places or tags, with its ``next`` link and ``Link`` header."""
+    chosen = _fields(fields, _ITEMS[table])
     after = query.decode_cursor(cursor, table) if cursor is not None else None
     page = store.records(
         table, kinds=unique(kinds or ()), within=unique(within or ()), limit=limit, after=after
     )
     next_link = _next_link(request, table, page.next_key)
-    body = page_type(items=[_raw(i) for i in page.items], total=page.total, next=next_link)
+    body = page_type(items=_items(page, chosen), total=page.total, next=next_link)
     return _linked(request, body, next_link)
+
+
+_ITEMS: Final[dict[str, type[msgspec.Struct]]] = {
+    "actors": resources.ActorResource,
+    "places": resources.PlaceResource,
+    "tags": resources.TagResource,
+}
 
 
 @get("/actors", sync_to_thread=True, responses=ERRORS)
@@ -326,6 +352,7 @@ def list_actors(
     actor_query: ActorQueryDependency,
     limit: Limit = 50,
     cursor: Cursor = None,
+    fields: Fields = None,
 ) -> Response[resources.ActorPage]:
     """Actors by id, of the kinds given, one page at a time."""
     return _records(
@@ -335,6 +362,7 @@ def list_actors(
         resources.ActorPage,
         limit=limit,
         cursor=cursor,
+        fields=fields,
         kinds=actor_query.kind,
     )
 
@@ -356,6 +384,7 @@ def list_places(
     place_query: PlaceQueryDependency,
     limit: Limit = 50,
     cursor: Cursor = None,
+    fields: Fields = None,
 ) -> Response[resources.PlacePage]:
     """Places by id, of the kinds given and within the places given, one page at a time."""
     return _records(
@@ -365,6 +394,7 @@ def list_places(
         resources.PlacePage,
         limit=limit,
         cursor=cursor,
+        fields=fields,
         kinds=place_query.kind,
         within=place_query.within,
     )
@@ -389,9 +419,12 @@ def list_tags(
     store: NamedDependency[Store],
     limit: Limit = 50,
     cursor: Cursor = None,
+    fields: Fields = None,
 ) -> Response[resources.TagPage]:
     """Tags with their numbers of events, most used first, one page at a time."""
-    return _records(request, store, "tags", resources.TagPage, limit=limit, cursor=cursor)
+    return _records(
+        request, store, "tags", resources.TagPage, limit=limit, cursor=cursor, fields=fields
+    )
 
 
 @get("/claims", sync_to_thread=True, responses=ERRORS)
@@ -401,8 +434,10 @@ def list_claims(
     claim_query: ClaimQueryDependency,
     limit: Limit = 50,
     cursor: Cursor = None,
+    fields: Fields = None,
 ) -> Response[resources.ClaimPage]:
     """Attributed claims across events, in the order of their events' dates."""
+    chosen = _fields(fields, resources.ClaimItem)
     after = query.decode_cursor(cursor, "claims") if cursor is not None else None
     page = store.claims(
         by=unique(claim_query.by or ()),
@@ -412,9 +447,7 @@ def list_claims(
         after=after,
     )
     next_link = _next_link(request, "claims", page.next_key)
-    body = resources.ClaimPage(
-        items=[_raw(i) for i in page.items], total=page.total, next=next_link
-    )
+    body = resources.ClaimPage(items=_items(page, chosen), total=page.total, next=next_link)
     return _linked(request, body, next_link)
 
 

@@ -18,9 +18,15 @@ from typing import Any, Final
 _NUMBER: Final = r"\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\s*"
 # What the server parses (dateline.web.query); a value that matches may still be refused for
 # its meaning (a latitude past 90, a cursor of another sort), never for its shape alone.
+_EDTF_CHARACTERS: Final = r"[-0-9X.\[\]{},TZ:+~?%/ ]"
 PATTERNS: Final = {
     "near": rf"^{_NUMBER},{_NUMBER},{_NUMBER}$",
     "cursor": r"^[A-Za-z0-9_-]+={0,2}$",
+    # An EDTF date (levels 0 and 1) is written with these characters alone.
+    "from": rf"^{_EDTF_CHARACTERS}+$",
+    "to": rf"^{_EDTF_CHARACTERS}+$",
+    "updated_since": r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:\d{2}))?$",
+    "fields": r"^\s*[a-z_]+\s*(,\s*[a-z_]+\s*)*$",
 }
 _HEADERS: Final = {
     "ETag": {

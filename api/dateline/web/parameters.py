@@ -200,6 +200,14 @@ Cursor = Annotated[
     str | None,
     QueryParameter(max_length=2000, description="From the `next` link of the previous page."),
 ]
+Fields = Annotated[
+    str | None,
+    QueryParameter(
+        max_length=500,
+        description="Top-level fields of each item to keep, comma-separated (id,title,date): "
+        "the items then hold only those fields.",
+    ),
+]
 IntervalParam = Annotated[
     Literal["year", "month", "day"], QueryParameter(description="Bucket size: year, month or day.")
 ]
