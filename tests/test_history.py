@@ -16,10 +16,11 @@ from typing import Any
 import pytest
 from litestar.testing import TestClient
 
-from conftest import WORLD, Events, git, world_event
+from conftest import EVENT_PATH, WORLD, Events, git, world_event
 from dateline import history
 from dateline.cache import open_store
 from dateline.web.app import create_app
+from test_serve import _start, wait_for
 
 DAY = 86_400
 START = 1_767_225_600  # 2026-01-01T00:00:00Z
@@ -215,3 +216,27 @@ def test_the_corrections_feed_holds_the_newest_updates(world: Events) -> None:
     [link] = feed.findall("a:entry", NS)[0].findall("a:link", NS)
     assert link.get("href") == "https://api.example/api/v1/events/2026-01-02-corrected-1"
     assert len(ET.fromstring(everything).findall("a:entry", NS)) == 4
+
+
+def test_a_served_dataset_sees_a_commit_that_changes_no_file(events: Events) -> None:
+    # `dateline serve --reload` watches the repository's reflog beside the folder: the edit is
+    # served at once with its old times, and the commit of it (no file changes) moves them.
+    root = events.root.parent
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "first", when=START)
+    running, _ = _start(events, "--reload", "--no-site")
+    try:
+        url = f"/api/v1/events/{HAWL}"
+        assert running.get(url)["last_modified"] == moment(0)
+        path = events.root / EVENT_PATH
+        path.write_text(path.read_text(encoding="utf-8").replace("enters", "reaches"), "utf-8")
+        edited = wait_for(
+            lambda: (e := running.get(url))["title"].startswith("Syrian army reaches") and e
+        )
+        assert edited["last_modified"] == moment(0)  # not yet committed
+        git(root, "commit", "-qam", "second", when=START + 2 * DAY)
+        wait_for(lambda: running.get(url)["last_modified"] == moment(2))
+        assert running.get(f"/api/v1/events?updated_since={moment(1)}")["total"] == 1
+    finally:
+        assert "Traceback" not in running.log()

@@ -67,6 +67,16 @@ def head(root: Path) -> str | None:
     return found.strip() or None
 
 
+def log_file(root: Path) -> Path | None:
+    """The file git appends to on every commit, checkout, merge or reset of the repository
+    that holds ``root`` (its HEAD's reflog), for a watcher to see the history move."""
+    found = _git(root, "rev-parse", "--absolute-git-dir")
+    if found is None:
+        return None
+    path = Path(found.strip()) / "logs" / "HEAD"
+    return path if path.is_file() else None
+
+
 def read(root: Path, newest: str | None, previous: History = NONE) -> History:
     """The history of the folder ``root`` as of ``newest``, its :func:`head`, reading only the
     commits since ``previous`` when it can."""

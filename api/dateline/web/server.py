@@ -39,7 +39,7 @@ from typing import Final
 
 import watchfiles
 
-from dateline import lifetime
+from dateline import history, lifetime
 from dateline.cache import cache_folder, open_store
 from dateline.engine import Engine, LiveStore, Outcome
 from dateline.web import worker
@@ -223,7 +223,18 @@ class Reloads:
 
     async def _watch(self, stop: asyncio.Event) -> None:
         root = self.store.engine.root
-        async for changes in watchfiles.awatch(root, stop_event=stop, step=50, debounce=1600):
+        # And the repository's reflog: a commit changes no file of the folder, but it moves
+        # the events' git times (the engine reads them again on every load).
+        log = history.log_file(root)
+        paths = [root] if log is None else [root, log]
+        default = watchfiles.DefaultFilter()  # which skips what is under .git: not the log
+
+        def wanted(change: watchfiles.Change, path: str) -> bool:
+            return path == str(log) or default(change, path)
+
+        async for changes in watchfiles.awatch(
+            *paths, watch_filter=wanted, stop_event=stop, step=50, debounce=1600
+        ):
             await self.pending.put({path for _, path in changes})
 
 
