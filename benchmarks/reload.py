@@ -124,7 +124,7 @@ def served_visible(events: Path, files: list[Path]) -> tuple[list[float], list[f
         server.wait_for_line(r"watching .* for changes", timeout=600)
         idle = visible(server, files[: len(files) // 2 or 1])
         loaded = []
-        tags = json.loads(serve.fetch(server.base + "/api/v1/tags"))
+        tags = serve.records(server, "tags")
         url = f"{server.base}/api/v1/events?tag={tags[1]['id']}&from=2020&to=2021"
         wrk = subprocess.Popen(
             ["wrk", "-t2", "-c16", "-d600s", url],
