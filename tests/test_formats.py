@@ -14,7 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import icalendar
+import msgspec
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from litestar.testing import TestClient
 
 from conftest import Events, world_event
@@ -586,3 +589,71 @@ def test_ndjson_streams_every_event_whole_a_page_at_a_time(
         f"/api/v1/events.ndjson?{query}", headers={"if-none-match": response.headers["etag"]}
     )
     assert again.status_code == 304
+
+
+# --- iCalendar, as the icalendar package writes it -------------------------------------------
+
+
+def icalendar_ics(events: list[Any], link: formats.Linker) -> bytes:
+    """The calendar as the `icalendar` package builds and writes it: the oracle of the
+    serialiser in `formats`, which writes the same lines itself, 50 times faster."""
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//Dateline//Dateline events//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    skipped = 0
+    for event in events:
+        span = formats._ics_span(event.date)
+        if span is None:
+            skipped += 1
+            continue
+        entry = icalendar.Event()
+        entry.add("uid", f"{event.id}@dateline")
+        entry.add("dtstamp", formats._bound(event.last_modified))
+        entry.add("dtstart", span[0])
+        if span[1] is not None:
+            entry.add("dtend", span[1])
+        entry.add("summary", event.title)
+        entry.add("description", formats.describe(event))
+        entry.add("status", formats._ICS_STATUS[event.status])
+        if event.places:
+            entry.add("location", "; ".join(p.name for p in event.places))
+        if event.tags:
+            entry.add("categories", event.tags)
+        if link is not None:
+            entry.add("url", link(event.id))
+        calendar.add_component(entry)
+    calendar.add("x-dateline-skipped", str(skipped))
+    text: bytes = calendar.to_ical()
+    return text
+
+
+def test_ics_is_what_icalendar_writes(world: Events) -> None:
+    selected = formats.select(open_store(world.root), EventFilter())
+    assert formats.ics(selected.events, link) == icalendar_ics(selected.events, link)
+    assert formats.ics([], None) == icalendar_ics([], None)
+
+
+# Any text but icalendar's one quirk: it reads a written "\N" as a line break.
+_TEXT = st.one_of(
+    st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=120),
+    st.text(st.sampled_from("ab \\;,\n\r"), max_size=300),  # escapes where lines fold
+).filter(lambda text: "\\N" not in text)
+
+
+def test_ics_text_is_escaped_and_folded_as_icalendar_does(world: Events) -> None:
+    template = formats.select(open_store(world.root), EventFilter(tags=("isis",))).events[0]
+
+    @given(title=_TEXT, summary=_TEXT, place=_TEXT, tags=st.lists(_TEXT, max_size=3))
+    @settings(max_examples=300, database=None)
+    def check(title: str, summary: str, place: str, tags: list[str]) -> None:
+        event = msgspec.structs.replace(
+            template,
+            title=title,
+            summary=summary,
+            tags=tags,
+            places=[msgspec.structs.replace(template.places[0], name=place)],
+        )
+        assert formats.ics([event], link) == icalendar_ics([event], link)
+
+    check()
