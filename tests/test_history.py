@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from litestar.testing import TestClient
 
-from conftest import EVENT_PATH, WORLD, Events, git, world_event
+from conftest import EVENT_PATH, WORLD, Events, build_site, git, world_event
 from dateline import history
 from dateline.cache import open_store
 from dateline.web.app import create_app
@@ -240,3 +240,11 @@ def test_a_served_dataset_sees_a_commit_that_changes_no_file(events: Events) -> 
         assert running.get(f"/api/v1/events?updated_since={moment(1)}")["total"] == 1
     finally:
         assert "Traceback" not in running.log()
+
+
+def test_an_event_page_says_when_its_record_last_changed(repo: Events, tmp_path: Path) -> None:
+    site = build_site(repo.root, tmp_path / "site")
+    footer = (site / "events" / HAWL / "index.html").read_text(encoding="utf-8")
+    footer = footer.split('class="dl-record"')[1]
+    assert f'first published on <time datetime="{moment(0)}">1 January 2026</time>' in footer
+    assert f'last changed on <time datetime="{moment(3)}">4 January 2026</time>' in footer

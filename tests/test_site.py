@@ -19,7 +19,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from conftest import EDIT_URL, REPO, Events, build_site
-from dateline import formats
+from dateline import dates, formats
 from dateline.cache import open_store
 from dateline.model import QUALIFIERS, Qualifier
 from dateline.resources import FigureResource
@@ -142,6 +142,20 @@ def test_an_event_page_links_everything_it_names(story_site: Path, store: Store)
     assert f'href="../../data/events/{SHADDADI}.json"' in page
     assert f'href="{EDIT_URL}{event["file"]}"' in page
     assert 'data-pagefind-filter="status:disputed"' in page
+
+
+def test_an_event_page_says_when_its_record_was_published_and_changed(
+    story_site: Path, store: Store
+) -> None:
+    for event_id in (SHADDADI, HAWL):
+        event = json.loads(store.event(event_id) or b"")
+        footer = read(story_site, f"events/{event_id}/index.html").split('class="dl-record"')[1]
+        words = dates.parse(event["first_published"][:10]).label
+        assert f'first published on <time datetime="{event["first_published"]}">{words}</time>' in (
+            footer
+        )
+        changed = dates.parse(event["last_modified"][:10]).label
+        assert ("last changed on" in footer) is (changed != words)
 
 
 def test_related_events_show_in_both_directions(story_site: Path, store: Store) -> None:

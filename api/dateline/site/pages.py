@@ -22,7 +22,7 @@ from typing import Any, Final, Literal
 
 from markupsafe import Markup
 
-from dateline import formats
+from dateline import dates, formats
 from dateline.model import STATUSES, Status
 from dateline.resources import (
     ActorResource,
@@ -198,6 +198,8 @@ class EventView:
     month_url: str  # the archive page it is on, relative to the site's root
     citation: citation_module.Citation
     cite_url: str  # its CSL-JSON
+    published: str  # the record's first_published, as a day in words
+    modified: str  # its last_modified, so
 
 
 @dataclass(frozen=True)
@@ -476,6 +478,8 @@ class Site:
             month_url=self.archive.page_url(event_id),
             citation=citation_module.cite(event, self.settings.name, self.settings.site_url),
             cite_url=f"{root}{citation_module.FOLDER}/{event.id}.json",
+            published=dates.parse(event.first_published[:10]).label,
+            modified=dates.parse(event.last_modified[:10]).label,
         )
 
     @functools.lru_cache(maxsize=2)  # noqa: B019  # asked for the page's description, then its context
