@@ -248,3 +248,11 @@ def test_an_event_page_says_when_its_record_last_changed(repo: Events, tmp_path:
     footer = footer.split('class="dl-record"')[1]
     assert f'first published on <time datetime="{moment(0)}">1 January 2026</time>' in footer
     assert f'last changed on <time datetime="{moment(3)}">4 January 2026</time>' in footer
+
+
+def test_a_shallow_clone_has_no_history(repo: Events, tmp_path: Path) -> None:
+    # Its oldest commit seems to add every file: the times would all be that commit's.
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{repo.root.parent}", str(clone))
+    assert history.head(clone / "events") is None
+    assert history.head(repo.root) is not None

@@ -6,7 +6,8 @@ first-parent line of ``HEAD`` (so a branch merged into ``main`` counts from the 
 moment it was published there, and not from when it was written on the branch). Times are
 committer times, in UTC.
 
-A file no commit has touched yet (not in git, or added but not committed) has no history:
+A file no commit has touched yet (not in git, or added but not committed) has no history, nor
+has any file of a shallow clone, whose history is cut short:
 :mod:`dateline.resources` then takes both times from the record itself (see
 :func:`dateline.resources.record_times`). A file edited but not committed keeps the times of
 its commits: the edit is not published until it is committed.
@@ -60,7 +61,11 @@ def _git(root: Path, *args: str) -> str | None:
 
 
 def head(root: Path) -> str | None:
-    """The newest commit on HEAD's first-parent line that touched ``root``, if any."""
+    """The newest commit on HEAD's first-parent line that touched ``root``, if any; None in a
+    shallow clone too, whose oldest commit seems to add every file it holds (a publishing job
+    must fetch the whole history: ``fetch-depth: 0`` on GitHub Actions)."""
+    if _git(root, "rev-parse", "--is-shallow-repository") == "true\n":
+        return None
     found = _git(root, "log", "-1", "--first-parent", "--format=%H", "--", ".")
     if found is None:
         return None
