@@ -26,7 +26,7 @@ from litestar.testing import TestClient
 
 from conftest import git
 from dateline import cache, compiler, dataset, engine, history, patch
-from dateline.store import Store
+from dateline.store import EventFilter, Store
 from dateline.web.app import create_app
 
 ACTORS = {
@@ -449,6 +449,45 @@ def test_a_new_event_beside_one_it_relates_to_takes_a_position_of_its_own(workdi
     related_to_second = {**spec, "month": 2, "related": [1]}  # ids sorted: event-1 is March
     folder.write_event(9, related_to_second)
     assert live.update().changed
+    _check(root, workdir, live)
+    live.close()
+
+
+def test_ranking_again_stops_for_a_waiting_change_and_resumes(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every word in two events or more is ranked ahead here, so there are several to rank.
+    monkeypatch.setattr(compiler, "RANKED_MIN_EVENTS", 2)
+    root, folder = _folder(workdir)
+    for number in range(6):
+        folder.write_event(number, {**SPEC, "words": WORDS[number % 3 : number % 3 + 3]})
+    _, compiled = _from_scratch(root, workdir)
+    live = engine.LiveStore.create(
+        workdir / "live.sqlite", engine.Engine(root), compiled, share=1.0
+    )
+    live.update()
+    folder.write_event(9, {**SPEC, "words": ["border"]})
+    assert live.update().changed  # the patch drops every ranking: the scores move
+    store = Store(live.path, live=True)
+
+    def ranked() -> int:
+        with store.snapshot() as now:
+            return int(now._db().execute("SELECT count(*) FROM terms").fetchone()[0])
+
+    assert ranked() == 0
+    assert live.rerank(lambda: True) is False  # a change waits: nothing is ranked
+    assert ranked() == 0
+    asked = iter([False, False, True])
+    assert live.rerank(lambda: next(asked)) is False  # two words, then a change waits
+    assert ranked() == 2
+    for query in ("forces", "camp", "detainees", "forces camp"):
+        words = " AND ".join(f'"{w}"' for w in query.split())
+        page = store.events(EventFilter(text=words), sort="relevance", limit=3)
+        scratch = Store(_from_scratch(root, workdir)[1]).events(
+            EventFilter(text=words), sort="relevance", limit=3
+        )
+        assert (page.items, page.total) == (scratch.items, scratch.total), query
+    assert live.rerank() is True  # the rest
     _check(root, workdir, live)
     live.close()
 

@@ -210,31 +210,43 @@ def stem(db: sqlite3.Connection, word: str) -> str | None:
 
 def rank_common_words(db: sqlite3.Connection) -> None:
     """Fill ``ranked`` and ``terms`` (see the module docstring); they must be empty."""
+    for term, events in unranked_words(db):
+        rank_word(db, term, events)
+
+
+def unranked_words(db: sqlite3.Connection) -> list[tuple[str, int]]:
+    """The common words (in at least `RANKED_MIN_EVENTS` events) with their event counts,
+    that have no rankings in ``ranked`` yet; only tokens that are their own stem."""
     prepare(db)
     common = db.execute(
-        "SELECT term, doc FROM temp.vocabulary WHERE doc >= ?", (RANKED_MIN_EVENTS,)
+        "SELECT term, doc FROM temp.vocabulary WHERE doc >= ? "
+        "AND term NOT IN (SELECT term FROM terms)",
+        (RANKED_MIN_EVENTS,),
     ).fetchall()
-    for term, events in common:
-        if stem(db, term) != term:
-            continue  # searched, it would be another token: FTS5 ranks it itself
-        phrase = '"' + term.replace('"', '""') + '"'
-        ranked = db.execute(
-            "SELECT rank, rowid FROM search WHERE search MATCH ? ORDER BY rank, rowid LIMIT ?",
-            (phrase, RANKED_TOP),
+    # Searched, a token that is not its own stem would be another token: FTS5 ranks it.
+    return [(term, events) for term, events in common if stem(db, term) == term]
+
+
+def rank_word(db: sqlite3.Connection, term: str, events: int) -> None:
+    """The rankings of one common word, in ``ranked`` and ``terms``."""
+    phrase = '"' + term.replace('"', '""') + '"'
+    ranked = db.execute(
+        "SELECT rank, rowid FROM search WHERE search MATCH ? ORDER BY rank, rowid LIMIT ?",
+        (phrase, RANKED_TOP),
+    ).fetchall()
+    first = [n for _, n in ranked[:SNIPPET_TOP]]
+    snippets = dict(
+        db.execute(
+            f"SELECT rowid, {SNIPPET} FROM search WHERE search MATCH ? "
+            f"AND rowid IN ({', '.join('?' * len(first))})",
+            [phrase, *first],
         ).fetchall()
-        first = [n for _, n in ranked[:SNIPPET_TOP]]
-        snippets = dict(
-            db.execute(
-                f"SELECT rowid, {SNIPPET} FROM search WHERE search MATCH ? "
-                f"AND rowid IN ({', '.join('?' * len(first))})",
-                [phrase, *first],
-            ).fetchall()
-        )
-        db.executemany(
-            "INSERT INTO ranked VALUES (?, ?, ?, ?)",
-            ((term, score, n, snippet_html(snippets.get(n))) for score, n in ranked),
-        )
-        db.execute("INSERT INTO terms VALUES (?, ?, ?)", (term, events, min(events, RANKED_TOP)))
+    )
+    db.executemany(
+        "INSERT INTO ranked VALUES (?, ?, ?, ?)",
+        ((term, score, n, snippet_html(snippets.get(n))) for score, n in ranked),
+    )
+    db.execute("INSERT INTO terms VALUES (?, ?, ?)", (term, events, min(events, RANKED_TOP)))
 
 
 def count_periods(db: sqlite3.Connection) -> None:

@@ -21,7 +21,7 @@ import os
 import sqlite3
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
@@ -358,9 +358,10 @@ class LiveStore:
         cache.keep(self.engine.root, target)
         return target
 
-    def rerank(self) -> bool:
-        """Rank the common words again if an update dropped their rankings."""
-        return patch.rerank(self._db)
+    def rerank(self, stop: Callable[[], bool] = lambda: False) -> bool:
+        """Rank the common words again where an update dropped their rankings, until
+        ``stop`` says a change is waiting; True when all are ranked."""
+        return patch.rerank(self._db, stop)
 
     def close(self) -> None:
         self._db.close()

@@ -17,8 +17,8 @@ What a change rewrites, given the dataset before and after it:
 * the actors, places and whole lists (counts change with any event), the unfiltered timeline
   (its counts moved by the events removed and added) and the meta rows; the common words'
   precomputed rankings are dropped, because every bm25 score moves with the dataset's size,
-  and made again by :func:`rerank` after the commit (until then a search ranks with FTS5
-  itself, to the same result, only slower).
+  and made again by :func:`rerank` after the commit, a word at a time (until then a search
+  ranks with FTS5 itself, to the same result, only slower).
 
 An event keeps its position ``n`` when its date does not change; otherwise it gets one
 between its neighbours (positions are compiled `compiler.GAP` apart). When there is no room
@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Final
 
 from dateline import compiler, history
@@ -217,13 +217,22 @@ def rewrite(db: sqlite3.Connection, dataset: Dataset, revision: str) -> None:
         compiler.fill(db, dataset, revision)
 
 
-def rerank(db: sqlite3.Connection) -> bool:
-    """Make the common words' rankings again if a patch dropped them; True if it did."""
+def rerank(db: sqlite3.Connection, stop: Callable[[], bool] = lambda: False) -> bool:
+    """Make the common words' rankings again where a patch dropped them, one word a
+    transaction, asking ``stop`` before each: a change that is waiting is committed after at
+    most one word's ranking, never after all of them (seconds at 100k events). True when every
+    common word is ranked; False if stopped first.
+
+    Readers see each word's rankings appear at its commit; a word not ranked yet is ranked by
+    FTS5 itself, to the same result, so no response depends on how far this went.
+    """
     with _transaction(db):
-        (ranked,) = db.execute("SELECT count(*) FROM terms").fetchone()
-        if ranked:
+        words = compiler.unranked_words(db)
+    for term, events in words:
+        if stop():
             return False
-        compiler.rank_common_words(db)
+        with _transaction(db):
+            compiler.rank_word(db, term, events)
     return True
 
 

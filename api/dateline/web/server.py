@@ -31,6 +31,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Sequence
 from contextlib import suppress
@@ -138,6 +139,9 @@ class Reloads:
         self.store = store
         self.site = site
         self.pending: asyncio.Queue[set[str]] = asyncio.Queue()
+        # Set while a change waits to be reloaded: the re-ranking of common words (in a worker
+        # thread) stops for it, so a change never waits for seconds of ranking.
+        self.waiting = threading.Event()
 
     def first(self) -> bool:
         """Read every file once, and commit if the folder changed since it was compiled;
@@ -187,15 +191,15 @@ class Reloads:
             # file, before the watcher did) is found by a scan now that it watches.
             committed = await asyncio.to_thread(self.reload, None) or committed
             # Either may commit an edit made after the site was built: it is rebuilt too.
-            unranked = committed and not await self._committed()
+            unsettled = committed and not await self._committed()
             while not stop.is_set():
                 try:
                     changed = await asyncio.wait_for(self.pending.get(), QUIET_SECONDS)
                 except TimeoutError:
-                    if unranked:
-                        unranked = False
-                        await asyncio.to_thread(self.store.rerank)
+                    if unsettled:
+                        unsettled = not await self._settle()
                     continue
+                self.waiting.clear()  # before the queue is drained: a later change sets it
                 while not self.pending.empty():
                     changed |= self.pending.get_nowait()
                 try:
@@ -204,21 +208,27 @@ class Reloads:
                     logger.exception("reload failed; still serving the last good data")
                     continue
                 if committed:
-                    unranked = not await self._committed()
+                    unsettled = not await self._committed()
         finally:
             watcher.cancel()
             with suppress(asyncio.CancelledError):
                 await watcher
 
     async def _committed(self) -> bool:
-        """After a commit: rebuild the site, if one is served; True if that ranked the
-        common words again (else they are ranked after a quiet second)."""
-        if self.site is None:
+        """After a commit: with a site, settle at once (it is rebuilt as soon as the store is
+        ready); without, after a quiet second. True if settled."""
+        return self.site is not None and await self._settle()
+
+    async def _settle(self) -> bool:
+        """Rank the common words again, stopping for a change that waits; once all are ranked,
+        publish the store and request a rebuild of the site, if one is served (the build opens
+        the folder's store: it finds this one, not compiling). True when done; else it is
+        done again after the next change, or a quiet second."""
+        if not await asyncio.to_thread(self.store.rerank, self.waiting.is_set):
             return False
-        # The build opens the folder's store: it finds this one, not compiling.
-        await asyncio.to_thread(self.store.rerank)
-        await asyncio.to_thread(self.store.publish)
-        self.site.request()
+        if self.site is not None:
+            await asyncio.to_thread(self.store.publish)
+            self.site.request()
         return True
 
     async def _watch(self, stop: asyncio.Event) -> None:
@@ -236,6 +246,7 @@ class Reloads:
             *paths, watch_filter=wanted, stop_event=stop, step=50, debounce=1600
         ):
             await self.pending.put({path for _, path in changes})
+            self.waiting.set()
 
 
 def run_engine(events: str, live: str, site_command: Sequence[str] | None, parent: int) -> None:
