@@ -55,7 +55,7 @@ def _git(root: Path, *args: str) -> str | None:
             timeout=_TIMEOUT,
             check=False,
         )
-    except (FileNotFoundError, subprocess.TimeoutExpired):
+    except (OSError, subprocess.TimeoutExpired):  # no git, or no such folder to run it in
         return None
     return done.stdout if done.returncode == 0 else None
 
