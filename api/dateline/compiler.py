@@ -432,7 +432,9 @@ class Compiler:
                 event.status,
                 resource.last_modified,
                 resources.encode(resource),
-                resources.encode(self.build.item(event_id)),
+                resources.encode(
+                    self.build.item(event_id, (resource.first_published, resource.last_modified))
+                ),
             )
         )
         actors = dict.fromkeys([*event.actors, *(c.by for c in event.claims)])

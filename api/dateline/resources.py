@@ -481,9 +481,10 @@ class Builder:
             last_modified=last,
         )
 
-    def item(self, event_id: str) -> EventItem:
+    def item(self, event_id: str, times: Times | None = None) -> EventItem:
+        """The event as a list item; ``times``, its :meth:`times` if the caller has them."""
         event = self.dataset.events[event_id]
-        first, last = self.times(event_id)
+        first, last = times if times is not None else self.times(event_id)
         return EventItem(
             id=event_id,
             title=event.title,

@@ -226,17 +226,13 @@ def suggestion(text: str, store: Store) -> str | None:
 
 def fields(text: str, shape: type[msgspec.Struct]) -> frozenset[str]:
     """``fields=id,title``: names of top-level fields of ``shape``, the items of a list."""
-    known = msgspec.structs.fields(shape)
+    known = [f.encode_name for f in msgspec.structs.fields(shape)]
     names = [name.strip() for name in text.split(",")]
     wrong = []
     for name in names:
-        if name not in {f.encode_name for f in known}:
-            close = did_you_mean(name, [f.encode_name for f in known])
-            hint = (
-                f"did you mean '{close}'?"
-                if close
-                else "expected " + ", ".join(f.encode_name for f in known)
-            )
+        if name not in known:
+            close = did_you_mean(name, known)
+            hint = f"did you mean '{close}'?" if close else "expected " + ", ".join(known)
             wrong.append(InvalidParam("fields", f"{quote(name)} is not a field of an item; {hint}"))
     if wrong:
         raise InvalidParameters(wrong)
