@@ -16,7 +16,7 @@ from typing import Final
 
 from dateline import formats, progress
 from dateline.resources import EventItem
-from dateline.site import citation, filterindex, sitemap
+from dateline.site import axisindex, citation, filterindex, sitemap
 from dateline.site.pages import Site
 from dateline.site.searchindex import SearchIndex
 from dateline.store import EventFilter
@@ -72,7 +72,8 @@ class Outputs:
 
         ``data/events.json`` (every event as ``/api/v1/events`` lists them),
         ``data/events/<id>.json`` (each as ``/api/v1/events/{id}``), ``data/claims.json``
-        (every claim as ``/api/v1/claims``) and the filters' index, ``data/index/``.
+        (every claim as ``/api/v1/claims``), the filters' index, ``data/index/``, and what the
+        time axis and the map read, ``data/axis/`` and ``data/map/``.
         """
         site_dir, catalog = self.site_dir, self.site.catalog
         # The pages' folders first: creating a folder is the slowest part of writing a page
@@ -91,6 +92,7 @@ class Outputs:
         index = filterindex.write(
             catalog, site_dir, lambda item: str(self.entry(item, "")), filterindex.SHARD_SIZE
         )
+        index += axisindex.write(catalog, site_dir, filterindex.SHARD_SIZE)
         return len(catalog.items) + 2 + index + self.write_formats() + self.write_robots()
 
     def write_formats(self) -> int:

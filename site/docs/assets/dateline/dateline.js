@@ -12,6 +12,7 @@
 (function () {
   "use strict";
 
+  window.dateline = window.dateline || {};
   var box = document.querySelector("[data-dl-filters]");
   if (!box) {
     return;
@@ -474,14 +475,25 @@
           results.hidden = true;
           latest.hidden = false;
           document.documentElement.removeAttribute("data-dl-filtered");
+          tell({ state: active, range: check.range, facets: null, matched: null });
           return;
         }
         results.setAttribute("aria-busy", "true");
         return json("manifest.json").then(function (manifest) {
-          return matching(active, check.range, manifest).then(function (found) {
+          return Promise.all([
+            matching(active, check.range, manifest),
+            facetPositions(active)
+          ]).then(function (both) {
+            var found = both[0];
             if (run !== applied) {
               return;
             }
+            tell({
+              state: active,
+              range: check.range,
+              facets: both[1],
+              matched: filtering(active) ? found.slice() : null
+            });
             if (active.order === "newest") {
               found.reverse();
             }
@@ -509,6 +521,27 @@
         results.removeAttribute("aria-busy");
       });
   }
+
+  // --- what the time axis and the map are told (assets/dateline/axis.js, map.js)
+
+  // The view the filters select, for the axis and the map to draw: the applied state, its
+  // date range as span keys, the ascending positions its facets select (null: every event)
+  // and those the whole filter selects (null: every event). Kept, for a script that starts
+  // later, and sent as a "dateline:view" event on the document.
+  function tell(view) {
+    window.dateline.view = view;
+    document.dispatchEvent(new CustomEvent("dateline:view", { detail: view }));
+  }
+
+  // How the axis and the map change the filters: through the form, so that there is one
+  // state and one URL, whoever changes it.
+  window.dateline.select = function (changes) {
+    Object.keys(changes).forEach(function (name) {
+      form.elements[name].value = changes[name];
+    });
+    box.open = true;
+    return changed();
+  };
 
   // --- suggestions for the typed facets: the first matches by name, never the whole list
 
@@ -573,6 +606,8 @@
     showState(initial);
     if (viewing(initial)) {
       apply(initial);
+    } else {
+      tell({ state: initial, range: { from: null, to: null }, facets: null, matched: null });
     }
     // The page says whether the script has finished starting (the tests wait for it).
     box.setAttribute("data-dl-ready", "");

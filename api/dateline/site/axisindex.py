@@ -1,0 +1,180 @@
+"""The static files the time axis and the map read: counts and marks, never the dataset.
+
+The home page's time axis (``assets/dateline/axis.js``) draws how many events began in each
+year, month or day when zoomed out, and the events themselves when zoomed in; the map
+(``assets/dateline/map.js``) draws how many events each place has. Both show what the
+filters select, and at 100,000 events neither may download the events to do it. They read,
+under ``data/axis/`` and ``data/map/``, beside the filters' ``data/index/``
+(:mod:`dateline.site.filterindex`), whose positions they share: an event's position is the
+Store's ``n - 1``, in date order (span start, then id; open and unknown starts first).
+
+Because positions are in date order, the events that began in any period are a run of
+consecutive positions, so a period is described by the first position of its run:
+
+``data/axis/months.json``
+    ``{"total", "unstarted", "months": [[month, first], ...]}``: ``unstarted`` events (open or
+    unknown start) hold positions ``0`` to ``unstarted - 1``; then, for each month in which
+    events began (``month`` = year·12 + month − 1), the first position that began in it. The
+    events of a month run to the next month's first (or ``total``). The count of any
+    selection per month — a tag's positions, a filter's — is one merge of two sorted lists.
+``data/axis/days/<year>.json``
+    ``[[day, first], ...]`` the same for each day of that year (``day`` = days since
+    1970-01-01), fetched only once the axis shows days.
+``data/axis/marks/<k>.json``
+    for the events of row shard ``k`` (the filters' shard size), what the axis draws of each:
+    ``[start key, end key, kind, qualifiers, status, label, title, id]`` (see `mark`),
+    fetched only for the few hundred events a zoomed-in view shows.
+``data/map/places.json``
+    ``[id, name, lat, lon, parent, depth, count]`` for every place, where ``parent`` is the
+    index of the place it is within (or -1), and ``count`` its events, those of the places
+    within it included (as the place filter selects them). A place without coordinates is on
+    the map through the nearest place it is within that has them.
+``data/map/at/<k>.json``
+    for each event of a map shard (``MAP_SHARD_SIZE`` positions), the indexes of its places
+    in ``places.json``: fetched only when a filter is applied, for the shards its events are
+    in; with no filter the map reads ``count``.
+"""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+from typing import Any, Final
+
+import msgspec
+
+from dateline.resources import DateResource, EventItem
+from dateline.site.catalog import Catalog
+
+AXIS: Final = "data/axis"
+MAP: Final = "data/map"
+MAP_SHARD_SIZE: Final = 5000  # events per place shard: ~8 KB gzipped
+
+_encode = msgspec.json.Encoder().encode
+_EPOCH: Final = datetime.date(1970, 1, 1).toordinal()
+
+
+def kind(date: DateResource) -> str:
+    """How the axis draws a date: ``moment`` and ``day`` are points, ``span`` a bar for
+    something that lasted, ``within`` a bar drawn differently for one day or moment somewhere
+    in the span, not known which ("some day between", "August 2017", "199X")."""
+    if date.one_of:
+        return "within"
+    if "/" in date.edtf:
+        return "span"
+    if date.precision in ("minute", "second"):
+        return "moment"
+    if date.precision == "day":
+        return "day"
+    return "within"
+
+
+def qualifiers(date: DateResource) -> list[str]:
+    """What else the axis marks on a date: ``approximate``, ``uncertain``, and for each end of
+    an interval that is not known, ``open-start`` / ``open-end`` (``..``: it has no bound) or
+    ``unknown-start`` / ``unknown-end`` (empty: it has one, not known)."""
+    marks = [name for name in ("approximate", "uncertain") if getattr(date, name)]
+    if "/" in date.edtf and not date.one_of:
+        first, last = date.edtf.split("/", 1)
+        for side, written in (("start", first), ("end", last)):
+            if written == "..":
+                marks.append(f"open-{side}")
+            elif written == "":
+                marks.append(f"unknown-{side}")
+    return marks
+
+
+def mark(item: EventItem, start: str, end: str | None) -> list[Any]:
+    """What the axis draws of an event, with its date in words for its accessible name."""
+    return [
+        start or None,
+        end,
+        kind(item.date),
+        qualifiers(item.date),
+        item.status,
+        item.date.label,
+        item.title,
+        item.id,
+    ]
+
+
+def _month(key: str) -> int:
+    return int(key[:4]) * 12 + int(key[5:7]) - 1
+
+
+def _day(key: str) -> int:
+    return datetime.date(int(key[:4]), int(key[5:7]), int(key[8:10])).toordinal() - _EPOCH
+
+
+def write(catalog: Catalog, site_dir: Path, shard_size: int) -> int:
+    """Write the axis's and the map's files of ``catalog`` into ``site_dir``; return how many."""
+    axis = site_dir / AXIS
+    for folder in ("days", "marks"):
+        (axis / folder).mkdir(parents=True, exist_ok=True)
+    spans = list(catalog.store.spans())
+    unstarted = 0
+    months: list[list[int]] = []
+    days: dict[str, list[list[int]]] = {}
+    for position, (start, _end, _far) in enumerate(spans):
+        if not start:
+            unstarted += 1
+            continue
+        month = _month(start)
+        if not months or months[-1][0] != month:
+            months.append([month, position])
+        day = _day(start)
+        year = days.setdefault(start[:4], [])
+        if not year or year[-1][0] != day:
+            year.append([day, position])
+    total = len(spans)
+    (axis / "months.json").write_bytes(
+        _encode({"total": total, "unstarted": unstarted, "months": months})
+    )
+    for year_key, runs in days.items():
+        (axis / "days" / f"{int(year_key)}.json").write_bytes(_encode(runs))
+    written = 1 + len(days)
+    for first in range(0, total, shard_size):
+        marks = [
+            mark(catalog.items[p], spans[p][0], spans[p][1])
+            for p in range(first, min(first + shard_size, total))
+        ]
+        (axis / "marks" / f"{first // shard_size}.json").write_bytes(_encode(marks))
+        written += 1
+    return written + _write_map(catalog, site_dir)
+
+
+def _write_map(catalog: Catalog, site_dir: Path) -> int:
+    folder = site_dir / MAP
+    (folder / "at").mkdir(parents=True, exist_ok=True)
+    places = list(catalog.places.values())
+    index = {place.id: n for n, place in enumerate(places)}
+
+    def depth(n: int) -> int:
+        within, steps = places[n].within, 0
+        while within is not None and within.id in index and steps < len(places):
+            within, steps = places[index[within.id]].within, steps + 1
+        return steps
+
+    rows = [
+        [
+            p.id,
+            p.name,
+            p.lat,
+            p.lon,
+            index[p.within.id] if p.within is not None and p.within.id in index else -1,
+            depth(n),
+            p.event_count,
+        ]
+        for n, p in enumerate(places)
+    ]
+    (folder / "places.json").write_bytes(_encode(rows))
+    written = 1
+    items = catalog.items
+    for first in range(0, len(items), MAP_SHARD_SIZE):
+        at = [
+            [index[place.id] for place in item.places if place.id in index]
+            for item in items[first : first + MAP_SHARD_SIZE]
+        ]
+        (folder / "at" / f"{first // MAP_SHARD_SIZE}.json").write_bytes(_encode(at))
+        written += 1
+    return written
