@@ -416,7 +416,11 @@ def test_hostile_markup_is_inert_in_the_browser(
         link.hover()  # an onmouseover that slipped through would fire here
     scripts = page.eval_on_selector_all("script", "ss => ss.map(s => s.textContent)")
     assert not [s for s in scripts if "alert(" in s]
-    hrefs = page.eval_on_selector_all("[href], [src]", "es => es.map(e => e.href || e.src)")
+    # An SVG link's href is an SVGAnimatedString (the time axis's marks): its baseVal.
+    hrefs = page.eval_on_selector_all(
+        "[href], [src]",
+        "es => es.map(e => (e.href && e.href.baseVal !== undefined) ? e.href.baseVal : (e.href || e.src))",
+    )
     assert not [h for h in hrefs if h.lower().startswith(("javascript:", "data:"))]
     handlers = page.evaluate(
         "[...document.querySelectorAll('*')].flatMap(e => [...e.attributes])"

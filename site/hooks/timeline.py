@@ -53,6 +53,9 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         page_size=int(options.get("page_size", defaults.page_size)),
         index_size=int(options.get("index_size", defaults.index_size)),
         latest=int(options.get("latest", defaults.latest)),
+        axis_marks=int(options.get("axis_marks", defaults.axis_marks)),
+        map_tiles=options.get("map_tiles") or None,
+        map_attribution=str(options.get("map_attribution", "")),
     )
     _site = pages.Site(data, settings)
     return config

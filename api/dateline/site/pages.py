@@ -291,6 +291,9 @@ class Settings:
     page_size: int = 100  # events on a page of any list (archive month, tag, actor, place)
     index_size: int = 500  # entries on a page of the tags, actors and places indexes
     latest: int = 20  # events the home page shows, newest first
+    axis_marks: int = 300  # the most events the time axis draws one by one (else it counts)
+    map_tiles: str | None = None  # a tile server's URL template; None: the shipped outlines
+    map_attribution: str = ""  # what the tile server asks to be credited with
 
 
 # The folder of each kind's pages, relative to the site's root.
@@ -431,6 +434,7 @@ class Site:
             "search_bundles": self.search_bundles,
             "page_size": self.settings.page_size,
             "lang_of": markup.lang_of,
+            "settings": self.settings,
         }
 
     def home(self) -> dict[str, Any]:
