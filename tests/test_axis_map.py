@@ -58,7 +58,9 @@ def kinds_events(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder.write("places.yaml", PLACES)
     for n, (event_id, (date, _)) in enumerate(KINDS.items()):
         folder.write(f"{event_id[:4]}/{event_id}.yaml", _event(date, f"Kind {n}", "al-hawl-camp"))
-    folder.write(f"2026/{DISPUTED}.yaml", _event("2026-01-25", "Disputed", "al-hawl-camp", "disputed"))
+    folder.write(
+        f"2026/{DISPUTED}.yaml", _event("2026-01-25", "Disputed", "al-hawl-camp", "disputed")
+    )
     folder.write(f"2025/{ELSEWHERE}.yaml", _event("2025-11-02", "Elsewhere", _second_place()))
     return folder.root
 
@@ -111,7 +113,9 @@ def query_of(page: Page) -> dict[str, list[str]]:
 
 def classes(page: Page) -> dict[str, list[str]]:
     return page.eval_on_selector_all(
-        "a.dl-mark", "marks => Object.fromEntries(marks.map(m => [m.dataset.id, m.getAttribute('class').split(' ')]))"
+        "a.dl-mark",
+        "marks => Object.fromEntries(marks.map(m =>"
+        " [m.dataset.id, m.getAttribute('class').split(' ')]))",
     )
 
 
@@ -127,12 +131,23 @@ def test_the_axis_draws_each_kind_of_date_differently(watched: Watched, kinds_ur
     duration = page.locator('a.dl-mark[data-id="2026-01-17-a-duration"] rect')
     assert between.get_attribute("fill") == "url(#dl-hatch)"
     assert duration.get_attribute("fill") is None
-    assert page.locator('a.dl-mark[data-id="2026-01-10-about-a-day"] circle').get_attribute("filter") == "url(#dl-soft)"
-    assert page.locator('a.dl-mark[data-id="2026-01-12-an-uncertain-day"] text').text_content() == "?"
-    assert page.locator('a.dl-mark[data-id="2026-01-05-an-open-end"] rect').get_attribute("fill") == "url(#dl-fade-end)"
+    assert (
+        page.locator('a.dl-mark[data-id="2026-01-10-about-a-day"] circle').get_attribute("filter")
+        == "url(#dl-soft)"
+    )
+    assert (
+        page.locator('a.dl-mark[data-id="2026-01-12-an-uncertain-day"] text').text_content() == "?"
+    )
+    assert (
+        page.locator('a.dl-mark[data-id="2026-01-05-an-open-end"] rect').get_attribute("fill")
+        == "url(#dl-fade-end)"
+    )
     # each mark is a focusable link named by its date in words
-    label = page.locator('a.dl-mark[data-id="2026-01-17-some-day-between"]').get_attribute("aria-label")
-    assert label is not None and label.startswith("some day between 17 and 22 January 2026")
+    label = page.locator('a.dl-mark[data-id="2026-01-17-some-day-between"]').get_attribute(
+        "aria-label"
+    )
+    assert label is not None
+    assert label.startswith("some day between 17 and 22 January 2026")
     assert page.locator(".dl-legend li").count() >= 9
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.locator("[data-dl-axis]").screenshot(path=str(ARTIFACTS / "axis-kinds.png"))
@@ -175,9 +190,12 @@ def test_the_keyboard_zooms_and_selects_the_view(watched: Watched, kinds_url: st
     before = section.get_attribute("data-dl-axis-view")
     page.locator("[data-dl-axis-plot]").focus()
     page.keyboard.press("+")
-    page.wait_for_function(f"document.querySelector('[data-dl-axis]').dataset.dlAxisView !== {before!r}")
+    page.wait_for_function(
+        f"document.querySelector('[data-dl-axis]').dataset.dlAxisView !== {before!r}"
+    )
     zoomed = section.get_attribute("data-dl-axis-view")
-    assert zoomed is not None and before is not None
+    assert zoomed is not None
+    assert before is not None
     assert _width(zoomed) < _width(before)
     page.keyboard.press("Enter")
     page.wait_for_function("new URLSearchParams(location.search).has('to')")
@@ -200,7 +218,9 @@ def test_zoomed_out_the_axis_counts_events_per_period(browser: Browser, counted_
     axis_ready(page, counted_url)
     buckets = page.locator("rect.dl-bucket[data-count]")
     assert buckets.count() > 0
-    total = sum(int(buckets.nth(i).get_attribute("data-count") or 0) for i in range(buckets.count()))
+    total = sum(
+        int(buckets.nth(i).get_attribute("data-count") or 0) for i in range(buckets.count())
+    )
     assert total == len(KINDS) + 2  # every event here has a known start
     assert page.locator("a.dl-mark").count() == 0
     assert "counting the events" in page.locator("[data-dl-axis-summary]").inner_text()

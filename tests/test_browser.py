@@ -419,7 +419,8 @@ def test_hostile_markup_is_inert_in_the_browser(
     # An SVG link's href is an SVGAnimatedString (the time axis's marks): its baseVal.
     hrefs = page.eval_on_selector_all(
         "[href], [src]",
-        "es => es.map(e => (e.href && e.href.baseVal !== undefined) ? e.href.baseVal : (e.href || e.src))",
+        "es => es.map(e => (e.href && e.href.baseVal !== undefined)"
+        " ? e.href.baseVal : (e.href || e.src))",
     )
     assert not [h for h in hrefs if h.lower().startswith(("javascript:", "data:"))]
     handlers = page.evaluate(
