@@ -332,7 +332,7 @@
       });
       var first = found.length ? found[0][2] : 0;
       var last = found.length ? found[found.length - 1][3] : 0;
-      return spanning(from, to).then(function (long) {
+      return spanning(from).then(function (long) {
         if (run !== drawn) {
           return;
         }
@@ -351,15 +351,25 @@
 
   // Events that began before the view and reach into it (long or open spans): the filters'
   // far.json lists every span that is long or open, with its keys.
-  function spanning(from, to) {
-    return json("data/index/far.json").then(function (far) {
-      return far.filter(function (row) {
-        var start = row[1] ? keyTime(row[1]) : -Infinity;
-        var end = row[2] ? keyTime(row[2]) : Infinity;
-        return start < from && end > from && (!view.facets || selectedIn(row[0], row[0] + 1, view.facets));
-      }).map(function (row) {
-        return row[0];
+  var farSpans = null; // [position, start ms, end ms], read and parsed once
+
+  function spanning(from) {
+    if (!farSpans) {
+      farSpans = json("data/index/far.json").then(function (far) {
+        return far.map(function (row) {
+          return [row[0], row[1] ? keyTime(row[1]) : -Infinity, row[2] ? keyTime(row[2]) : Infinity];
+        });
       });
+    }
+    return farSpans.then(function (far) {
+      var out = [];
+      for (var i = 0; i < far.length; i++) {
+        var row = far[i];
+        if (row[1] < from && row[2] > from && (!view.facets || selectedIn(row[0], row[0] + 1, view.facets))) {
+          out.push(row[0]);
+        }
+      }
+      return out;
     });
   }
 
