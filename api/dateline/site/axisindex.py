@@ -25,6 +25,7 @@ consecutive positions, so a period is described by the first position of its run
     ``[start key, end key, kind, qualifiers, status, label, title, id]`` (see `mark`),
     fetched only for the few hundred events a zoomed-in view shows.
 ``data/map/places.json``
+    ``{"total", "shard_size", "places"}``: the events, the events per place shard, and
     ``[id, name, lat, lon, parent, depth, count]`` for every place, where ``parent`` is the
     index of the place it is within (or -1), and ``count`` its events, those of the places
     within it included (as the place filter selects them). A place without coordinates is on
@@ -167,7 +168,8 @@ def _write_map(catalog: Catalog, site_dir: Path) -> int:
         ]
         for n, p in enumerate(places)
     ]
-    (folder / "places.json").write_bytes(_encode(rows))
+    map_index = {"total": len(catalog.items), "shard_size": MAP_SHARD_SIZE, "places": rows}
+    (folder / "places.json").write_bytes(_encode(map_index))
     written = 1
     items = catalog.items
     for first in range(0, len(items), MAP_SHARD_SIZE):

@@ -18,7 +18,7 @@
   "use strict";
 
   var section = document.querySelector("[data-dl-axis]");
-  if (!section || !window.d3) {
+  if (!section || !window.d3 || !window.dateline) {
     return;
   }
   var d3 = window.d3;
@@ -52,16 +52,6 @@
       }));
     }
     return files.get(path);
-  }
-
-  function decoded(steps) {
-    var out = new Int32Array(steps.length);
-    var at = -1;
-    for (var i = 0; i < steps.length; i++) {
-      at += steps[i];
-      out[i] = at;
-    }
-    return out;
   }
 
   // --- time: span keys, months and days as numbers
@@ -249,22 +239,17 @@
     return Promise.all(years.map(function (year) {
       return json("data/axis/days/" + year + ".json");
     })).then(function (loaded) {
-      var all = [];
-      loaded.forEach(function (runs) {
-        all = all.concat(runs);
-      });
+      var days = [].concat.apply([], loaded);
       // the end of each day's run is the next day's first, or the next year's, or the total
-      return Promise.resolve(all).then(function (days) {
-        var out = [];
-        days.forEach(function (day, n) {
-          var start = day[0] * DAY;
-          var next = n + 1 < days.length ? days[n + 1][1] : endOfDay(day);
-          if (start + DAY > from && start < to) {
-            out.push([start, start + DAY, day[1], next]);
-          }
-        });
-        return out;
+      var out = [];
+      days.forEach(function (day, n) {
+        var start = day[0] * DAY;
+        var next = n + 1 < days.length ? days[n + 1][1] : endOfDay(day);
+        if (start + DAY > from && start < to) {
+          out.push([start, start + DAY, day[1], next]);
+        }
       });
+      return out;
     });
   }
 
@@ -665,7 +650,7 @@
     schedule();
   }
 
-  var pageFacet = facet ? json("data/index/" + facet + "/" + encodeURIComponent(value) + ".json").then(decoded) : null;
+  var pageFacet = facet ? json("data/index/" + facet + "/" + encodeURIComponent(value) + ".json").then(window.dateline.decoded) : null;
 
   Promise.all([json("data/axis/months.json"), pageFacet]).then(function (loaded) {
     months = loaded[0];

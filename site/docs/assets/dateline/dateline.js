@@ -13,6 +13,19 @@
   "use strict";
 
   window.dateline = window.dateline || {};
+
+  // A facet file's positions: ascending, written as differences from the previous one (the
+  // first from -1). The time axis reads the same files (assets/dateline/axis.js).
+  window.dateline.decoded = function (steps) {
+    var out = new Int32Array(steps.length);
+    var at = -1;
+    for (var i = 0; i < steps.length; i++) {
+      at += steps[i];
+      out[i] = at;
+    }
+    return out;
+  };
+
   var box = document.querySelector("[data-dl-filters]");
   if (!box) {
     return;
@@ -84,15 +97,7 @@
 
   function positions(facet, value) {
     return once(facet + ":" + value, function () {
-      return json(facet + "/" + encodeURIComponent(value) + ".json").then(function (steps) {
-        var out = new Int32Array(steps.length);
-        var at = -1;
-        for (var i = 0; i < steps.length; i++) {
-          at += steps[i];
-          out[i] = at;
-        }
-        return out;
-      });
+      return json(facet + "/" + encodeURIComponent(value) + ".json").then(window.dateline.decoded);
     });
   }
 

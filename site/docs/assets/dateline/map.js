@@ -40,7 +40,7 @@
     return n.toLocaleString("en") + " " + word + (n === 1 ? "" : "s");
   }
 
-  // --- places: [id, name, lat, lon, parent, depth, count]
+  // --- places: [id, name, lat, lon, parent, depth, count] (places.json's "places")
 
   function Places(rows) {
     this.rows = rows;
@@ -162,9 +162,9 @@
     // The places of the events at these ascending positions (null: every event), reading
     // each place shard they are in once.
     function placesOf(positions) {
-      return json(root + "data/axis/months.json").then(function (months) {
-        var total = months.total;
-        var size = 5000;
+      return json(MAP + "places.json").then(function (index) {
+        var total = index.total;
+        var size = index.shard_size;
         var shards = [];
         if (positions === null) {
           for (var k = 0; k * size < total; k++) {
@@ -239,7 +239,7 @@
     }
 
     return Promise.all([json(MAP + "places.json"), basemap(map, root, section)]).then(function (loaded) {
-      places = new Places(loaded[0]);
+      places = new Places(loaded[0].places);
       map.on("zoomend", function () {
         if (events) {
           draw();
@@ -262,7 +262,7 @@
       doubleClickZoom: false, boxZoom: false, keyboard: false, touchZoom: false
     });
     return Promise.all([json(root + "data/map/places.json"), basemap(map, root, section)]).then(function (loaded) {
-      var places = new Places(loaded[0]);
+      var places = new Places(loaded[0].places);
       var shown = [];
       ids.forEach(function (id) {
         var n = places.byId.has(id) ? places.drawnAt(places.byId.get(id), places.deepest) : -1;
