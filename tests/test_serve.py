@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 import socket
 import subprocess
 import sys
@@ -195,6 +197,7 @@ def _start(events: Events, *extra: str) -> tuple[Server, int]:
 @pytest.mark.parametrize("how", ["SIGTERM", "SIGKILL"])
 def test_nothing_outlives_the_server(events: Events, how: str) -> None:
     running, port = _start(events, "--reload", "--no-site", "--workers", "2")
+    children: set[int] = set()
     try:
         # The engine's first read is done when it says so; then every child exists.
         wait_for(lambda: len(_running(_descendants(running.process.pid))) >= 3)
@@ -213,6 +216,8 @@ def test_nothing_outlives_the_server(events: Events, how: str) -> None:
     finally:
         if running.process.poll() is None:
             running.process.kill()
+        for pid in _running(children):  # a survivor holds the log pipe open: end it too
+            os.kill(pid, signal.SIGKILL)
         running.process.communicate(timeout=10)
 
 
