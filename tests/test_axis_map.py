@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, CDPSession, Page, expect
 
 from conftest import ACTORS, PLACES, Events, StaticServer, build_site
 from test_browser import ARTIFACTS, Watched, shown, violations
@@ -253,3 +253,79 @@ def test_axe_finds_nothing_on_the_axis_and_the_map(watched: Watched, kinds_url: 
     page.wait_for_selector("[data-dl-map-ready]", state="attached")
     page.wait_for_selector("[data-dl-axis-ready]", state="attached")
     assert violations(page) == []
+
+
+@pytest.mark.parametrize("by", ["mouse", "touch"])
+def test_clicking_a_counted_bar_selects_its_period(
+    browser: Browser, counted_url: str, by: str
+) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, has_touch=by == "touch")
+    page = context.new_page()
+    axis_ready(page, counted_url)
+    bar = page.locator("rect.dl-bucket[data-count]").last
+    period = bar.get_attribute("data-period")
+    assert period is not None
+    box = bar.bounding_box()
+    assert box is not None
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] - 2
+    if by == "touch":
+        page.touchscreen.tap(x, y)
+    else:
+        page.mouse.click(x, y)
+    page.wait_for_function("new URLSearchParams(location.search).has('from')")
+    page.wait_for_function("document.querySelector('[data-dl-axis]').dataset.dlAxisFrom !== ''")
+    section = page.locator("[data-dl-axis]")
+    first, last = period.split("/")
+    assert section.get_attribute("data-dl-axis-from") == first
+    assert section.get_attribute("data-dl-axis-to") == last
+    assert DISPUTED in shown(page)  # the latest event, in the last bar
+    assert ELSEWHERE not in shown(page)
+    context.close()
+
+
+def _touch(cdp: CDPSession, kind: str, *points: tuple[float, float]) -> None:
+    cdp.send(
+        "Input.dispatchTouchEvent",
+        {
+            "type": kind,
+            "touchPoints": [{"x": x, "y": y, "id": n} for n, (x, y) in enumerate(points)],
+        },
+    )
+
+
+def test_a_pinch_zooms_and_a_finger_pans(browser: Browser, kinds_url: str) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, has_touch=True)
+    page = context.new_page()
+    axis_ready(page, kinds_url)
+    cdp = context.new_cdp_session(page)
+    section = page.locator("[data-dl-axis]")
+    box = page.locator("[data-dl-axis-plot] svg").bounding_box()
+    assert box is not None
+    middle, y = box["x"] + box["width"] / 2, box["y"] + 40  # on the plot, not the scale
+
+    def view_changed(before: str | None) -> str:
+        page.wait_for_function(
+            f"document.querySelector('[data-dl-axis]').dataset.dlAxisView !== {before!r}"
+        )
+        after = section.get_attribute("data-dl-axis-view")
+        assert after is not None
+        return after
+
+    before = section.get_attribute("data-dl-axis-view")
+    assert before is not None
+    _touch(cdp, "touchStart", (middle - 20, y), (middle + 20, y))
+    for step in range(1, 9):
+        _touch(cdp, "touchMove", (middle - 20 - 25 * step, y), (middle + 20 + 25 * step, y))
+    _touch(cdp, "touchEnd")
+    pinched = view_changed(before)
+    assert _width(pinched) < _width(before)  # fingers apart: zoomed in
+    assert "from" not in query_of(page)  # a pinch is not a selection
+    _touch(cdp, "touchStart", (middle, y))
+    for step in range(1, 9):
+        _touch(cdp, "touchMove", (middle + 30 * step, y))
+    _touch(cdp, "touchEnd")
+    panned = view_changed(pinched)
+    assert abs(_width(panned) - _width(pinched)) <= 1  # the same span, moved
+    assert panned.split("/")[0] < pinched.split("/")[0]  # dragged right: earlier times
+    assert "from" not in query_of(page)  # a finger pans; it does not brush
+    context.close()

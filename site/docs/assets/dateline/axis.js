@@ -5,7 +5,8 @@
  * pans (drag the scale, or the arrow keys). Zoomed out it draws how many events began in each
  * decade, year, month or day; once the view holds few enough events, the events themselves,
  * each kind of date drawn its own way (see the legend in the page). Dragging across the plot
- * (or Enter, or "Select this view") selects a range: on the home page that is the From/To
+ * (or Enter, or "Select this view") selects a range, and so does a click on a counted bar
+ * (its period): on the home page that is the From/To
  * filter, through the filter form, so the list and the URL follow and the URL restores it;
  * elsewhere it opens the home page filtered by this page's tag, actor or place and the range.
  *
@@ -142,7 +143,11 @@
     current = event.transform.rescaleX(base);
     schedule();
   });
-  var brush = d3.brushX().on("end", brushed);
+  // A finger pans and two pinch, on the plot as on the scale: touch does not brush (a tap
+  // still selects a bar's period, through the click the browser makes of it).
+  var brush = d3.brushX().filter(function (event) {
+    return !event.ctrlKey && !event.button && !event.touches;
+  }).on("end", brushed);
   var moving = false; // the brush moved by the script, not the reader
   var selected = null; // [start, end) ms of the selected range
 
@@ -151,7 +156,10 @@
       return;
     }
     if (!event.selection) {
-      choose(null);
+      // a click (or tap) without a drag: a bar selects its period, anywhere else clears
+      var source = event.sourceEvent.changedTouches ? event.sourceEvent.changedTouches[0] : event.sourceEvent;
+      var bar = barAt(d3.pointer(source, svg.node())[0]);
+      choose(bar ? [bar.start, bar.end] : null);
       return;
     }
     var start = d3.utcDay.floor(current.invert(event.selection[0]));
@@ -386,11 +394,26 @@
       .attr("data-count", function (b) {
         return b.count;
       })
+      .attr("data-period", function (b) {
+        return ymd(b.start) + "/" + ymd(b.end - DAY);
+      })
       .each(function (b) {
         var title = this.querySelector("title") || this.appendChild(document.createElementNS("http://www.w3.org/2000/svg", "title"));
         title.textContent = period(b.start, level) + ": " + b.count + (b.count === 1 ? " event" : " events");
       });
     section.setAttribute("data-dl-axis-level", level);
+  }
+
+  // The counted bar drawn at x, if any (the brush lies over the bars and takes the clicks).
+  function barAt(x) {
+    var found = null;
+    bucketsLayer.selectAll("rect.dl-bucket").each(function (b) {
+      var left = current(new Date(b.start));
+      if (x >= left && x < Math.max(left + 1, current(new Date(b.end)))) {
+        found = b;
+      }
+    });
+    return found;
   }
 
   function period(start, level) {
@@ -561,7 +584,7 @@
     var to = keyOf(range.to);
     if (from === null && to === null) {
       selected = null;
-      said.textContent = "No range is selected: drag across the axis, or press Enter, to select one.";
+      said.textContent = "No range is selected: drag across the axis, click a bar, or press Enter, to select one.";
     } else {
       selected = [from === null ? current.domain()[0].getTime() : from, to === null ? current.domain()[1].getTime() : to];
       said.textContent = "Selected: " + asFilter(selected[0], selected[1]).words + ".";
