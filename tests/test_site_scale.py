@@ -353,3 +353,54 @@ def test_filters_select_what_the_api_selects_at_scale(
     assert failed == []
     assert not any(url.endswith("data/events.json") for url in fetched)
     assert not any(url.endswith("data/claims.json") for url in fetched)
+
+
+# --- the map ---------------------------------------------------------------------------------
+
+
+def _map_at_each_level(page: Page, deepest: int) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The map's summary and points (place, events) at each level of roll-up, from the
+    countries (zoomed out as far as it goes) to the deepest places."""
+    section = page.locator("[data-dl-map]")
+    out = page.locator(".leaflet-control-zoom-out")
+    while out.get_attribute("aria-disabled") != "true":  # as far out as it goes
+        out.click()
+    expect(section).to_have_attribute("data-dl-map-level", "0")
+    seen = []
+    for level in range(deepest + 1):
+        while section.get_attribute("data-dl-map-level") != str(level):
+            page.click(".leaflet-control-zoom-in")
+        points = page.eval_on_selector_all(
+            ".dl-map__point", "ps => ps.map(p => [p.dataset.place, p.dataset.count])"
+        )
+        summary = page.locator("[data-dl-map-summary]").inner_text()
+        seen.append((summary, sorted(map(tuple, points))))
+    return seen
+
+
+def test_the_map_of_every_event_is_precomputed_and_equals_its_count_by_shards(
+    browser: Browser, large: Path, large_url: str
+) -> None:
+    # With no filter the map reads places.json's levels; a filter that selects every event
+    # counts the places of each event from the shards in the browser: the two must agree.
+    deepest = max(
+        row[5] for row in json.loads((large / "data/map/places.json").read_bytes())["places"]
+    )
+    assert deepest >= 2
+    context = browser.new_context(reduced_motion="reduce", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url))
+    page.goto(large_url)
+    page.wait_for_selector("[data-dl-map-ready]", state="attached")
+    every = _map_at_each_level(page, deepest)
+    assert not any("data/map/at/" in url for url in fetched)
+    page.goto(large_url + "?to=2999")  # every event began before 2999
+    expect(page.locator("[data-dl-count]")).to_contain_text(
+        f"{EVENTS:,} of {EVENTS:,} events", timeout=20_000
+    )
+    page.wait_for_selector("[data-dl-map-ready]:not([aria-busy])", state="attached")
+    assert any("data/map/at/" in url for url in fetched)
+    assert _map_at_each_level(page, deepest) == every
+    assert len({len(points) for _, points in every}) > 1  # the levels draw differently
+    context.close()

@@ -25,15 +25,19 @@ consecutive positions, so a period is described by the first position of its run
     ``[start key, end key, kind, qualifiers, status, label, title, id]`` (see `mark`),
     fetched only for the few hundred events a zoomed-in view shows.
 ``data/map/places.json``
-    ``{"total", "shard_size", "places"}``: the events, the events per place shard, and
-    ``[id, name, lat, lon, parent, depth, count]`` for every place, where ``parent`` is the
-    index of the place it is within (or -1), and ``count`` its events, those of the places
-    within it included (as the place filter selects them). A place without coordinates is on
-    the map through the nearest place it is within that has them.
+    ``{"total", "shard_size", "places", "mapped", "levels"}``: the events, the events per
+    place shard, and ``[id, name, lat, lon, parent, depth, count]`` for every place, where
+    ``parent`` is the index of the place it is within (or -1), and ``count`` its events, those
+    of the places within it included (as the place filter selects them). A place without
+    coordinates is on the map through the nearest place it is within that has them (see
+    `drawn_at`). ``levels[d]`` is what the map draws of every event when places deeper than
+    ``d`` are rolled up: ``[[place index, events], ...]``, each event counted once at each
+    point; ``mapped`` counts the events drawn at some point when nothing is rolled up.
 ``data/map/at/<k>.json``
     for each event of a map shard (``MAP_SHARD_SIZE`` positions), the indexes of its places
     in ``places.json``: fetched only when a filter is applied, for the shards its events are
-    in; with no filter the map reads ``count``.
+    in; with no filter the map reads ``levels`` (at 100,000 events, 104 KB rather than
+    another 260 KB of shards).
 """
 
 from __future__ import annotations
@@ -156,7 +160,7 @@ def _write_map(catalog: Catalog, site_dir: Path) -> int:
             within, steps = places[index[within.id]].within, steps + 1
         return steps
 
-    rows = [
+    rows: list[list[Any]] = [
         [
             p.id,
             p.name,
@@ -168,15 +172,44 @@ def _write_map(catalog: Catalog, site_dir: Path) -> int:
         ]
         for n, p in enumerate(places)
     ]
-    map_index = {"total": len(catalog.items), "shard_size": MAP_SHARD_SIZE, "places": rows}
+    events = [
+        [index[place.id] for place in item.places if place.id in index] for item in catalog.items
+    ]
+    deepest = max((int(row[5]) for row in rows), default=0)
+    map_index = {
+        "total": len(events),
+        "shard_size": MAP_SHARD_SIZE,
+        "places": rows,
+        "mapped": sum(1 for at in events if _drawn(rows, at, deepest)),
+        "levels": [sorted(_counted(rows, events, level).items()) for level in range(deepest + 1)],
+    }
     (folder / "places.json").write_bytes(_encode(map_index))
     written = 1
-    items = catalog.items
-    for first in range(0, len(items), MAP_SHARD_SIZE):
-        at = [
-            [index[place.id] for place in item.places if place.id in index]
-            for item in items[first : first + MAP_SHARD_SIZE]
-        ]
-        (folder / "at" / f"{first // MAP_SHARD_SIZE}.json").write_bytes(_encode(at))
+    for first in range(0, len(events), MAP_SHARD_SIZE):
+        shard = events[first : first + MAP_SHARD_SIZE]
+        (folder / "at" / f"{first // MAP_SHARD_SIZE}.json").write_bytes(_encode(shard))
         written += 1
     return written
+
+
+def drawn_at(rows: list[list[Any]], n: int, level: int) -> int:
+    """The place that place ``n`` is drawn at when places deeper than ``level`` are rolled up:
+    its ancestor at that depth (or itself), or the nearest above that with coordinates; -1 if
+    none has any. map.js's ``drawnAt`` is the same walk."""
+    while rows[n][5] > level:
+        n = rows[n][4]
+    while n >= 0 and rows[n][2] is None:
+        n = rows[n][4]
+    return n
+
+
+def _drawn(rows: list[list[Any]], places: list[int], level: int) -> set[int]:
+    return {at for at in (drawn_at(rows, n, level) for n in places) if at >= 0}
+
+
+def _counted(rows: list[list[Any]], events: list[list[int]], level: int) -> dict[int, int]:
+    counts: dict[int, int] = {}
+    for places in events:
+        for at in _drawn(rows, places, level):
+            counts[at] = counts.get(at, 0) + 1
+    return counts

@@ -667,6 +667,13 @@
     return [new Date(start - margin), new Date(end + margin)];
   }
 
+  // Drawn, or failed: what else the page loads (the map) waits for this, so that it does not
+  // compete with the axis's first paint.
+  function settled() {
+    section.setAttribute("data-dl-axis-settled", "");
+    document.dispatchEvent(new CustomEvent("dateline:axis-settled"));
+  }
+
   function follow(detail) {
     view = { facets: detail.facets, range: detail.range };
     showSelection(detail.range);
@@ -696,6 +703,7 @@
     showSelection(view.range);
     render().then(function () {
       section.setAttribute("data-dl-axis-ready", "");
+      settled();
     });
     // On a phone the axis starts folded, so that the first screen shows an event.
     if (window.matchMedia("(max-width: 44.9em)").matches) {
@@ -714,5 +722,6 @@
   }).catch(function (error) {
     section.hidden = false;
     summary.textContent = "The time axis could not load its data (" + error.message + "). The list below shows every event.";
+    settled();
   });
 })();

@@ -10,7 +10,8 @@
  *
  * It works offline: the outlines are Natural Earth's countries at 1:110m (npm world-atlas,
  * public domain), shipped with the site; a tile server is used only if mkdocs.yml names one.
- * It reads data/map/ (dateline/site/axisindex.py describes it): the places, and with a
+ * It reads data/map/ (dateline/site/axisindex.py describes it), once the page's time axis
+ * has drawn: the places, with what every event draws at each level of roll-up, and with a
  * filter, the places of the events in the shards the filter's events are in.
  */
 (function () {
@@ -150,7 +151,7 @@
     var map = newMap(section, canvas, { center: [25, 20], zoom: 2 });
     var layer = L.layerGroup().addTo(map);
     var places;
-    var events = null; // per selected event, its places; null: not loaded (every event)
+    var tally = null; // what is drawn; null: not loaded yet
     var wanted = null; // the view being loaded
     var fitted = false;
     var MAP = root + "data/map/";
@@ -159,42 +160,59 @@
       return Math.max(0, Math.min(places.deepest, map.getZoom() - 4));
     }
 
-    // The places of the events at these ascending positions (null: every event), reading
-    // each place shard they are in once.
-    function placesOf(positions) {
-      return json(MAP + "places.json").then(function (index) {
-        var total = index.total;
-        var size = index.shard_size;
-        var shards = [];
-        if (positions === null) {
-          for (var k = 0; k * size < total; k++) {
-            shards.push(k);
-          }
-        } else {
-          shards = Array.from(new Set(Array.prototype.map.call(positions, function (p) {
-            return Math.floor(p / size);
-          })));
-        }
-        return Promise.all(shards.map(function (k) {
-          return json(MAP + "at/" + k + ".json");
-        })).then(function (loaded) {
-          var byShard = new Map();
-          shards.forEach(function (k, n) {
-            byShard.set(k, loaded[n]);
+    // What the map draws of a selection: its events per drawn place at a level, how many
+    // events it has, and how many of those are drawn at some point.
+    function everyEvent(index) {
+      return {
+        counts: function (at) {
+          return new Map(index.levels[at] || []);
+        },
+        total: index.total,
+        mapped: index.mapped
+      };
+    }
+
+    function someEvents(events) {
+      return {
+        counts: function (at) {
+          return places.count(events, at);
+        },
+        total: events.length,
+        mapped: events.filter(function (list) {
+          return list.some(function (n) {
+            return places.drawnAt(n, places.deepest) >= 0;
           });
-          if (positions === null) {
-            return [].concat.apply([], loaded);
-          }
-          return Array.prototype.map.call(positions, function (p) {
-            return byShard.get(Math.floor(p / size))[p % size];
-          });
+        }).length
+      };
+    }
+
+    // The tally of the events at these ascending positions (null: every event, precomputed
+    // in places.json), reading each place shard they are in once.
+    function tallyOf(positions, index) {
+      if (positions === null) {
+        return Promise.resolve(everyEvent(index));
+      }
+      var size = index.shard_size;
+      var shards = Array.from(new Set(Array.prototype.map.call(positions, function (p) {
+        return Math.floor(p / size);
+      })));
+      return Promise.all(shards.map(function (k) {
+        return json(MAP + "at/" + k + ".json");
+      })).then(function (loaded) {
+        var byShard = new Map();
+        shards.forEach(function (k, n) {
+          byShard.set(k, loaded[n]);
         });
+        return someEvents(Array.prototype.map.call(positions, function (p) {
+          return byShard.get(Math.floor(p / size))[p % size];
+        }));
       });
     }
 
     function draw() {
       layer.clearLayers();
-      var counts = places.count(events, level());
+      var at = level();
+      var counts = tally.counts(at);
       var biggest = 1;
       counts.forEach(function (n) {
         biggest = Math.max(biggest, n);
@@ -207,31 +225,28 @@
           window.dateline.select({ place: row[0] });
         }));
       });
-      var total = events.length;
-      var mapped = events.filter(function (list) {
-        return list.some(function (n) {
-          return places.drawnAt(n, places.deepest) >= 0;
-        });
-      }).length;
+      var total = tally.total;
+      var mapped = tally.mapped;
       summary.textContent = "The map shows " + plural(mapped, "event") + " of the " + plural(total, "event") +
         " selected, at " + plural(counts.size, "point") + (total > mapped ? "; " + plural(total - mapped, "event") + (total - mapped === 1 ? " names" : " name") + " no place with coordinates" : "") +
         ". Zoom in to see the places within these. Choose a point to filter the timeline by its place.";
       section.setAttribute("data-dl-map-points", counts.size);
+      section.setAttribute("data-dl-map-level", at);
       if (!fitted && shown.length) {
         fitted = true;
         map.fitBounds(L.featureGroup(shown).getBounds(), { padding: [30, 30], maxZoom: 6, animate: false });
       }
     }
 
-    function follow(view) {
+    function follow(view, index) {
       var positions = view ? view.matched : null;
       wanted = positions;
       section.setAttribute("aria-busy", "true");
-      return placesOf(positions).then(function (found) {
+      return tallyOf(positions, index).then(function (found) {
         if (wanted !== positions) {
           return;
         }
-        events = found;
+        tally = found;
         draw();
         section.setAttribute("data-dl-map-ready", "");
         section.removeAttribute("aria-busy");
@@ -239,16 +254,17 @@
     }
 
     return Promise.all([json(MAP + "places.json"), basemap(map, root, section)]).then(function (loaded) {
-      places = new Places(loaded[0].places);
+      var index = loaded[0];
+      places = new Places(index.places);
       map.on("zoomend", function () {
-        if (events) {
+        if (tally) {
           draw();
         }
       });
       document.addEventListener("dateline:view", function (event) {
-        follow(event.detail);
+        follow(event.detail, index);
       });
-      return follow(window.dateline && window.dateline.view);
+      return follow(window.dateline && window.dateline.view, index);
     });
   }
 
@@ -277,11 +293,27 @@
     });
   }
 
+  // A map starts once the page's time axis has drawn (or failed), so that its data and its
+  // outlines do not compete with the axis's first paint; the map is lower on the page. If the
+  // axis has not settled within a few seconds (its script did not run), the map starts anyway.
+  function afterAxis() {
+    var axis = document.querySelector("[data-dl-axis]");
+    if (!axis || axis.hasAttribute("data-dl-axis-settled")) {
+      return Promise.resolve();
+    }
+    return new Promise(function (resolve) {
+      document.addEventListener("dateline:axis-settled", resolve, { once: true });
+      setTimeout(resolve, 5000);
+    });
+  }
+
   sections.forEach(function (section) {
     var root = section.getAttribute("data-root") || "";
     section.hidden = false;
     var start = section.getAttribute("data-dl-map") === "locator" ? locator : overview;
-    start(section, root).catch(function (error) {
+    afterAxis().then(function () {
+      return start(section, root);
+    }).catch(function (error) {
       var summary = section.querySelector("[data-dl-map-summary]");
       if (summary) {
         summary.textContent = "The map could not load its data (" + error.message + ").";
