@@ -19,11 +19,32 @@ file is deleted first, so the figure is end to end. Reported per size:
 * peak memory: the kernel's high-water RSS of the largest process (``wait4``), and the
   sampled peak of the summed PSS of the process tree (Pagefind is a child process);
 * output: the mean size of an event page (``events/<id>/index.html``), the total without the
-  search index, and the search index alone (all its shards).
+  search index, and the search index alone (all its shards);
+* the site's update after one event's title is edited: the same build again, incremental
+  (only the pages whose inputs changed are rendered, only their search bundle indexed), without
+  opening the Store (which ``serve --reload`` has updated already): the time until the
+  changed pages are on the site (in the build's process) and until its search has them too
+  (the whole process, started to ended), beside the full build's; and the pages it rendered.
+  The dataset's file is restored afterwards.
+* Hugo beside it (``hugosite.py``), at every size built: Hugo's build of a minimal site of as
+  many pages as there are events (one Markdown file each, a title, a date and a short body; a
+  layout of our own, no theme, Hugo's default list pages and feeds, lists paged at 100 as
+  Dateline's are), ``hugo --quiet`` into a fresh destination, right after the Dateline builds
+  of that size; one untimed build, then the median of three (the best is shown beside it).
+  At every size, not only at 10,000 where the target is: Hugo's four builds take less time
+  than the one Dateline build they are set beside (at 10k: 8 s each against 67 s, measured on
+  a loaded machine), and the ratio at each size shows whether the gap grows with the events.
+  Beside the wall times, for information, the CPU seconds of both (of the process and the
+  children it waited for, from ``wait4``); the target is on the wall times.
+  Without ``hugo`` on PATH (Debian: ``apt-get install hugo``), or if its build fails, the
+  comparison is skipped, says why, and fails nothing.
 
 Targets (issue 5): at least 500 event pages/s, at most 25 KB an event page, growth linear in
-the number of events, and 100,000 events end to end in at most 5 minutes with at most 6 GB.
-Exits 1 if a measured target fails.
+the number of events, and 100,000 events end to end in at most 5 minutes with at most 6 GB;
+(issue 12) one changed event live on the site within 10 s at 100,000 events, and 10,000 events
+end to end, search included, within 4x Hugo's build of 10,000 minimal pages (wall time, the
+Dateline build against the median Hugo build of the same run).
+Exits 1 if a measured target fails (the Hugo target too; not when it was skipped).
 """
 
 from __future__ import annotations
@@ -40,6 +61,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import hugosite
 import run  # the process-tree sampler and machine description of the check benchmark
 
 ROOT = run.ROOT
@@ -51,6 +73,9 @@ TARGET_PAGES_PER_SECOND = 500.0
 TARGET_PAGE_KB = 25.0
 TARGET_100K_SECONDS = 300.0
 TARGET_100K_GB = 6.0
+TARGET_100K_UPDATE_SECONDS = 10.0
+TARGET_HUGO_SIZE = 10_000
+TARGET_HUGO_RATIO = 4.0
 
 # The child: exactly what `dateline build` does, printing the stage timings as JSON.
 CHILD = """
@@ -80,6 +105,20 @@ class Result:
     page_bytes: float  # mean size of an event page
     site_mb: float  # everything but the search index
     index_mb: float  # pagefind/
+    update_seconds: float = 0.0  # the incremental build after one edit, without the Store
+    update_rendered: int = 0  # the pages it rendered
+    update_pagefind: float = 0.0  # of which Pagefind (the bundle holding the page)
+    incremental: bool = False
+    rendered: int = 0
+    live: float = 0.0  # the build's start until its pages were in place (in the process)
+    update_live: float = 0.0  # the update's, without the Store
+    cpu: float = 0.0  # user and system seconds of the build and the children it waited for
+    hugo: hugosite.Builds | None = None  # Hugo's builds of as many minimal pages
+    hugo_skipped: str = ""  # why there are none
+
+    @property
+    def hugo_ratio(self) -> float:
+        return self.seconds / self.hugo.median if self.hugo else 0.0
 
     @property
     def pages_per_second(self) -> float:
@@ -133,7 +172,7 @@ def cold(events: Path) -> None:
     In a child process: opening finds the file (or makes it) wherever the Store keeps it, and
     a Store made here must not stay in this process's memory while the build is measured.
     """
-    forget = "import sys; from dateline.store import Store; open_store(sys.argv[1]).path.unlink()"
+    forget = "import sys, dateline.cache as c; c.open_store(sys.argv[1]).path.unlink()"
     subprocess.run([str(PYTHON), "-c", forget, str(events)], check=True)
 
 
@@ -141,6 +180,31 @@ def bench(size: int, out: Path) -> Result:
     events = dataset(size)
     cold(events)
     site = out / f"site-{size}"
+    result = measure(size, events, site)
+    edited = sorted(events.glob("*/*.yaml"))[size // 2]
+    original = edited.read_bytes()
+    try:
+        text = original.decode().replace("title: ", "title: Edited, ", 1)
+        edited.write_text(text, encoding="utf-8")
+        update = measure(size, events, site)
+    finally:
+        edited.write_bytes(original)
+    if not update.incremental:
+        sys.exit(f"the build after one edit at {size:,} events was not incremental")
+    result.update_seconds = update.seconds - update.store
+    result.update_live = update.live - update.store
+    result.update_rendered = update.rendered
+    result.update_pagefind = update.pagefind
+    print(f"timing Hugo on {size:,} minimal pages ... (load {run.load_average()})", flush=True)
+    try:
+        result.hugo = hugosite.measure(size)
+    except hugosite.Skipped as skipped:
+        result.hugo_skipped = str(skipped)
+    return result
+
+
+def measure(size: int, events: Path, site: Path) -> Result:
+    """One build of ``events`` into ``site`` in a fresh process, measured."""
     with tempfile.TemporaryFile() as stdout, tempfile.TemporaryFile() as stderr:
         started = time.perf_counter()
         process = subprocess.Popen(
@@ -179,6 +243,10 @@ def bench(size: int, out: Path) -> Result:
         page_bytes=page_bytes,
         site_mb=(folder_bytes(site) - index_bytes) / 1e6,
         index_mb=index_bytes / 1e6,
+        incremental=built["incremental"],
+        rendered=built["rendered"],
+        live=built["live_seconds"],
+        cpu=usage.ru_utime + usage.ru_stime,
     )
 
 
@@ -186,12 +254,13 @@ def table(results: list[Result]) -> str:
     head = (
         f"{'events':>8} {'total s':>8} {'store s':>8} {'mkdocs s':>9} {'pagefind s':>10} "
         f"{'(waited)':>8} {'shards':>6} {'ev pages/s':>10} {'peak MB':>8} {'KB/page':>8} "
-        f"{'site MB':>8} {'index MB':>9}"
+        f"{'site MB':>8} {'index MB':>9} {'hugo s':>7} {'x hugo':>7}"
     )
     rows = [
         f"{r.size:>8,} {r.seconds:>8.1f} {r.store:>8.1f} {r.mkdocs:>9.1f} {r.pagefind:>10.1f} "
         f"{r.waited:>8.1f} {r.shards:>6} {r.pages_per_second:>10.0f} {r.peak_mb:>8.0f} "
-        f"{r.page_bytes / 1024:>8.1f} {r.site_mb:>8.1f} {r.index_mb:>9.1f}"
+        f"{r.page_bytes / 1024:>8.1f} {r.site_mb:>8.1f} {r.index_mb:>9.1f} "
+        + (f"{r.hugo.median:>7.1f} {r.hugo_ratio:>6.1f}x" if r.hugo else f"{'-':>7} {'-':>7}")
         for r in results
     ]
     return "\n".join([head, *rows])
@@ -226,6 +295,23 @@ def verdicts(results: list[Result]) -> list[tuple[str, bool]]:
                     r.peak_mb / 1024 <= TARGET_100K_GB,
                 )
             )
+    for r in results:
+        share = r.update_seconds / r.seconds
+        line = (
+            f"{r.size:,}: one edited event on the site in {r.update_live:.1f} s, in its search "
+            f"in {r.update_seconds:.1f} s ({r.update_rendered:,} pages rendered, Pagefind "
+            f"{r.update_pagefind:.1f} s), {share:.0%} of the full build's {r.seconds:.1f} s"
+        )
+        if r.size >= 100_000:
+            checks.append(
+                (
+                    f"{line} (on the site <= {TARGET_100K_UPDATE_SECONDS:.0f} s)",
+                    r.update_live <= TARGET_100K_UPDATE_SECONDS,
+                )
+            )
+        else:
+            print(f"      {line} (the target is at 100,000)")
+    checks += hugo_verdicts(results)
     if len(results) > 1:
         small, large = results[0], results[-1]
         # Linear: seconds and bytes per event may not grow by more than half from the
@@ -246,6 +332,29 @@ def verdicts(results: list[Result]) -> list[tuple[str, bool]]:
                 factor <= 1.5,
             )
         )
+    return checks
+
+
+def hugo_verdicts(results: list[Result]) -> list[tuple[str, bool]]:
+    """The build beside Hugo's: judged at 10,000, printed at the other sizes."""
+    checks: list[tuple[str, bool]] = []
+    for r in results:
+        if r.hugo is None:
+            print(f"      {r.size:,}: the comparison with Hugo skipped: {r.hugo_skipped}")
+            continue
+        h = r.hugo
+        line = (
+            f"{r.size:,}: {r.seconds:.1f} s end to end, search included, {r.hugo_ratio:.1f}x "
+            f"{h.version}'s {h.median:.1f} s for {h.pages:,} minimal pages (median of "
+            f"{len(h.runs)}, best {h.best:.1f} s); CPU {r.cpu:.1f} s against {h.cpu:.1f} s, "
+            f"{r.cpu / h.cpu if h.cpu else 0.0:.1f}x"
+        )
+        if r.size == TARGET_HUGO_SIZE:
+            checks.append(
+                (f"{line} (<= {TARGET_HUGO_RATIO:g}x)", r.hugo_ratio <= TARGET_HUGO_RATIO)
+            )
+        else:
+            print(f"      {line} (the target is at {TARGET_HUGO_SIZE:,})")
     return checks
 
 

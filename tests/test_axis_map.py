@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import Browser, CDPSession, Page, expect
 
 from conftest import ACTORS, PLACES, Events, StaticServer, build_site
-from test_browser import ARTIFACTS, Watched, shown, violations
+from test_browser import ARTIFACTS, Watched, settled, shown, violations
 
 # id -> date; every kind the axis draws, and the classes it must draw each with
 KINDS = {
@@ -102,9 +102,12 @@ def watched(browser: Browser, kinds_url: str) -> Iterator[Watched]:
 
 
 def axis_ready(page: Page, url: str) -> None:
+    """Open the home page and wait until its axis, its map and its list show what the URL
+    selects (the axis and the map are ready once they have drawn the filters' view)."""
     page.goto(url)
     page.wait_for_selector("[data-dl-axis-ready]", state="attached")
-    page.wait_for_selector("[data-dl-map-ready]", state="attached")
+    page.wait_for_selector("[data-dl-map-ready]:not([aria-busy])", state="attached")
+    settled(page)
 
 
 def query_of(page: Page) -> dict[str, list[str]]:
@@ -166,8 +169,9 @@ def test_brushing_a_range_filters_the_list_and_the_url_and_the_url_restores_it(
     page.mouse.down()
     page.mouse.move(plot["x"] + plot["width"] * 0.30, y, steps=8)
     page.mouse.up()
-    page.wait_for_function("new URLSearchParams(location.search).has('from')")
+    page.wait_for_function("() => new URLSearchParams(location.search).has('from')")
     query = query_of(page)
+    settled(page)
     expect(page.locator("[data-dl-results]")).to_be_visible()
     assert ELSEWHERE in shown(page)  # the earliest event is in the first third
     assert "2026-01-25-a-disputed-day" not in shown(page)
@@ -191,18 +195,18 @@ def test_the_keyboard_zooms_and_selects_the_view(watched: Watched, kinds_url: st
     page.locator("[data-dl-axis-plot]").focus()
     page.keyboard.press("+")
     page.wait_for_function(
-        f"document.querySelector('[data-dl-axis]').dataset.dlAxisView !== {before!r}"
+        f"() => document.querySelector('[data-dl-axis]').dataset.dlAxisView !== {before!r}"
     )
     zoomed = section.get_attribute("data-dl-axis-view")
     assert zoomed is not None
     assert before is not None
     assert _width(zoomed) < _width(before)
     page.keyboard.press("Enter")
-    page.wait_for_function("new URLSearchParams(location.search).has('to')")
+    page.wait_for_function("() => new URLSearchParams(location.search).has('to')")
     query = query_of(page)
     assert _day(query["from"][0]) >= zoomed.split("/")[0]
     page.keyboard.press("Escape")
-    page.wait_for_function("!new URLSearchParams(location.search).has('from')")
+    page.wait_for_function("() => !new URLSearchParams(location.search).has('from')")
 
 
 def _width(view: str) -> int:
@@ -235,13 +239,14 @@ def test_the_map_shows_the_filtered_places_and_choosing_one_filters_by_it(
     places = page.eval_on_selector_all(".dl-map__point", "ps => ps.map(p => p.dataset.place)")
     assert len(places) >= 1
     axis_ready(page, kinds_url + "?from=2025-11&to=2025-11")
-    page.wait_for_function("document.querySelectorAll('.dl-map__point').length === 1")
+    page.wait_for_function("() => document.querySelectorAll('.dl-map__point').length === 1")
     point = page.locator(".dl-map__point")
     assert point.get_attribute("data-count") == "1"
     chosen = point.get_attribute("data-place")
     point.click()
-    page.wait_for_function("new URLSearchParams(location.search).has('place')")
+    page.wait_for_function("() => new URLSearchParams(location.search).has('place')")
     assert query_of(page)["place"] == [chosen]
+    settled(page)
     assert shown(page) == [ELSEWHERE]
 
 
@@ -272,12 +277,15 @@ def test_clicking_a_counted_bar_selects_its_period(
         page.touchscreen.tap(x, y)
     else:
         page.mouse.click(x, y)
-    page.wait_for_function("new URLSearchParams(location.search).has('from')")
-    page.wait_for_function("document.querySelector('[data-dl-axis]').dataset.dlAxisFrom !== ''")
+    page.wait_for_function("() => new URLSearchParams(location.search).has('from')")
+    page.wait_for_function(
+        "() => document.querySelector('[data-dl-axis]').dataset.dlAxisFrom !== ''"
+    )
     section = page.locator("[data-dl-axis]")
     first, last = period.split("/")
     assert section.get_attribute("data-dl-axis-from") == first
     assert section.get_attribute("data-dl-axis-to") == last
+    settled(page)
     assert DISPUTED in shown(page)  # the latest event, in the last bar
     assert ELSEWHERE not in shown(page)
     context.close()
@@ -305,7 +313,7 @@ def test_a_pinch_zooms_and_a_finger_pans(browser: Browser, kinds_url: str) -> No
 
     def view_changed(before: str | None) -> str:
         page.wait_for_function(
-            f"document.querySelector('[data-dl-axis]').dataset.dlAxisView !== {before!r}"
+            f"() => document.querySelector('[data-dl-axis]').dataset.dlAxisView !== {before!r}"
         )
         after = section.get_attribute("data-dl-axis-view")
         assert after is not None

@@ -84,7 +84,25 @@ def ready(page: Page, url: str) -> None:
     """Open a page of the site and wait for the filters' script to have started."""
     page.goto(url)
     page.wait_for_selector("[data-dl-ready]", state="attached")
+    settled(page)
+
+
+def settled(page: Page) -> None:
+    """Wait until the list shows what the last change of the filters selects."""
     expect(page.locator("[data-dl-results]")).not_to_have_attribute("aria-busy", "true")
+
+
+def drawn(page: Page) -> None:
+    """Wait until the page's time axis and maps, if it has any, have drawn what it shows.
+
+    They draw after the page has loaded, from files they fetch: a test that reads the page
+    (its layout, its links, axe) must wait for them, or it reads it half drawn.
+    """
+    for part in ("axis", "map"):
+        sections = page.locator(f"[data-dl-{part}]")
+        for n in range(sections.count()):
+            expect(sections.nth(n)).to_have_attribute(f"data-dl-{part}-ready", "")
+            expect(sections.nth(n)).not_to_have_attribute("aria-busy", "true")
 
 
 def query_of(page: Page) -> dict[str, list[str]]:
@@ -225,6 +243,7 @@ def test_without_javascript_every_event_is_in_the_archive(
     expect(page.locator("input[name=tag]")).to_be_disabled()
     assert len(shown(page)) == 11  # the latest, unfiltered
     page.click("#archive ~ p a[href$='archive/'], .md-tabs a[href$='archive/']")
+    page.wait_for_url("**/archive/")  # loaded: the click does not wait for the navigation
     years = page.eval_on_selector_all(".dl-years__year > a", "as => as.map(a => a.href)")
     found: set[str] = set()
     for year in years:
@@ -281,6 +300,7 @@ def test_the_contested_escape_figures_are_shown_with_their_sources(
         "search/",
         "search/?q=Hawl",
         "about/",
+        "security/",
         "404.html",
     ],
 )
@@ -411,6 +431,7 @@ def test_hostile_markup_is_inert_in_the_browser(
     page = watched.page
     page.goto(hostile_url + path)
     page.wait_for_load_state("networkidle")
+    drawn(page)  # the axis's marks and the map are links and markup too
     page.mouse.move(10, 10)
     for link in page.locator("article a:visible").all():
         link.hover()  # an onmouseover that slipped through would fire here
@@ -507,6 +528,7 @@ PAGE_TYPES = {
     "places": "places/",
     "search": "search/?q=hawl",
     "about": "about/",
+    "security": "security/",
     "404": "404.html",
 }
 
@@ -536,9 +558,13 @@ def test_axe_finds_nothing_on_any_page_type(
     page = watched.page
     page.goto(story_url + path)
     if path.startswith("search/"):
-        page.wait_for_selector(".pagefind-ui__result", timeout=30_000)
+        # Pagefind draws each result as a placeholder first, then fills it in.
+        expect(page.locator(".pagefind-ui__result-link").first).to_be_visible(timeout=30_000)
+        expect(page.locator(".pagefind-ui__result .pagefind-ui__loading")).to_have_count(0)
     if "?" in path and not path.startswith("search/"):
         expect(page.locator("[data-dl-results]")).to_be_visible()
+        settled(page)
+    drawn(page)
     found = violations(page)
     context.close()
     assert found == []
@@ -555,6 +581,7 @@ def test_on_a_phone_nothing_scrolls_sideways(browser: Browser, story_url: str, p
     )
     page = context.new_page()
     page.goto(story_url + path)
+    drawn(page)  # the axis and the map take their place once drawn
     width = page.evaluate("() => [document.documentElement.scrollWidth, innerWidth]")
     assert width[0] <= width[1], width
     if path == "":

@@ -22,6 +22,7 @@ from playwright.sync_api import Browser, expect
 import mutations
 from conftest import CHROMIUM, REPO, StaticServer, build_site
 from dateline import dataset
+from test_browser import drawn
 
 BUNDLED = REPO / "events"
 TESTS = Path(__file__).resolve().parent
@@ -118,6 +119,7 @@ def test_growth_never_breaks_the_site(grown: tuple[Path, str], browser: Browser,
         page.click(f"li[data-id='{wanted}'] a")
         expect(page).to_have_url(re.compile(rf"/events/{wanted}/$"))
         expect(page.locator("h1")).to_be_visible()
+        drawn(page)  # its map draws after the page has loaded: count its errors too
         assert errors == []
     finally:
         context.close()

@@ -516,6 +516,8 @@ def test_the_response_cache_never_serves_an_older_revision(workdir: Path) -> Non
         after = client.get(url, headers={"accept-encoding": "identity"})
         assert after.json()["total"] == 2
         assert after.headers["etag"] != first.headers["etag"]
+        # the older revision's responses are dropped, not left to age out
+        assert len(served(app).responses) == 1
         # A CORS request gets the kept bytes with its CORS headers added.
         cors = client.get(url, headers={"accept-encoding": "identity", "origin": "http://x"})
         assert cors.content == after.content

@@ -425,6 +425,12 @@ def test_build_reports_what_it_built(events: Events, dateline) -> None:
     assert re.match(r"built \d+ pages \(1 events\) into .* in [\d.]+ s", result.output)
     assert (out / "pagefind" / "pagefind-ui.js").is_file()
     assert (out / "data" / "events.json").is_file()
+    events.write("2026/2026-01-22-another.yaml", EVENT_2)
+    again = dateline("build", "--out", str(out), "--config", str(REPO / "mkdocs.yml"))
+    assert again.exit_code == 0, again.output
+    said = r"updated \d+ of \d+ pages \(2 events\) in .*: on the site after [\d.]+ s"
+    assert re.match(said, again.output), again.output
+    assert "Pagefind indexed 1 of 1 shard again" in again.output
 
 
 def test_a_build_is_reused_until_its_inputs_change(events: Events, tmp_path: Path) -> None:
@@ -488,11 +494,11 @@ def test_shard_sizes(pages: int, largest: int, size: int) -> None:
 def test_every_page_lands_in_a_shard(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     indexed: list[list[str]] = []
 
-    def record(self: searchindex.SearchIndex, shard: int, pages: list[str]) -> float:
-        indexed.append(pages)
+    def record(site_dir: Path, shard: int, files: list[tuple[str, Path]]) -> float:
+        indexed.append([page for page, _ in files])
         return 0.0
 
-    monkeypatch.setattr(searchindex.SearchIndex, "_index", record)
+    monkeypatch.setattr(searchindex, "index_shard", record)
     monkeypatch.setattr(searchindex, "MIN_SHARD_SIZE", 3)
     index = searchindex.SearchIndex(tmp_path, pages=14)
     assert index.bundles == ["pagefind", "pagefind-1", "pagefind-2", "pagefind-3"]
@@ -501,6 +507,7 @@ def test_every_page_lands_in_a_shard(tmp_path: Path, monkeypatch: pytest.MonkeyP
         index.page(None)  # a page that is not indexed
     index.finish()
     assert [len(shard) for shard in indexed] == [4, 4, 4, 2]
+    assert index.members == indexed  # what the manifest keeps
     every = sorted(page for shard in indexed for page in shard)
     assert every == sorted(f"events/e{n}/index.html" for n in range(14))
 

@@ -22,7 +22,7 @@ from litestar.testing import TestClient
 from conftest import EVENT_PATH, Events
 from dateline.cache import open_store
 from dateline.engine import Engine, LiveStore
-from dateline.site import builder as website
+from dateline.site import update
 from dateline.store import Store
 from dateline.web.app import create_app
 from dateline.web.server import Reloads, SiteRebuilder
@@ -149,7 +149,7 @@ def test_a_response_begun_before_a_swap_is_the_old_file_whole(tmp_path: Path, pa
     site = write_site(tmp_path / "site", "one")
     files = SiteFiles(site)
     response = run(functools.partial(files.respond, path, head=False, asked=Headers()))
-    website._swap(write_site(tmp_path / ".site.building", "two"), site)  # as a rebuild does
+    update.swap(write_site(tmp_path / ".site.building", "two"), site)  # as a rebuild does
     assert (site / "index.html").read_text(encoding="utf-8") == "<p>home two</p>"
     start, body = run(_send, response)
     headers = {k.decode(): v.decode() for k, v in start["headers"]}
@@ -160,10 +160,10 @@ def test_a_response_begun_before_a_swap_is_the_old_file_whole(tmp_path: Path, pa
 
 def test_a_swap_leaves_one_folder_and_nothing_beside_it(tmp_path: Path) -> None:
     site = write_site(tmp_path / "site", "one")
-    website._swap(write_site(tmp_path / ".site.building", "two"), site)
+    update.swap(write_site(tmp_path / ".site.building", "two"), site)
     assert [p.name for p in tmp_path.iterdir()] == ["site"]
     assert (site / "events/a/index.html").read_text(encoding="utf-8") == "<p>event a two</p>"
-    website._swap(write_site(tmp_path / ".site.building", "three"), site)
+    update.swap(write_site(tmp_path / ".site.building", "three"), site)
     assert [p.name for p in tmp_path.iterdir()] == ["site"]
     assert (site / "index.html").read_text(encoding="utf-8") == "<p>home three</p>"
 

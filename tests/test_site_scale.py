@@ -346,7 +346,7 @@ def test_filters_select_what_the_api_selects_at_scale(
             before = len(shown(page))
             page.click("[data-dl-more]")
             page.wait_for_function(
-                f"document.querySelectorAll('[data-dl-list] li').length > {before}"
+                f"() => document.querySelectorAll('[data-dl-list] li').length > {before}"
             )
         assert shown(page) == want, query
     context.close()

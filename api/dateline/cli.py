@@ -316,6 +316,7 @@ def serve(
     """
     from dateline.cache import DatasetError
 
+    lifetime.from_environment()  # a replica started by deploy/stack.py ends with the stack
     server = _needs("dateline.web.server", "serve", "dateline serve")
 
     site = None if no_site else _site_to_serve(events, site_dir, config_file)
@@ -369,6 +370,16 @@ def build(events: Path, out: Path, config_file: Path, site_url: str | None) -> N
     except builder.BuildError as error:
         click.echo(str(error), err=True)
         raise click.ClickException("the site was not built") from None
+    if built.incremental:
+        click.echo(
+            f"updated {built.rendered} of {built.pages} pages ({built.events} events) in "
+            f"{diagnostics_module.display_path(built.out)}: on the site after "
+            f"{built.live_seconds:.1f} s (Store {built.store_seconds:.1f} s); then, together, "
+            f"the downloads in {built.downloads_seconds:.1f} s and Pagefind indexed "
+            f"{built.reindexed} of {built.shards} shard"
+            f"{'s' if built.shards != 1 else ''} again in {built.pagefind_seconds:.1f} s"
+        )
+        return
     click.echo(
         f"built {built.pages} pages ({built.events} events) into "
         f"{diagnostics_module.display_path(built.out)} in {built.seconds:.1f} s "

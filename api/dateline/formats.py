@@ -125,7 +125,7 @@ def select(store: Store, query: EventFilter, *, limit: int | None = None) -> Sel
     if page.next_key is not None:
         raise TooMany(page.total, cap)
     ids = [msgspec.json.decode(item, type=_Id).id for item in page.items]
-    return Selected(page.items, [_decode(_stored(store, event_id)) for event_id in ids])
+    return Selected(page.items, [_decode(record) for record in store.event_records(ids)])
 
 
 NDJSON_PAGE: Final = 1000  # events read at a time
@@ -137,8 +137,8 @@ def ndjson(store: Store, query: EventFilter) -> Iterator[bytes]:
     after: Key | None = None
     while True:
         page = store.events(query, sort="date", limit=NDJSON_PAGE, after=after)
-        for item in page.items:
-            yield _stored(store, msgspec.json.decode(item, type=_Id).id) + b"\n"
+        ids = [msgspec.json.decode(item, type=_Id).id for item in page.items]
+        yield b"".join(record + b"\n" for record in store.event_records(ids))
         if page.next_key is None:
             return
         after = page.next_key
@@ -146,12 +146,6 @@ def ndjson(store: Store, query: EventFilter) -> Iterator[bytes]:
 
 class _Id(msgspec.Struct):
     id: str
-
-
-def _stored(store: Store, event_id: str) -> bytes:
-    body = store.event(event_id)
-    assert body is not None, event_id
-    return body
 
 
 # --- words shared by every text format and the site -----------------------------------------

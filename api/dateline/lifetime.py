@@ -35,13 +35,19 @@ def die_with_parent(parent: int) -> None:
     SIGKILL if it is still running `GRACE_SECONDS` later."""
     if not sys.platform.startswith("linux"):
         return
+    ask_kernel(parent)
+    threading.Thread(
+        target=_end_after, args=(parent,), name="dateline-lifetime", daemon=True
+    ).start()
+
+
+def ask_kernel(parent: int) -> None:
+    """Have the kernel send this process SIGTERM when ``parent`` dies (Linux only; no
+    watchdog: also usable between fork and exec, for a child that is not Python)."""
     libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
     libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGTERM), 0, 0, 0)
     if os.getppid() != parent:  # it died before we asked: end now, whatever handles SIGTERM
         os.kill(os.getpid(), signal.SIGKILL)
-    threading.Thread(
-        target=_end_after, args=(parent,), name="dateline-lifetime", daemon=True
-    ).start()
 
 
 def _end_after(parent: int) -> None:

@@ -21,11 +21,12 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from dateline.site import builder, catalog, outputs, pages
+from dateline.site import builder, catalog, manifest, outputs, pages
 
 # The site of the build in progress, and what it writes beside the pages: MkDocs hooks are
 # modules, and this is their state.
 _site: pages.Site | None = None
+_plan: manifest.Plan | None = None
 _outputs: outputs.Outputs | None = None
 
 
@@ -41,7 +42,10 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     base = Path(config.config_file_path or ".").parent
     events = base / options.get("events", "events")
     try:
-        data = catalog.open_catalog(events)
+        # `dateline build` has opened the Store already (reading every event file to know
+        # its revision); MkDocs run on its own opens it here.
+        store = Path(options["store"]) if options.get("store") else None
+        data = catalog.open_catalog(events, store)
     except catalog.DatasetError as error:
         raise PluginError(builder.refusal(events, error)) from None
     defaults = pages.Settings()
@@ -58,7 +62,21 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         map_attribution=str(options.get("map_attribution", "")),
     )
     _site = pages.Site(data, settings)
+    # An incremental build (see dateline.site.manifest) renders only the changed pages; the
+    # builder says which output and manifest it would update.
+    global _plan
+    live = Path(options["live"]) if options.get("live") else None
+    previous = manifest.load(Path(options["previous"])) if options.get("previous") else None
+    _plan = manifest.Plan(_site, str(options.get("key", "")), previous, live)
     return config
+
+
+class _Kept(File):
+    """A generated page whose inputs did not change since the last build: MkDocs (building
+    "dirty") neither reads nor renders it, and the live site's copy stays."""
+
+    def is_modified(self) -> bool:
+        return False
 
 
 def _edit_base(options: dict[str, Any]) -> str | None:
@@ -68,8 +86,10 @@ def _edit_base(options: dict[str, Any]) -> str | None:
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
+    kept = _plan.kept if _plan is not None else set()
     for src_uri in site().sources():
-        files.append(File.generated(config, src_uri, content=""))
+        kind = _Kept if src_uri in kept else File
+        files.append(kind.generated(config, src_uri, content=""))
     return files
 
 
@@ -83,7 +103,9 @@ def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
     # The static JSON, the filters' index and the search index. The filters show each event
     # as every list does: its entry, rendered by the same macro.
     macros = env.get_template("dateline/macros.html").make_module(site().common(""))
-    _outputs = outputs.Outputs(site(), Path(config.site_dir), macros.event_item)
+    if _plan is None:
+        raise PluginError("the Dateline hook was not configured (on_config did not run)")
+    _outputs = outputs.Outputs(site(), Path(config.site_dir), macros.event_item, _plan)
     return env
 
 
@@ -130,9 +152,17 @@ def on_page_context(
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
-    if _outputs is not None:
-        _outputs.rendered(page.file.src_uri, page.file.dest_uri)
-    return output
+    if _outputs is None:
+        return output
+    _outputs.rendered(page.file.src_uri, page.file.dest_uri)
+    return _outputs.secured(output)
+
+
+def on_post_template(output: str, template_name: str, config: MkDocsConfig) -> str:
+    # The theme's static pages (404.html) get their policy as the pages do.
+    if _outputs is None or not template_name.endswith(".html"):
+        return output
+    return _outputs.secured(output)
 
 
 def on_post_build(config: MkDocsConfig) -> None:

@@ -43,13 +43,13 @@ consecutive positions, so a period is described by the first position of its run
 from __future__ import annotations
 
 import datetime
-from pathlib import Path
 from typing import Any, Final
 
 import msgspec
 
 from dateline.resources import DateResource, EventItem
 from dateline.site.catalog import Catalog
+from dateline.site.writer import Writer
 
 AXIS: Final = "data/axis"
 MAP: Final = "data/map"
@@ -111,11 +111,8 @@ def _day(key: str) -> int:
     return datetime.date(int(key[:4]), int(key[5:7]), int(key[8:10])).toordinal() - _EPOCH
 
 
-def write(catalog: Catalog, site_dir: Path, shard_size: int) -> int:
-    """Write the axis's and the map's files of ``catalog`` into ``site_dir``; return how many."""
-    axis = site_dir / AXIS
-    for folder in ("days", "marks"):
-        (axis / folder).mkdir(parents=True, exist_ok=True)
+def write(catalog: Catalog, out: Writer, shard_size: int) -> None:
+    """Write the axis's and the map's files of ``catalog`` (through ``out``)."""
     spans = list(catalog.store.spans())
     unstarted = 0
     months: list[list[int]] = []
@@ -132,25 +129,21 @@ def write(catalog: Catalog, site_dir: Path, shard_size: int) -> int:
         if not year or year[-1][0] != day:
             year.append([day, position])
     total = len(spans)
-    (axis / "months.json").write_bytes(
-        _encode({"total": total, "unstarted": unstarted, "months": months})
+    out.write(
+        f"{AXIS}/months.json", _encode({"total": total, "unstarted": unstarted, "months": months})
     )
     for year_key, runs in days.items():
-        (axis / "days" / f"{int(year_key)}.json").write_bytes(_encode(runs))
-    written = 1 + len(days)
+        out.write(f"{AXIS}/days/{int(year_key)}.json", _encode(runs))
     for first in range(0, total, shard_size):
         marks = [
             mark(catalog.items[p], spans[p][0], spans[p][1])
             for p in range(first, min(first + shard_size, total))
         ]
-        (axis / "marks" / f"{first // shard_size}.json").write_bytes(_encode(marks))
-        written += 1
-    return written + _write_map(catalog, site_dir)
+        out.write(f"{AXIS}/marks/{first // shard_size}.json", _encode(marks))
+    _write_map(catalog, out)
 
 
-def _write_map(catalog: Catalog, site_dir: Path) -> int:
-    folder = site_dir / MAP
-    (folder / "at").mkdir(parents=True, exist_ok=True)
+def _write_map(catalog: Catalog, out: Writer) -> None:
     places = list(catalog.places.values())
     index = {place.id: n for n, place in enumerate(places)}
 
@@ -183,13 +176,10 @@ def _write_map(catalog: Catalog, site_dir: Path) -> int:
         "mapped": sum(1 for at in events if _drawn(rows, at, deepest)),
         "levels": [sorted(_counted(rows, events, level).items()) for level in range(deepest + 1)],
     }
-    (folder / "places.json").write_bytes(_encode(map_index))
-    written = 1
+    out.write(f"{MAP}/places.json", _encode(map_index))
     for first in range(0, len(events), MAP_SHARD_SIZE):
         shard = events[first : first + MAP_SHARD_SIZE]
-        (folder / "at" / f"{first // MAP_SHARD_SIZE}.json").write_bytes(_encode(shard))
-        written += 1
-    return written
+        out.write(f"{MAP}/at/{first // MAP_SHARD_SIZE}.json", _encode(shard))
 
 
 def drawn_at(rows: list[list[Any]], n: int, level: int) -> int:

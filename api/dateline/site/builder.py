@@ -7,21 +7,22 @@ which it knows from a content hash stored next to the output (``build/site.hash`
 ``build/site``). The hash covers everything the output depends on: the events folder, the
 site's sources (``site/``), ``mkdocs.yml``, the ``dateline`` package (which renders the pages)
 and the versions of MkDocs, Material and Pagefind.
+
+When the last build's output and its manifest are there, and only the events changed since,
+the build is incremental: it renders only the pages whose inputs changed and updates the site
+file by file (:mod:`dateline.site.manifest` says what is compared, :mod:`dateline.site.update`
+how the site is updated). Its output equals a full build's (the tests compare them).
 """
 
 from __future__ import annotations
 
-import ctypes
-import errno
-import functools
 import hashlib
 import importlib.metadata
 import logging
-import os
 import shutil
-import sys
 import time
 from collections.abc import Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,9 +33,11 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
 from dateline import diagnostics, files
-from dateline.cache import DatasetError, open_store
-from dateline.site.outputs import Stats
+from dateline.cache import DatasetError, file_digests, open_store
+from dateline.site import manifest, update
+from dateline.site.outputs import Downloads, Stats
 from dateline.site.searchindex import SearchIndexError
+from dateline.site.writer import Writer
 
 DEFAULT_OUT: Final = Path("build/site")
 DEFAULT_CONFIG: Final = Path("mkdocs.yml")
@@ -65,6 +68,13 @@ class Built:
     pagefind_waited: float = 0.0  # of which the build waited for after the last page
     shards: int = 0  # search index shards
     reused: bool = False  # nothing changed since the last build, so it was not rebuilt
+    incremental: bool = False  # only what changed was rendered and written
+    rendered: int = 0  # generated pages rendered
+    # From the start until the new pages were in the site's place (the Store's opening
+    # included); an incremental build indexes its search bundles after.
+    live_seconds: float = 0.0
+    reindexed: int = 0  # search bundles indexed (an incremental build's: again, after)
+    downloads_seconds: float = 0.0  # an incremental build's downloads, written after
 
     @property
     def render_seconds(self) -> float:
@@ -81,15 +91,28 @@ def stamp_path(out: Path) -> Path:
     return out.with_name(out.name + ".hash")
 
 
-def content_hash(events: Path, config_file: Path) -> str:
-    """A hash of everything a build's output depends on (see the module docstring)."""
+def content_hash(events: Path, config_file: Path, digests: dict[str, bytes] | None = None) -> str:
+    """A hash of everything a build's output depends on (see the module docstring);
+    ``digests``, the events folder's :func:`dateline.cache.file_digests` if known already."""
+    digest = hashlib.blake2b(digest_size=20)
+    digest.update(_hash(config_file).encode())
+    found = digests if digests is not None else file_digests(events)
+    for relative, content in sorted(found.items()):
+        digest.update(f"events/{relative}\0".encode())
+        digest.update(content)
+    return digest.hexdigest()
+
+
+def sources_hash(config_file: Path) -> str:
+    """A hash of what a build's output depends on but the events: an incremental build
+    needs the last build's to be the same."""
+    return _hash(config_file)
+
+
+def _hash(config_file: Path) -> str:
     digest = hashlib.blake2b(digest_size=20)
     root = config_file.resolve().parent
-    inputs = [
-        ("events", events.resolve()),
-        ("site", root / "site"),
-        ("package", _PACKAGE),
-    ]
+    inputs = [("site", root / "site"), ("package", _PACKAGE)]
     digest.update(config_file.read_bytes())
     for name in _VERSIONS:
         try:
@@ -117,11 +140,24 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
+class _Dirty(logging.Filter):
+    """Drops MkDocs' warning that a "dirty" build may leave its navigation stale (which the
+    site's strict mode makes an error). It would, where pages are skipped by their files'
+    times; an incremental build skips only the pages whose inputs did not change, and MkDocs
+    still has every page, so its navigation and sitemap are whole."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("A 'dirty' build is being performed")
+
+
 @contextmanager
 def _mkdocs_log() -> Iterator[_Collect]:
     logger = logging.getLogger("mkdocs")
     handler = _Collect()
     logger.addHandler(handler)
+    dirty = _Dirty()
+    builds = logging.getLogger("mkdocs.commands.build")
+    builds.addFilter(dirty)
     # MkDocs has no handler of its own in this process; without one Python's last-resort
     # handler would print each warning a second time.
     propagate = logger.propagate
@@ -130,6 +166,7 @@ def _mkdocs_log() -> Iterator[_Collect]:
         yield handler
     finally:
         logger.removeHandler(handler)
+        builds.removeFilter(dirty)
         logger.propagate = propagate
 
 
@@ -148,14 +185,20 @@ def build(
     """
     if not config_file.is_file():
         raise BuildError(f"{config_file} not found; run from the repository root or pass --config")
+    began = time.perf_counter()
     stamp = stamp_path(out)
     stamp.unlink(missing_ok=True)  # a failed build must never look current
-    source_hash = content_hash(events, config_file)
+    # The events folder is read once: its digests make the build's hash and the Store's
+    # revision, and the hook opens that Store rather than reading the folder again.
+    digests = file_digests(events) if events.is_dir() else {}
+    source_hash = content_hash(events, config_file, digests)
+    manifest_path = manifest.path_of(out)
+    previous = manifest_path.is_file() and (out / "index.html").is_file()
     started = time.perf_counter()
     try:
-        # The hook opens the Store too; opening it here first compiles it if needed (timed on
-        # its own) and reports a broken dataset exactly as `check` does.
-        open_store(events)
+        # Opened here (and given to the hook) to compile it if needed, timed on its own, and
+        # to report a broken dataset exactly as `check` does.
+        store = open_store(events, digests=digests)
     except DatasetError as error:
         raise BuildError(refusal(events, error)) from None
     store_seconds = time.perf_counter() - started
@@ -171,10 +214,16 @@ def build(
     settings = config.extra.setdefault("dateline", {})
     settings.update(options or {})
     settings["events"] = str(events.resolve())
+    settings["store"] = str(store.path)
+    settings["key"] = f"{sources_hash(config_file)} {site_url}"
+    if previous:
+        settings["previous"] = str(manifest_path)
+        settings["live"] = str(out.resolve())
     started = time.perf_counter()
     with _mkdocs_log() as log:
         try:
-            mkdocs_build.build(config)
+            # "Dirty": the pages the hook found unchanged are neither read nor rendered.
+            mkdocs_build.build(config, dirty=previous)
         except MkDocsException as error:
             messages = [m for m in log.messages if m] or [str(error)]
             raise BuildError("\n".join(messages)) from None
@@ -182,9 +231,32 @@ def build(
             raise BuildError(str(error)) from None
     mkdocs_seconds = time.perf_counter() - started
     stats: Stats = settings["stats"]
-    pages = sum(1 for _ in staging.rglob("index.html"))
-    event_pages = sum(1 for _ in (staging / "events").glob("*/index.html"))
-    _swap(staging, out)
+    pages = len(stats.manifest.pages) + _written_by_hand(config)
+    event_pages = sum(1 for src_uri in stats.manifest.pages if src_uri.startswith("events/"))
+    manifest_path.unlink(missing_ok=True)  # until the site and it agree again
+    search_seconds, search_waited = stats.search_seconds, stats.search_waited
+    reindexed = stats.search_shards
+    downloads_seconds = 0.0
+    if stats.previous is not None:
+        update.apply(staging, out, stats.previous, stats.manifest, stats.same)
+        live_seconds = time.perf_counter() - began
+        # The pages are live; the downloads and the search bundles follow, together: Pagefind
+        # works in its own process while this one writes the downloads.
+        with ThreadPoolExecutor(1, thread_name_prefix="dateline-downloads") as pool:
+            written = pool.submit(_follow, stats.downloads, out)
+            if stats.reindex is not None:
+                try:
+                    done = stats.reindex.finish()
+                except SearchIndexError as error:  # no manifest: the next build is a full one
+                    raise BuildError(str(error)) from None
+                update.swap_bundles(stats.reindex.site_dir, out, done)
+                search_seconds, search_waited = stats.reindex.seconds, 0.0
+                reindexed = len(done)
+            downloads_seconds = written.result()
+    else:
+        update.swap(staging, out)
+        live_seconds = time.perf_counter() - began
+    manifest.save(stats.manifest, manifest_path)
     stamp.write_text(source_hash + "\n", encoding="utf-8")
     return Built(
         out=out,
@@ -192,57 +264,32 @@ def build(
         events=event_pages,
         store_seconds=store_seconds,
         mkdocs_seconds=mkdocs_seconds,
-        pagefind_seconds=stats.search_seconds,
-        pagefind_waited=stats.search_waited,
+        pagefind_seconds=search_seconds,
+        pagefind_waited=search_waited,
         shards=stats.search_shards,
+        incremental=stats.incremental,
+        rendered=stats.rendered,
+        live_seconds=live_seconds,
+        reindexed=reindexed,
+        downloads_seconds=downloads_seconds,
     )
 
 
-def _swap(new: Path, out: Path) -> None:
-    """Put the folder ``new`` in the place of ``out``, then delete the old one.
-
-    Where the system can exchange two names in one step (Linux), ``out`` always names a whole
-    site, even to a server reading it during the swap; elsewhere, two renames leave a moment
-    in which ``out`` does not exist.
-    """
-    if out.is_dir() and not out.is_symlink() and _exchange(new, out):
-        shutil.rmtree(new, ignore_errors=True)  # ``new`` now names the old site
-        return
-    old = out.with_name(f".{out.name}.old")
-    shutil.rmtree(old, ignore_errors=True)
-    if out.exists():
-        out.rename(old)
-    new.rename(out)
-    shutil.rmtree(old, ignore_errors=True)
+def _follow(downloads: Downloads | None, out: Path) -> float:
+    """Write an incremental build's downloads into the live site ``out``, each file that
+    changed with a rename; return the seconds it took."""
+    started = time.perf_counter()
+    if downloads is not None:
+        follow = Writer(out.with_name(f".{out.name}.downloads"), live=out)
+        shutil.rmtree(follow.folder, ignore_errors=True)
+        downloads.write(follow)
+        update.move(follow.folder, out)
+    return time.perf_counter() - started
 
 
-_AT_FDCWD: Final = -100
-_RENAME_EXCHANGE: Final = 2
-
-
-@functools.cache
-def _renameat2() -> Any:
-    """Linux's renameat2(2) (glibc 2.28 or newer), or None."""
-    if sys.platform != "linux":
-        return None
-    function = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
-    if function is not None:
-        number, path = ctypes.c_int, ctypes.c_char_p
-        function.argtypes = [number, path, number, path, ctypes.c_uint]
-    return function
-
-
-def _exchange(first: Path, second: Path) -> bool:
-    """Swap two paths in one step; False where the system cannot."""
-    renameat2 = _renameat2()
-    if renameat2 is None:
-        return False
-    if renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE):
-        code = ctypes.get_errno()
-        if code in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):  # not on this file system
-            return False
-        raise OSError(code, os.strerror(code), str(first), None, str(second))
-    return True
+def _written_by_hand(config: Any) -> int:
+    """The site's hand-written pages (in ``docs_dir``)."""
+    return sum(1 for _ in Path(config.docs_dir).rglob("*.md"))
 
 
 def ensure_built(

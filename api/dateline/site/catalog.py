@@ -110,9 +110,10 @@ class Catalog:
         return [self.places[parent] for parent in chain]
 
 
-def open_catalog(events: Path) -> Catalog:
+def open_catalog(events: Path, store: Path | None = None) -> Catalog:
     """The catalog of an events folder; raises :class:`DatasetError` if it has errors.
+    ``store``: the compiled Store of that folder, if the caller has opened it already.
 
     This is the one place the site gets its data from.
     """
-    return Catalog(open_store(events))
+    return Catalog(Store(store) if store is not None else open_store(events))

@@ -66,7 +66,24 @@ def _bibtex(text: str) -> str:
     return _BIBTEX_SPECIAL.sub(r"\\\1", text)
 
 
-def cite(event: EventResource, dataset: str, site_url: str | None) -> Citation:
+class _Date(msgspec.Struct):
+    label: str
+
+
+class Cited(msgspec.Struct):
+    """What a citation needs of an event's record, decoded alone: a tenth of the time of the
+    whole record, which a full build would otherwise decode once more for every event."""
+
+    id: str
+    title: str
+    date: _Date
+    last_modified: str
+
+
+cited = msgspec.json.Decoder(Cited).decode  # an event's record (the Store's bytes): Cited
+
+
+def cite(event: EventResource | Cited, dataset: str, site_url: str | None) -> Citation:
     address = f"events/{event.id}/"
     url = site_url.rstrip("/") + "/" + address if site_url else address
     return Citation(

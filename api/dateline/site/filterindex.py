@@ -40,6 +40,7 @@ import msgspec
 
 from dateline.resources import EventItem
 from dateline.site.catalog import Catalog
+from dateline.site.writer import Writer
 from dateline.store import Facet
 
 SHARD_SIZE: Final = 250  # events per row shard: ~15 KB gzipped at 100k
@@ -73,13 +74,32 @@ def deltas(positions: list[int]) -> list[int]:
     return [b - a for a, b in zip([-1, *positions], positions, strict=False)]
 
 
-def write(
-    catalog: Catalog, site_dir: Path, entry: Callable[[EventItem], str], shard_size: int
-) -> int:
-    """Write the filter index of ``catalog`` into ``site_dir``; return the files written."""
+def entries(site_dir: Path, ids: list[str], keep: Callable[[str], bool]) -> dict[str, str]:
+    """The list entries in the rows of the site in ``site_dir``, by event id, of the events
+    ``keep`` says: ``ids`` are the events of that site in its date order.
+
+    An incremental build reuses the entries of the events that did not change, since rendering
+    every event's entry again was most of its time (an entry depends on its event only).
+    """
+    found: dict[str, str] = {}
     folder = site_dir / FOLDER
-    (folder / "rows").mkdir(parents=True, exist_ok=True)
-    written = 0
+    try:
+        shard_size = msgspec.json.decode((folder / "manifest.json").read_bytes())["shard_size"]
+        for first in range(0, len(ids), shard_size):
+            shard = folder / "rows" / f"{first // shard_size}.json"
+            rows = msgspec.json.decode(shard.read_bytes())
+            for event_id, row in zip(ids[first : first + shard_size], rows, strict=True):
+                if keep(event_id):
+                    found[event_id] = row[0]
+    except (OSError, msgspec.DecodeError, KeyError, TypeError, ValueError):
+        return {}  # not as expected: every entry is rendered again
+    return found
+
+
+def write(
+    catalog: Catalog, out: Writer, entry: Callable[[EventItem], str], shard_size: int
+) -> None:
+    """Write the filter index of ``catalog`` (through ``out``, into the site's folder)."""
     shards: list[list[Any] | None] = []
     far: list[list[Any]] = []
     spans = list(catalog.store.spans())
@@ -93,28 +113,24 @@ def write(
                 far.append([position, start, end])
             else:
                 near.add(start, end)
-        (folder / "rows" / f"{first // shard_size}.json").write_bytes(_encode(rows))
-        written += 1
+        out.write(f"{FOLDER}/rows/{first // shard_size}.json", _encode(rows))
         shards.append(near.encoded())
     for facet in FACETS:
-        (folder / facet).mkdir(exist_ok=True)
         for member in catalog.store.members(facet):
             positions = [n - 1 for n in member.positions]  # n counts from 1
-            (folder / facet / f"{member.value}.json").write_bytes(_encode(deltas(positions)))
-            written += 1
+            out.write(f"{FOLDER}/{facet}/{member.value}.json", _encode(deltas(positions)))
     names = {
         "tags": [[t.id, t.id, t.event_count] for t in catalog.tags],
         "actors": [[a.id, a.name, a.event_count] for a in catalog.actors.values()],
         "places": [[p.id, p.name, p.event_count] for p in catalog.places.values()],
     }
     for name, values in names.items():
-        (folder / f"{name}.json").write_bytes(_encode(values))
-    (folder / "far.json").write_bytes(_encode(far))
+        out.write(f"{FOLDER}/{name}.json", _encode(values))
+    out.write(f"{FOLDER}/far.json", _encode(far))
     manifest = {
         "version": 1,
         "total": len(catalog.items),
         "shard_size": shard_size,
         "shards": shards,
     }
-    (folder / "manifest.json").write_bytes(_encode(manifest))
-    return written + len(names) + 2
+    out.write(f"{FOLDER}/manifest.json", _encode(manifest))

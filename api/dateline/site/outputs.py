@@ -1,9 +1,15 @@
-"""What a build writes beside the pages: the site's static JSON and its search index.
+"""What a build writes beside the pages: the site's static JSON, its search index, and its
+security policy (in each page, and in ``_headers`` for the site: :mod:`dateline.policy`).
 
 MkDocs renders and writes the pages; the hook tells :class:`Outputs` when it starts, as each
 page is written, and when it is done. Writing a file per event is mostly waiting on the disk
 and on SQLite, both of which release the GIL, so a thread overlaps it with the rendering;
 Pagefind runs in its own process, shard by shard (see :mod:`dateline.site.searchindex`).
+
+An incremental build (its :class:`~dateline.site.manifest.Plan`) writes only the changed
+events' own files and, of the files made from the whole dataset, those whose bytes changed
+(:mod:`dateline.site.writer`); the builder writes its :class:`Downloads` once its pages are
+live, and then indexes the search bundles that changed.
 """
 
 from __future__ import annotations
@@ -14,11 +20,13 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Final
 
-from dateline import formats, progress
+from dateline import formats, policy, progress
 from dateline.resources import EventItem
 from dateline.site import axisindex, citation, filterindex, sitemap
+from dateline.site.manifest import Manifest, Plan, dest_of
 from dateline.site.pages import Site
-from dateline.site.searchindex import SearchIndex
+from dateline.site.searchindex import Reindex, SearchIndex
+from dateline.site.writer import Writer
 from dateline.store import EventFilter
 
 
@@ -26,24 +34,48 @@ from dateline.store import EventFilter
 class Stats:
     """What a build did besides the pages, for `dateline build` to report."""
 
-    data_files: int
+    data_files: int  # written, or (an incremental build's) the same as the live site's
     search_shards: int
     search_seconds: float  # Pagefind's time, summed over the shards (mostly while rendering)
     search_waited: float  # how long the build waited for Pagefind after the last page
+    manifest: Manifest  # what the next build compares with
+    previous: Manifest | None  # an incremental build's: the last build's, which it updates
+    reindex: Reindex | None  # an incremental build's search bundles, indexed once it is applied
+    rendered: int  # generated pages rendered (all of them, unless the build is incremental)
+    incremental: bool
+    same: frozenset[str]  # an incremental build's files the live site has already
+    downloads: Downloads | None  # an incremental build's, written once its pages are live
 
 
 class Outputs:
     """The static JSON and the search index of one build of a :class:`Site`."""
 
-    def __init__(self, site: Site, site_dir: Path, entry: Callable[[EventItem, str], str]) -> None:
+    def __init__(
+        self, site: Site, site_dir: Path, entry: Callable[[EventItem, str], str], plan: Plan
+    ) -> None:
         self.site = site
         self.site_dir = site_dir
         self.entry = entry  # an event's list entry, given the event and the way to the root
-        indexed = sum(1 for src_uri in site.specs if site.indexed(src_uri))
-        self.search = SearchIndex(site_dir, indexed, site.settings.shard_size)
-        self._pages = progress.Task("Rendering pages", len(site.specs))
+        self.plan = plan
+        indexed = [dest_of(src_uri) for src_uri in site.specs if site.indexed(src_uri)]
+        self.search: SearchIndex | Reindex
+        if plan.previous is not None and plan.live is not None:
+            self.search = Reindex(site_dir, plan.live, plan.previous.bundles, indexed)
+        else:
+            self.search = SearchIndex(site_dir, len(indexed), site.settings.shard_size)
+        self._pages = progress.Task("Rendering pages", len(site.specs) - len(plan.kept))
+        self.writer = Writer(site_dir, plan.live)
         self._data = ThreadPoolExecutor(1, thread_name_prefix="dateline-data")
-        self._written: Future[int] = self._data.submit(self.write_data)
+        self._written: Future[None] = self._data.submit(self.write_data)
+        # the hashes of every page's inline scripts (an incremental build's pages not rendered
+        # again have theirs in the last manifest)
+        self._scripts: set[str] = set(plan.previous.scripts if plan.previous else ())
+
+    def secured(self, html: str) -> str:
+        """A page (or the 404 page) with its Content-Security-Policy in its ``<head>``."""
+        html, hashes = policy.with_meta(html, tiles=self.site.settings.map_tiles)
+        self._scripts |= hashes
+        return html
 
     def rendered(self, src_uri: str, dest_uri: str) -> None:
         """Called as MkDocs finishes rendering each page (it writes the page right after)."""
@@ -54,114 +86,152 @@ class Outputs:
         """Wait for the static JSON and the search index; re-raise whatever stopped them."""
         self._pages.close()
         try:
-            files = self._written.result()
-            self.search.finish()
+            self._written.result()
+            if isinstance(self.search, SearchIndex):
+                self.search.finish()
         finally:
             self._data.shutdown()
         # MkDocs wrote the sitemap before the pages; past 50,000 addresses it becomes an index.
-        files += sitemap.split(self.site_dir, self.site.settings.site_url)
+        files = sitemap.split(self.site_dir, self.site.settings.site_url)
+        site_policy = policy.site(self._scripts, tiles=self.site.settings.map_tiles)
+        self.writer.write(policy.HEADERS_FILE, policy.headers_file(site_policy).encode())
         return Stats(
-            data_files=files,
+            data_files=files + self.writer.files,
             search_shards=len(self.search.bundles),
             search_seconds=self.search.seconds,
             search_waited=self.search.waited,
+            manifest=self.plan.manifest(self.search.members, self._scripts),
+            previous=self.plan.previous,
+            reindex=self.search if isinstance(self.search, Reindex) else None,
+            rendered=len(self.site.specs) - len(self.plan.kept),
+            incremental=self.plan.incremental,
+            same=frozenset(self.writer.same),
+            downloads=self.downloads,
         )
 
-    def write_data(self) -> int:
-        """Write the site's static JSON, in the API's shapes; return the files written.
+    def write_data(self) -> None:
+        """Write the site's static JSON, in the API's shapes, through :attr:`writer`.
 
-        ``data/events.json`` (every event as ``/api/v1/events`` lists them),
-        ``data/events/<id>.json`` (each as ``/api/v1/events/{id}``), ``data/claims.json``
-        (every claim as ``/api/v1/claims``), the filters' index, ``data/index/``, and what the
-        time axis and the map read, ``data/axis/`` and ``data/map/``.
+        ``data/events/<id>.json`` (each event as ``/api/v1/events/{id}``), each event's
+        citation as CSL-JSON (``data/cite/<id>.json``), the filters' index (``data/index/``),
+        what the time axis and the map read (``data/axis/``, ``data/map/``), ``robots.txt``;
+        and, in a full build, the :class:`Downloads`. An incremental build writes only its
+        changed events' files, and the builder writes the downloads once its pages are live.
         """
-        site_dir, catalog = self.site_dir, self.site.catalog
+        site_dir, catalog, plan, out = self.site_dir, self.site.catalog, self.plan, self.writer
         # The pages' folders first: creating a folder is the slowest part of writing a page
         # on a journalling file system, and here it happens off the rendering thread.
-        for src_uri in self.site.specs:
-            path = PurePosixPath(src_uri)
-            (site_dir / (path.parent if path.stem == "index" else path.with_suffix(""))).mkdir(
-                parents=True, exist_ok=True
-            )
-        folder = site_dir / "data" / "events"
-        folder.mkdir(parents=True, exist_ok=True)
-        (site_dir / "data" / "events.json").write_bytes(catalog.events_json())
-        (site_dir / "data" / "claims.json").write_bytes(catalog.claims_json())
-        for item in catalog.items:
-            (folder / f"{item.id}.json").write_bytes(catalog.event_json(item.id))
-        index = filterindex.write(
-            catalog, site_dir, lambda item: str(self.entry(item, "")), filterindex.SHARD_SIZE
-        )
-        index += axisindex.write(catalog, site_dir, filterindex.SHARD_SIZE)
-        return len(catalog.items) + 2 + index + self.write_formats() + self.write_robots()
-
-    def write_formats(self) -> int:
-        """Static copies of the API's other formats, from the one serialiser (``formats``).
-
-        The whole dataset as ``data/events.{csv,geojson,ics}``; the `FEED_SIZE` most recently
-        changed events as ``data/events.atom`` and the newest corrections as
-        ``data/corrections.atom``; each event's citation as CSL-JSON, ``data/cite/<id>.json``.
-        Links go to the site's pages when ``site_url`` is set.
-        """
-        site_url = self.site.settings.site_url
-        link = formats.site_links(site_url)
-        selected = formats.select(self.site.catalog.store, EventFilter())
-        folder = self.site_dir / "data"
-        for fmt in ("csv", "geojson", "ics"):
-            name = FILES[fmt]
-            (folder / name).write_bytes(formats.render(fmt, selected, link))
-        cites = self.site_dir / citation.FOLDER
-        cites.mkdir(parents=True, exist_ok=True)
+        for src_uri in self.site.specs.keys() - plan.kept:
+            (site_dir / PurePosixPath(dest_of(src_uri)).parent).mkdir(parents=True, exist_ok=True)
         settings = self.site.settings
-        for event in selected.events:
-            cited = citation.cite(event, settings.name, settings.site_url)
-            (cites / f"{event.id}.json").write_bytes(cited.csl())
-        newest = formats.newest(selected.events, FEED_SIZE)
-        (folder / FILES["atom"]).write_bytes(
-            formats.atom(
-                newest,
-                link,
-                title=f"{self.site.settings.name}: latest events",
-                self_url=_absolute(site_url, "data/" + FILES["atom"]),
-            )
-        )
-        (folder / FILES["corrections"]).write_bytes(
-            formats.corrections(
-                selected.events,
-                link,
-                limit=FEED_SIZE,
-                self_url=_absolute(site_url, "data/" + FILES["corrections"]),
-            )
-        )
-        # Material's script fetches "sitemap.xml" beside every <link rel="alternate"> of a page
-        # (for its language switcher), so the feeds' folder has one: empty, a few bytes,
-        # instead of a 404 on every page or the site's whole sitemap.
-        (folder / "sitemap.xml").write_text(EMPTY_SITEMAP, encoding="utf-8")
-        return len(FILES) + 1 + len(selected.events)
+        for event_id, record in plan.fingerprints.records.items():
+            out.write(f"{EVENTS_FOLDER}/{event_id}.json", record)
+            cited = citation.cite(citation.cited(record), settings.name, settings.site_url)
+            out.write(f"{citation.FOLDER}/{event_id}.json", cited.csl())
+        filterindex.write(catalog, out, self._entries(), filterindex.SHARD_SIZE)
+        axisindex.write(catalog, out, filterindex.SHARD_SIZE)
+        self.write_robots()
+        if not plan.incremental:
+            Downloads(self.site).write(out)
 
-    def write_robots(self) -> int:
+    @property
+    def downloads(self) -> Downloads | None:
+        """An incremental build's downloads, which the builder writes once its pages are live;
+        None in a full build, which writes them with the rest."""
+        return Downloads(self.site) if self.plan.incremental else None
+
+    def _entries(self) -> Callable[[EventItem], str]:
+        """Each event's list entry, with links from the site's root: the last build's for an
+        event that did not change (an incremental build), else rendered."""
+        plan = self.plan
+        kept: dict[str, str] = {}
+        if plan.previous is not None and plan.live is not None:
+            changed = plan.changed_events
+            ids = list(plan.previous.events)  # in the last build's date order
+            kept = filterindex.entries(plan.live, ids, lambda i: i not in changed)
+
+        def entry(item: EventItem) -> str:
+            found = kept.get(item.id)
+            return found if found is not None else str(self.entry(item, ""))
+
+        return entry
+
+    def write_robots(self) -> None:
         """``robots.txt``: everything may be read; where the sitemap is, if the site knows."""
         lines = ["User-agent: *", "Allow: /"]
         sitemap = _absolute(self.site.settings.site_url, "sitemap.xml")
         if sitemap is not None:
             lines.append(f"Sitemap: {sitemap}")
-        (self.site_dir / "robots.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
-        return 1
+        self.writer.write("robots.txt", ("\n".join(lines) + "\n").encode())
 
 
+class Downloads:
+    """The files made from the whole dataset for readers and apps to download, in the API's
+    shapes and from its one serialiser (``formats``): every event as ``/api/v1/events`` lists
+    them (``data/events.json``) and as CSV, GeoJSON and iCalendar; every claim
+    (``data/claims.json``); the `FEED_SIZE` most recently changed events
+    (``data/events.atom``) and the newest corrections (``data/corrections.atom``). Links go to
+    the site's pages when ``site_url`` is set.
+
+    No page reads them, so an incremental build puts its pages on the site first and these
+    after, as it does its search bundles: writing them is most of what an update's time grows
+    with the events.
+    """
+
+    def __init__(self, site: Site) -> None:
+        self.site = site
+
+    def write(self, out: Writer) -> None:
+        settings, catalog = self.site.settings, self.site.catalog
+        link = formats.site_links(settings.site_url)
+        out.write(f"data/{FILES['events']}", catalog.events_json())
+        out.write(f"data/{FILES['claims']}", catalog.claims_json())
+        selected = formats.select(catalog.store, EventFilter())
+        for fmt in ("csv", "geojson", "ics"):
+            out.write(f"data/{FILES[fmt]}", formats.render(fmt, selected, link))
+        newest = formats.newest(selected.events, FEED_SIZE)
+        feed = formats.atom(
+            newest,
+            link,
+            title=f"{settings.name}: latest events",
+            self_url=_absolute(settings.site_url, f"data/{FILES['atom']}"),
+        )
+        out.write(f"data/{FILES['atom']}", feed)
+        corrections = formats.corrections(
+            selected.events,
+            link,
+            limit=FEED_SIZE,
+            self_url=_absolute(settings.site_url, f"data/{FILES['corrections']}"),
+        )
+        out.write(f"data/{FILES['corrections']}", corrections)
+        # Material's script fetches "sitemap.xml" beside every <link rel="alternate"> of a page
+        # (for its language switcher), so the feeds' folder has one: empty, a few bytes,
+        # instead of a 404 on every page or the site's whole sitemap.
+        out.write("data/sitemap.xml", EMPTY_SITEMAP.encode())
+
+
+EVENTS_FOLDER: Final = "data/events"  # data/events/<id>.json: each as /api/v1/events/{id}
+# The folders of files of one event each: an incremental build writes a changed event's only.
+EVENT_FOLDERS: Final = (EVENTS_FOLDER, citation.FOLDER)
 EMPTY_SITEMAP: Final = (
     '<?xml version="1.0" encoding="UTF-8"?>\n'
     '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>\n'
 )
 FEED_SIZE: Final = 50  # entries in each static Atom feed
-# The static copies of the formats, in data/ (linked from every page's <head>).
+# The downloads, in data/ (the formats' are linked from every page's <head>).
 FILES: Final = {
+    "events": "events.json",
+    "claims": "claims.json",
     "csv": "events.csv",
     "geojson": "events.geojson",
     "ics": "events.ics",
     "atom": "events.atom",
     "corrections": "corrections.atom",
 }
+
+
+# Every file the downloads write, relative to the site.
+DOWNLOADS: Final = frozenset({*(f"data/{name}" for name in FILES.values()), "data/sitemap.xml"})
 
 
 def _absolute(site_url: str | None, path: str) -> str | None:

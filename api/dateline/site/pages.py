@@ -504,18 +504,18 @@ class Site:
         return sorted(found, key=lambda r: self.catalog.position[r.item.id])
 
     @functools.lru_cache(maxsize=4)  # noqa: B019  # a record's pages are rendered in a row
-    def _events_of(self, kind: Kind, key: str) -> list[EventItem]:
+    def events_of(self, kind: Kind, key: str) -> list[EventItem]:
         """A record's events, newest first."""
         facet: Facet = kind  # type: ignore[assignment]
         return self.catalog.events_of(facet, key)[::-1]
 
     def _listing(self, spec: Spec) -> Listing:
-        events = self._events_of(spec.kind, spec.key)
+        events = self.events_of(spec.kind, spec.key)
         return self._page(events, self.base(spec.kind, spec.key), spec.page)
 
     def _page(self, newest_first: Sequence[EventItem], base: str, number: int) -> Listing:
         size = self.settings.page_size
-        chunk = newest_first[(number - 1) * size : number * size]
+        chunk = paging.entries(newest_first, number, size)
         return Listing(
             count=len(newest_first),
             years=timeline(chunk[::-1]),
@@ -545,7 +545,7 @@ class Site:
     def index(self, spec: Spec) -> IndexView:
         entries = self._index_entries(spec.kind)
         size = self.settings.index_size
-        chunk = entries[(spec.page - 1) * size : spec.page * size]
+        chunk = paging.entries(entries, spec.page, size)
         base = self.base(spec.kind, "")
         return IndexView(chunk, paging.pager(base, spec.page, len(entries), size))
 

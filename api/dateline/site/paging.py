@@ -24,6 +24,11 @@ def chunks(items: Sequence[T], size: int) -> list[Sequence[T]]:
     return [items[start : start + size] for start in range(0, len(items), size)] or [items[:0]]
 
 
+def entries(items: Sequence[T], number: int, size: int) -> Sequence[T]:
+    """The entries of page ``number`` (from 1) of ``items``, ``size`` a page."""
+    return items[(number - 1) * size : number * size]
+
+
 def page_count(total: int, size: int) -> int:
     return max(1, -(-total // size))
 

@@ -17,6 +17,11 @@ timeline and the tag lists would only repeat event titles. MkDocs writes each pa
 after the hook's ``on_post_page`` returns, so by the next call every earlier page is on disk.
 A shard's pages are hard-linked into a scratch folder that mirrors the site, and Pagefind runs
 over that folder, writing its bundle into the site.
+
+An incremental build (:mod:`dateline.site.manifest`) keeps the last build's bundles and what
+each holds (:class:`Reindex`): a new page joins the last bundle, and only the bundles that
+gained, lost or changed a page are indexed again. So a bundle may hold other pages than a full
+build's would; the pages indexed, and what each says, are the same.
 """
 
 from __future__ import annotations
@@ -71,6 +76,7 @@ class SearchIndex:
         self._rendered: list[str] = []  # rendered; on disk once MkDocs moves on
         self._written: list[str] = []
         self._shards: list[Future[float]] = []
+        self.members: list[list[str]] = []  # the pages of each bundle, for the manifest
         self._runner = ThreadPoolExecutor(1, thread_name_prefix="dateline-pagefind")
         self.seconds = 0.0  # Pagefind's own time, summed over the shards
         self.waited = 0.0  # the part of it the build waited for at the end
@@ -106,21 +112,67 @@ class SearchIndex:
 
     def _cut(self, pages: list[str]) -> None:
         shard = len(self._shards)
-        self._shards.append(self._runner.submit(self._index, shard, list(pages)))
+        self.members.append(list(pages))
+        files = [(page, self.site_dir / page) for page in pages]
+        self._shards.append(self._runner.submit(index_shard, self.site_dir, shard, files))
 
-    def _index(self, shard: int, pages: list[str]) -> float:
+
+class Reindex:
+    """The search index of an incremental build: the last build's bundles (``members``, the
+    pages of each), each indexed again only if one of its pages was rendered, added or
+    removed. :meth:`finish` runs once the build's pages are in the ``live`` site, so that a
+    change is on the site before Pagefind has indexed it again; it writes the bundles into
+    ``site_dir``, for the builder to put in the site's place."""
+
+    def __init__(
+        self, site_dir: Path, live: Path, members: list[list[str]], pages: list[str]
+    ) -> None:
+        self.site_dir = site_dir
+        self.live = live
+        current = set(pages)
+        known = {page for bundle in members for page in bundle}
+        self.members = [[page for page in bundle if page in current] for bundle in members]
+        self.members[-1].extend(page for page in pages if page not in known)  # the new ones
+        self.bundles = [bundle(shard) for shard in range(len(members))]
+        pairs = enumerate(zip(members, self.members, strict=True))
+        self._dirty = {n for n, (before, now) in pairs if before != now}
+        self._rendered: set[str] = set()
+        self.seconds = 0.0
+        self.waited = 0.0
+
+    def page(self, dest_uri: str | None) -> None:
+        if dest_uri is not None:
+            self._rendered.add(dest_uri)
+
+    def finish(self) -> list[str]:
+        """Index the bundles that changed; return their names."""
         started = time.perf_counter()
-        scratch = self.site_dir.with_name(f".{self.site_dir.name}.search-{shard}")
+        done = []
+        self.site_dir.mkdir(parents=True, exist_ok=True)
+        for shard, pages in enumerate(self.members):
+            if shard in self._dirty or not self._rendered.isdisjoint(pages):
+                files = [(page, self.live / page) for page in pages]
+                self.seconds += index_shard(self.site_dir, shard, files)
+                done.append(bundle(shard))
+        self.waited = time.perf_counter() - started
+        return done
+
+
+def index_shard(site_dir: Path, shard: int, files: list[tuple[str, Path]]) -> float:
+    """Index the pages ``files`` (each its path in the site, and where it is now) into the
+    shard's bundle in ``site_dir``; return how long it took."""
+    started = time.perf_counter()
+    scratch = site_dir.with_name(f".{site_dir.name}.search-{shard}")
+    shutil.rmtree(scratch, ignore_errors=True)
+    try:
+        for page, source in files:
+            target = scratch / page
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.link(source, target)
+        run(scratch, site_dir / bundle(shard))
+    finally:
         shutil.rmtree(scratch, ignore_errors=True)
-        try:
-            for page in pages:
-                target = scratch / page
-                target.parent.mkdir(parents=True, exist_ok=True)
-                os.link(self.site_dir / page, target)
-            run(scratch, self.site_dir / bundle(shard))
-        finally:
-            shutil.rmtree(scratch, ignore_errors=True)
-        return time.perf_counter() - started
+    return time.perf_counter() - started
 
 
 def run(site: Path, output: Path) -> None:

@@ -16,6 +16,10 @@
   routing. Past what the HTTP server itself reads (granian: a 64 KiB target, 100 fields) it
   answers the same statuses, with an empty body.
 
+* Every response carries the security headers of :mod:`dateline.policy`; one that sets no
+  Content-Security-Policy of its own (the site's files do) gets the API's, or for an HTML
+  page (the docs, the page of links) the docs' policy.
+
 * With an access log (``dateline serve --access-log``), each request is logged here, one line
   each: the request target as the client sent it, with every byte that is not printable ASCII
   escaped, so that no request can write a line of its own into the log (``%0a`` in a path
@@ -30,7 +34,7 @@ from __future__ import annotations
 import logging
 import time
 from http import HTTPStatus
-from typing import cast
+from typing import Final, cast
 
 import msgspec
 from litestar import Litestar
@@ -46,6 +50,7 @@ from litestar.types import (
     Send,
 )
 
+from dateline import policy
 from dateline.web.problems import MAX_HEADERS, MAX_TARGET, MEDIA_TYPE, Problem
 
 PREFIX_KEY = "dateline_head_prefix"
@@ -65,11 +70,12 @@ class App(Litestar):
     ) -> None:
         if scope["type"] == ScopeType.HTTP:
             http = cast("HTTPScope", scope)
+            http_send = _secured(cast("Send", send))
             if self.state.get(ACCESS_LOG_KEY):
-                send = _logged(http, cast("Send", send))
+                http_send = _logged(http, http_send)
             refused = _too_large(http)
             if refused is not None:
-                await _refuse(cast("Send", send), *refused)
+                await _refuse(http_send, *refused)
                 return
             prefix = self.state.get(PREFIX_KEY)
             path = http["path"]
@@ -77,12 +83,13 @@ class App(Litestar):
                 method = http["method"]
                 if method == "HEAD":
                     http["method"] = "GET"
-                    send = _without_body(cast("Send", send))
+                    http_send = _without_body(http_send)
                 elif method == "OPTIONS":
                     if _preflight(http):
-                        await _allow_preflight(http, cast("Send", send))
+                        await _allow_preflight(http, http_send)
                         return
                     http["query_string"] = b""
+            send = http_send
         await super().__call__(scope, receive, send)
 
 
@@ -134,6 +141,27 @@ def _logged(scope: HTTPScope, send: Send) -> Send:
                 message["status"],
                 (time.perf_counter() - started) * 1000,
             )
+        await send(message)
+
+    return sending
+
+
+_COMMON: Final = [(name.lower().encode(), value.encode()) for name, value in policy.COMMON]
+_CSP: Final = policy.CSP.lower().encode()
+
+
+def _secured(send: Send) -> Send:
+    """``send``, adding the security headers to the response's start."""
+
+    async def sending(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            headers = list(message.get("headers", ()))
+            names = {bytes(name).lower(): bytes(value) for name, value in headers}
+            if _CSP not in names:
+                html = names.get(b"content-type", b"").startswith(b"text/html")
+                headers.append((_CSP, (policy.DOCS if html else policy.API).encode()))
+            headers += [(name, value) for name, value in _COMMON if name not in names]
+            message = {**message, "headers": headers}
         await send(message)
 
     return sending

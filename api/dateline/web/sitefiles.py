@@ -12,6 +12,10 @@ As Litestar's static files in HTML mode do, a folder's path serves its ``index.h
 missing path the site's ``404.html`` with status 404 — as does a path no file can have (a NUL
 byte, a name or a path longer than the file system allows).
 
+Each file carries the headers of the site's ``_headers`` file (:mod:`dateline.policy`: its
+Content-Security-Policy and the other security headers), as Netlify or Cloudflare Pages would
+send them.
+
 Caching: each file carries ``Last-Modified`` and an ``ETag`` of its path, time and size, and a
 request naming them (``If-None-Match``, else ``If-Modified-Since``: RFC 9110 §13.2.2) gets a
 304. A rebuild may change any page under the same URL, so pages and data are sent
@@ -39,6 +43,7 @@ from litestar.params import FromPath
 from litestar.response.file import ASGIFileResponse, create_etag_for_file
 from litestar.types import PathType
 
+from dateline import policy
 from dateline.web.conditional import matches
 
 NO_CACHE: Final = "no-cache"
@@ -65,6 +70,19 @@ class SiteFiles:
 
     def __init__(self, folder: Path) -> None:
         self.folder = os.path.abspath(folder)
+        self._headers: tuple[tuple[int, int], dict[str, str]] = ((0, 0), {})
+
+    def headers(self) -> dict[str, str]:
+        """The headers the site's ``_headers`` file gives every file (its security policy),
+        read again when a rebuild has replaced it."""
+        try:
+            info = os.stat(os.path.join(self.folder, policy.HEADERS_FILE))
+        except OSError:
+            return {}
+        version = (info.st_ino, info.st_mtime_ns)
+        if self._headers[0] != version:
+            self._headers = (version, policy.read_headers(Path(self.folder)))
+        return self._headers[1]
 
     def open(self, path: str) -> tuple[IO[bytes], os.stat_result, str] | None:
         """The file a URL path names (a folder: its index.html), open, its stat and its path."""
@@ -98,6 +116,7 @@ class SiteFiles:
             raise NotFoundException(detail=f"there is no page at {path}")
         file, info, found = opened
         validators = {
+            **self.headers(),
             "etag": create_etag_for_file(found, info.st_mtime, info.st_size),
             "last-modified": formatdate(info.st_mtime, usegmt=True),
             "cache-control": IMMUTABLE if _HASHED.search(found) else NO_CACHE,

@@ -469,6 +469,9 @@
     if (viewing(state)) {
       box.open = true; // show what is applied, and what is said about it
     }
+    // Busy from the change until the last change's list is shown, so that a reader's screen
+    // reader (and a test) knows the list is not yet the one the form and the URL say.
+    results.setAttribute("aria-busy", "true");
     return checked(state)
       .then(function (check) {
         if (run !== applied) {
@@ -483,7 +486,6 @@
           tell({ state: active, range: check.range, facets: null, matched: null });
           return;
         }
-        results.setAttribute("aria-busy", "true");
         return json("manifest.json").then(function (manifest) {
           return Promise.all([
             matching(active, check.range, manifest),
@@ -523,7 +525,9 @@
         }
       })
       .finally(function () {
-        results.removeAttribute("aria-busy");
+        if (run === applied) {
+          results.removeAttribute("aria-busy");
+        }
       });
   }
 

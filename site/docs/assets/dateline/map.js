@@ -248,7 +248,11 @@
         }
         tally = found;
         draw();
-        section.setAttribute("data-dl-map-ready", "");
+        // Ready once it draws the filters' view: before they have told one (a filtered URL's
+        // is told once they have matched it), the map draws every event, which is not it.
+        if (view || !document.querySelector("[data-dl-filters]")) {
+          section.setAttribute("data-dl-map-ready", "");
+        }
         section.removeAttribute("aria-busy");
       });
     }
