@@ -6,6 +6,7 @@ in ``test_browser.py`` drive the same build.
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 import typing
@@ -543,27 +544,22 @@ def test_events_of_a_year_and_of_its_first_day_are_each_archived_once(
 
 def test_a_sitemap_past_the_protocols_limit_becomes_an_index(tmp_path: Path) -> None:
     from dateline.site import sitemap
+    from dateline.site.writer import Writer
 
-    urls = "".join(
-        f"<url><loc>https://t.example/p{n}/</loc><lastmod>2026-01-01</lastmod></url>"
-        for n in range(7)
-    )
-    (tmp_path / "sitemap.xml").write_text(
-        f'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-        f"{urls}</urlset>",
-        encoding="utf-8",
-    )
-    assert sitemap.split(tmp_path, "https://t.example/", limit=3) == 3
+    pages = [(f"p{n}/", "2026-01-01T00:00:00Z" if n % 2 else None) for n in range(7)]
+    sitemap.write(Writer(tmp_path), "https://t.example/", pages, limit=3)
     index = (tmp_path / "sitemap.xml").read_text(encoding="utf-8")
+    assert gzip.decompress((tmp_path / "sitemap.xml.gz").read_bytes()).decode() == index
     parts = re.findall(r"<loc>([^<]+)</loc>", index)
     assert parts == [f"https://t.example/sitemaps/{n}.xml" for n in (1, 2, 3)]
     assert "<sitemapindex" in index
     found = [
-        loc
+        re.findall(r"<url><loc>([^<]+)</loc>(?:<lastmod>([^<]+)</lastmod>)?</url>", text)
         for n in (1, 2, 3)
-        for loc in re.findall(
-            r"<loc>([^<]+)</loc>", (tmp_path / "sitemaps" / f"{n}.xml").read_text("utf-8")
-        )
+        for text in [(tmp_path / "sitemaps" / f"{n}.xml").read_text("utf-8")]
     ]
-    assert found == [f"https://t.example/p{n}/" for n in range(7)]
-    assert sitemap.split(tmp_path, None, limit=3) == 0  # no site_url: MkDocs' own, untouched
+    assert [entry for part in found for entry in part] == [
+        (f"https://t.example/{address}", when or "") for address, when in pages
+    ]
+    sitemap.write(Writer(tmp_path / "none"), None, pages, limit=3)  # no site_url: no addresses
+    assert "<loc>" not in (tmp_path / "none" / "sitemap.xml").read_text(encoding="utf-8")

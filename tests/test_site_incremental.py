@@ -9,6 +9,7 @@ from __future__ import annotations
 import gzip
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -23,8 +24,13 @@ OPERATIONS = ("add", "retitle", "delete", "rename", "break")
 RELATED = "2026-01-20-syrian-army-enters-al-hawl-camp"
 
 
-def build(events: Path, out: Path) -> builder.Built:
-    return builder.build(events, out, config_file=REPO / "mkdocs.yml")
+# With an address, so that what depends on it (canonical links, the sitemap, the feeds' links)
+# is compared too.
+SITE_URL = "https://timeline.example.org/"
+
+
+def build(events: Path, out: Path, config_file: Path = REPO / "mkdocs.yml") -> builder.Built:
+    return builder.build(events, out, config_file=config_file, site_url=SITE_URL)
 
 
 def tree(site: Path) -> dict[str, bytes]:
@@ -126,7 +132,7 @@ def edits_equal_full_builds(root: Path, steps: list[tuple[str, int]]) -> None:
             title = edit(events, operation, pick)
         built = build(events, live)
         assert built.incremental
-        scratch = build_site(events, root / f"scratch-{n}")
+        scratch = build_site(events, root / f"scratch-{n}", site_url=SITE_URL)
         assert_same(live, scratch, title)
 
 
@@ -171,9 +177,11 @@ def test_an_incremental_build_renders_only_what_changed(tmp_path: Path) -> None:
     # the event's page, its related event's, the lists it is on (its tags, actor, place and
     # the places holding it, its archive month, year and index, the indexes): not the others
     assert 5 < built.rendered < full.rendered / 2
-    assert_same(live, build_site(events, tmp_path / "scratch"), title)
+    assert_same(live, build_site(events, tmp_path / "scratch", site_url=SITE_URL), title)
     # other settings make the next build a full one
-    other = builder.build(events, live, config_file=REPO / "mkdocs.yml", options={"page_size": 3})
+    other = builder.build(
+        events, live, config_file=REPO / "mkdocs.yml", options={"page_size": 3}, site_url=SITE_URL
+    )
     assert not other.incremental
     assert other.rendered > full.rendered  # lists of three a page
 
@@ -196,7 +204,7 @@ def test_an_update_writes_only_the_files_that_changed(tmp_path: Path) -> None:
     changed = after.keys() - same
     assert "data/events.json" in changed  # a download: it lists every title
     assert sum(path.startswith("data/events/") for path in changed) == 1  # the event's own
-    assert_same(live, build_site(events, tmp_path / "scratch"), None)
+    assert_same(live, build_site(events, tmp_path / "scratch", site_url=SITE_URL), None)
 
 
 def _files(site: Path) -> dict[str, tuple[int, bytes]]:
@@ -209,3 +217,33 @@ def _files(site: Path) -> dict[str, tuple[int, bytes]]:
 
 def _hand_written() -> int:
     return sum(1 for _ in (REPO / "site" / "docs").rglob("*.md"))
+
+
+@pytest.mark.slow
+def test_the_pages_an_update_keeps_are_still_linked_and_listed(tmp_path: Path) -> None:
+    """MkDocs is given only the pages an update renders again; a hand-written page's links to
+    generated pages it does not render (which strict mode checks) and the navigation's still
+    resolve, and the sitemap still lists every page, an event's with its record's time."""
+    shutil.copytree(REPO / "site", tmp_path / "site")
+    config = Path(shutil.copy(REPO / "mkdocs.yml", tmp_path / "mkdocs.yml"))
+    about = tmp_path / "site" / "docs" / "about.md"
+    links = f"\n[Every tag](tags/index.md) and [an event](events/{RELATED}.md#sources).\n"
+    about.write_text(about.read_text(encoding="utf-8") + links, encoding="utf-8")
+    events = copy_events(STORY, tmp_path)
+    live = tmp_path / "out"
+    build(events, live, config)
+    edit(events, "retitle", 3)
+    built = build(events, live, config)
+    assert built.incremental
+    assert 0 < built.rendered < built.pages / 2
+    html = (live / "about" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../tags/"' in html
+    assert f'href="../events/{RELATED}/#sources"' in html
+    assert 'href="../archive/"' in html  # a tab of the navigation
+    sitemap = (live / "sitemap.xml").read_text(encoding="utf-8")
+    found = dict(re.findall(r"<loc>([^<]+)</loc>(?:<lastmod>([^<]+)</lastmod>)?", sitemap))
+    pages = {str(p.parent.relative_to(live)) for p in live.rglob("index.html")}
+    assert set(found) == {SITE_URL + ("" if p == "." else p + "/") for p in pages}
+    record = json.loads((live / "data" / "events" / f"{RELATED}.json").read_bytes())
+    assert found[f"{SITE_URL}events/{RELATED}/"] == record["last_modified"]
+    assert found[f"{SITE_URL}tags/"] == ""  # a list has no time of its own

@@ -9,7 +9,7 @@ Each handler hands its work to :mod:`dateline.site.pages` (what a page says) and
 from __future__ import annotations
 
 import functools
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 from jinja2 import Environment
@@ -71,14 +71,6 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     return config
 
 
-class _Kept(File):
-    """A generated page whose inputs did not change since the last build: MkDocs (building
-    "dirty") neither reads nor renders it, and the live site's copy stays."""
-
-    def is_modified(self) -> bool:
-        return False
-
-
 def _edit_base(options: dict[str, Any]) -> str | None:
     """Where "edit this file" links point: ``extra.dateline.edit_url`` + the event's path."""
     url = options.get("edit_url")
@@ -86,11 +78,37 @@ def _edit_base(options: dict[str, Any]) -> str | None:
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
+    # An incremental build gives MkDocs only the pages it renders again: MkDocs' work per
+    # page it knows of (its Page, navigation and sitemap) was most of an update's time. The
+    # pages kept from the last build can still be linked to, and the navigation still names
+    # some (the archive, the indexes): _Files finds them.
     kept = _plan.kept if _plan is not None else set()
+    found = _Files(files, kept, config)
     for src_uri in site().sources():
-        kind = _Kept if src_uri in kept else File
-        files.append(kind.generated(config, src_uri, content=""))
-    return files
+        if src_uri not in kept:
+            found.append(File.generated(config, src_uri, content=""))
+    return found
+
+
+class _Files(Files):
+    """The site's files, and the generated pages an incremental build keeps from the last
+    build: not among the pages MkDocs builds (the live site's copies stay), but found by
+    ``get_file_from_path``, which resolves the navigation's and the Markdown's links."""
+
+    def __init__(self, files: Files, kept: set[str], config: MkDocsConfig) -> None:
+        super().__init__(files)
+        self._kept = kept
+        self._config = config
+        self._made: dict[str, File] = {}
+
+    def get_file_from_path(self, path: str) -> File | None:
+        found = super().get_file_from_path(path)
+        uri = PurePath(path).as_posix()
+        if found is not None or uri not in self._kept:
+            return found
+        if uri not in self._made:
+            self._made[uri] = File.generated(self._config, uri, content="")
+        return self._made[uri]
 
 
 def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:

@@ -140,24 +140,11 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-class _Dirty(logging.Filter):
-    """Drops MkDocs' warning that a "dirty" build may leave its navigation stale (which the
-    site's strict mode makes an error). It would, where pages are skipped by their files'
-    times; an incremental build skips only the pages whose inputs did not change, and MkDocs
-    still has every page, so its navigation and sitemap are whole."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not record.getMessage().startswith("A 'dirty' build is being performed")
-
-
 @contextmanager
 def _mkdocs_log() -> Iterator[_Collect]:
     logger = logging.getLogger("mkdocs")
     handler = _Collect()
     logger.addHandler(handler)
-    dirty = _Dirty()
-    builds = logging.getLogger("mkdocs.commands.build")
-    builds.addFilter(dirty)
     # MkDocs has no handler of its own in this process; without one Python's last-resort
     # handler would print each warning a second time.
     propagate = logger.propagate
@@ -166,7 +153,6 @@ def _mkdocs_log() -> Iterator[_Collect]:
         yield handler
     finally:
         logger.removeHandler(handler)
-        builds.removeFilter(dirty)
         logger.propagate = propagate
 
 
@@ -222,8 +208,9 @@ def build(
     started = time.perf_counter()
     with _mkdocs_log() as log:
         try:
-            # "Dirty": the pages the hook found unchanged are neither read nor rendered.
-            mkdocs_build.build(config, dirty=previous)
+            # Into an empty folder: in an incremental build the hook gives MkDocs only the
+            # pages to render again (site/hooks/timeline.py).
+            mkdocs_build.build(config)
         except MkDocsException as error:
             messages = [m for m in log.messages if m] or [str(error)]
             raise BuildError("\n".join(messages)) from None

@@ -14,7 +14,7 @@ live, and then indexes the search bundles that changed.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -70,6 +70,7 @@ class Outputs:
         # the hashes of every page's inline scripts (an incremental build's pages not rendered
         # again have theirs in the last manifest)
         self._scripts: set[str] = set(plan.previous.scripts if plan.previous else ())
+        self._written_by_hand: list[str] = []  # the hand-written pages' addresses
 
     def secured(self, html: str) -> str:
         """A page (or the 404 page) with its Content-Security-Policy in its ``<head>``."""
@@ -80,7 +81,20 @@ class Outputs:
     def rendered(self, src_uri: str, dest_uri: str) -> None:
         """Called as MkDocs finishes rendering each page (it writes the page right after)."""
         self.search.page(dest_uri if self.site.indexed(src_uri) else None)
-        self._pages.advance()
+        if src_uri in self.site.specs:
+            self._pages.advance()
+        else:
+            self._written_by_hand.append(address_of(dest_uri))
+
+    def sitemap(self) -> Iterator[sitemap.Entry]:
+        """Every page of the site, for its sitemap: the hand-written pages, then the
+        generated ones; an event's page with the time its record last changed."""
+        for address in self._written_by_hand:
+            yield address, None
+        changed = {item.id: item.last_modified for item in self.site.catalog.items}
+        for src_uri, spec in self.site.specs.items():
+            when = changed.get(spec.key) if spec.kind == "event" else None
+            yield address_of(dest_of(src_uri)), when
 
     def finish(self) -> Stats:
         """Wait for the static JSON and the search index; re-raise whatever stopped them."""
@@ -91,12 +105,11 @@ class Outputs:
                 self.search.finish()
         finally:
             self._data.shutdown()
-        # MkDocs wrote the sitemap before the pages; past 50,000 addresses it becomes an index.
-        files = sitemap.split(self.site_dir, self.site.settings.site_url)
+        sitemap.write(self.writer, self.site.settings.site_url, self.sitemap())
         site_policy = policy.site(self._scripts, tiles=self.site.settings.map_tiles)
         self.writer.write(policy.HEADERS_FILE, policy.headers_file(site_policy).encode())
         return Stats(
-            data_files=files + self.writer.files,
+            data_files=self.writer.files,
             search_shards=len(self.search.bundles),
             search_seconds=self.search.seconds,
             search_waited=self.search.waited,
@@ -232,6 +245,12 @@ FILES: Final = {
 
 # Every file the downloads write, relative to the site.
 DOWNLOADS: Final = frozenset({*(f"data/{name}" for name in FILES.values()), "data/sitemap.xml"})
+
+
+def address_of(dest_uri: str) -> str:
+    """A page's address from the site's root, given its file (``about/index.html`` ->
+    ``about/``), as MkDocs makes it with directory URLs."""
+    return dest_uri.removesuffix("index.html")
 
 
 def _absolute(site_url: str | None, path: str) -> str | None:

@@ -1,45 +1,63 @@
-"""A sitemap that search engines take at any size: split into files of 50,000 addresses.
+"""The site's sitemap, written by Dateline rather than MkDocs, at any size.
 
-MkDocs writes one ``sitemap.xml`` with every page when ``site_url`` is set. The sitemaps
-protocol (sitemaps.org) allows at most 50,000 URLs in a file, and a site of 100,000 events has
-about 127,000 pages; past the limit, :func:`split` keeps MkDocs' entries as they are, moves
-them into ``sitemaps/1.xml``, ``sitemaps/2.xml`` ..., and makes ``sitemap.xml`` (and its
-``.gz``) the index of those files, which is what ``robots.txt`` names.
+MkDocs' own sitemap lists the pages it built; an incremental build gives MkDocs only the pages
+it renders again (:mod:`dateline.site.manifest`), so Dateline lists every page itself, in
+every build: the hand-written pages, then the generated ones. An event's page has a
+``<lastmod>``, the time its record last changed (its file's last commit); the other pages have
+none: a build's date on every page would tell search engines that everything changed at
+every build, and they learn to ignore such dates (sitemaps.org makes ``lastmod`` optional).
+
+The sitemaps protocol allows at most 50,000 URLs in a file, and a site of 100,000 events has
+about 127,000 pages: past the limit, the entries go into ``sitemaps/1.xml``,
+``sitemaps/2.xml`` ..., and ``sitemap.xml`` (and its ``.gz``) is the index of those files,
+which is what ``robots.txt`` names. Without ``site_url`` there are no addresses to give: the
+sitemap is empty.
 """
 
 from __future__ import annotations
 
 import gzip
-import re
-from pathlib import Path
+from collections.abc import Iterable, Sequence
 from typing import Final
+
+from markupsafe import escape
+
+from dateline.site.writer import Writer
 
 LIMIT: Final = 50_000  # URLs in one sitemap file (sitemaps.org)
 FOLDER: Final = "sitemaps"
-_URL: Final = re.compile(r"<url>.*?</url>", re.S)
 _HEAD: Final = '<?xml version="1.0" encoding="UTF-8"?>\n'
 _XMLNS: Final = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
 
+Entry = tuple[str, str | None]  # a page's address from the site's root, its lastmod or None
 
-def split(site_dir: Path, site_url: str | None, limit: int = LIMIT) -> int:
-    """Split the site's sitemap if it has more than ``limit`` URLs; return the files made."""
-    path = site_dir / "sitemap.xml"
-    if site_url is None or not path.is_file():
-        return 0
-    entries = _URL.findall(path.read_text(encoding="utf-8"))
+
+def write(out: Writer, site_url: str | None, pages: Iterable[Entry], limit: int = LIMIT) -> None:
+    """Write the sitemap of ``pages`` (``sitemap.xml``, its ``.gz`` and, past ``limit``
+    addresses, the files the index names) through ``out``."""
+    base = site_url.rstrip("/") + "/" if site_url is not None else None
+    entries = [] if base is None else [_url(base + address, when) for address, when in pages]
     if len(entries) <= limit:
-        return 0
-    folder = site_dir / FOLDER
-    folder.mkdir(exist_ok=True)
-    base = site_url.rstrip("/") + "/"
+        _write_main(out, _urlset(entries))
+        return
     index = [_HEAD, f"<sitemapindex {_XMLNS}>\n"]
     for number, start in enumerate(range(0, len(entries), limit), start=1):
-        part = "".join(f"  {entry}\n" for entry in entries[start : start + limit])
-        text = f"{_HEAD}<urlset {_XMLNS}>\n{part}</urlset>\n"
-        (folder / f"{number}.xml").write_text(text, encoding="utf-8")
-        index.append(f"  <sitemap><loc>{base}{FOLDER}/{number}.xml</loc></sitemap>\n")
+        out.write(f"{FOLDER}/{number}.xml", _urlset(entries[start : start + limit]).encode())
+        index.append(f"  <sitemap><loc>{escape(base)}{FOLDER}/{number}.xml</loc></sitemap>\n")
     index.append("</sitemapindex>\n")
-    text = "".join(index)
-    path.write_text(text, encoding="utf-8")
-    (site_dir / "sitemap.xml.gz").write_bytes(gzip.compress(text.encode(), mtime=0))
-    return -(-len(entries) // limit)
+    _write_main(out, "".join(index))
+
+
+def _url(location: str, lastmod: str | None) -> str:
+    when = f"<lastmod>{escape(lastmod)}</lastmod>" if lastmod else ""
+    return f"  <url><loc>{escape(location)}</loc>{when}</url>\n"
+
+
+def _urlset(entries: Sequence[str]) -> str:
+    return f"{_HEAD}<urlset {_XMLNS}>\n{''.join(entries)}</urlset>\n"
+
+
+def _write_main(out: Writer, text: str) -> None:
+    data = text.encode()
+    out.write("sitemap.xml", data)
+    out.write("sitemap.xml.gz", gzip.compress(data, mtime=0))
