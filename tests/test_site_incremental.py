@@ -29,8 +29,15 @@ RELATED = "2026-01-20-syrian-army-enters-al-hawl-camp"
 SITE_URL = "https://timeline.example.org/"
 
 
-def build(events: Path, out: Path, config_file: Path = REPO / "mkdocs.yml") -> builder.Built:
-    return builder.build(events, out, config_file=config_file, site_url=SITE_URL)
+# Lists of a few events a page, so that an edit moves events from one page of a list (and of
+# the archive) to another.
+PAGED = {"page_size": 4}
+
+
+def build(
+    events: Path, out: Path, config_file: Path = REPO / "mkdocs.yml", **options: object
+) -> builder.Built:
+    return builder.build(events, out, config_file=config_file, site_url=SITE_URL, options=options)
 
 
 def tree(site: Path) -> dict[str, bytes]:
@@ -113,7 +120,7 @@ def break_and_fix(events: Path, live: Path) -> None:
     broken = events / "2026" / "2026-01-22-broken.yaml"
     broken.write_text("title: Broken\ndate: 2026-13-40\nsummary: Not a date.\n", "utf-8")
     with pytest.raises(builder.BuildError, match=r"2026-01-22-broken\.yaml"):
-        build(events, live)
+        build(events, live, **PAGED)
     assert tree(live) == before
     assert manifest.load(manifest.path_of(live)) is not None
     broken.unlink()
@@ -123,16 +130,16 @@ def edits_equal_full_builds(root: Path, steps: list[tuple[str, int]]) -> None:
     """Build, then after each step update the site and build it from scratch: the same."""
     events = copy_events(STORY, root)
     live = root / "site"
-    build(events, live)
+    build(events, live, **PAGED)
     for n, (operation, pick) in enumerate(steps):
         if operation == "break":
             break_and_fix(events, live)
             title = None
         else:
             title = edit(events, operation, pick)
-        built = build(events, live)
+        built = build(events, live, **PAGED)
         assert built.incremental
-        scratch = build_site(events, root / f"scratch-{n}", site_url=SITE_URL)
+        scratch = build_site(events, root / f"scratch-{n}", site_url=SITE_URL, **PAGED)
         assert_same(live, scratch, title)
 
 
