@@ -707,14 +707,19 @@ class Store:
         on, so the site's filters cannot select other events than the API.
         """
         db = self._db()
-        rank = {n: i for i, (n,) in enumerate(db.execute("SELECT n FROM events ORDER BY n"), 1)}
+        count, first, last = db.execute("SELECT count(*), min(n), max(n) FROM events").fetchone()
+        # A compiled store numbers its events 1, 2, 3 ...; one updated in place may have gaps
+        rank = None
+        if count and (first, last) != (1, count):
+            rank = {n: i for i, (n,) in enumerate(db.execute("SELECT n FROM events ORDER BY n"), 1)}
         if facet == "status":
             rows = db.execute("SELECT status, n FROM events ORDER BY status, n")
         else:
             sql = "SELECT value, n FROM facets WHERE facet = ? ORDER BY value, n"
             rows = db.execute(sql, (facet,))
         for value, group in itertools.groupby(rows, key=operator.itemgetter(0)):
-            yield Member(value, [rank[n] for _, n in group])
+            numbers = [n for _, n in group]
+            yield Member(value, numbers if rank is None else [rank[n] for n in numbers])
 
     def spans(self) -> Iterator[tuple[str, str | None, bool]]:
         """Every event's span keys in date order: (sort key, end key or None, far)."""

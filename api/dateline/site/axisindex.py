@@ -43,6 +43,7 @@ consecutive positions, so a period is described by the first position of its run
 from __future__ import annotations
 
 import datetime
+import functools
 from typing import Any, Final
 
 import msgspec
@@ -107,8 +108,13 @@ def _month(key: str) -> int:
     return int(key[:4]) * 12 + int(key[5:7]) - 1
 
 
+@functools.lru_cache(maxsize=4096)  # events share days: one date made per day, not per event
+def _day_of(day: str) -> int:
+    return datetime.date(int(day[:4]), int(day[5:7]), int(day[8:10])).toordinal() - _EPOCH
+
+
 def _day(key: str) -> int:
-    return datetime.date(int(key[:4]), int(key[5:7]), int(key[8:10])).toordinal() - _EPOCH
+    return _day_of(key[:10])
 
 
 def write(catalog: Catalog, out: Writer, shard_size: int) -> None:
@@ -169,12 +175,14 @@ def _write_map(catalog: Catalog, out: Writer) -> None:
         [index[place.id] for place in item.places if place.id in index] for item in catalog.items
     ]
     deepest = max((int(row[5]) for row in rows), default=0)
+    # where each place is drawn at each level: walked once per place, not once per event
+    drawn = [[drawn_at(rows, n, level) for n in range(len(rows))] for level in range(deepest + 1)]
     map_index = {
         "total": len(events),
         "shard_size": MAP_SHARD_SIZE,
         "places": rows,
-        "mapped": sum(1 for at in events if _drawn(rows, at, deepest)),
-        "levels": [sorted(_counted(rows, events, level).items()) for level in range(deepest + 1)],
+        "mapped": sum(1 for at in events if _drawn(drawn[deepest], at)),
+        "levels": [sorted(_counted(drawn[level], events).items()) for level in range(deepest + 1)],
     }
     out.write(f"{MAP}/places.json", _encode(map_index))
     for first in range(0, len(events), MAP_SHARD_SIZE):
@@ -193,13 +201,14 @@ def drawn_at(rows: list[list[Any]], n: int, level: int) -> int:
     return n
 
 
-def _drawn(rows: list[list[Any]], places: list[int], level: int) -> set[int]:
-    return {at for at in (drawn_at(rows, n, level) for n in places) if at >= 0}
+def _drawn(drawn: list[int], places: list[int]) -> set[int]:
+    """The points an event of ``places`` is drawn at, given where each place is drawn."""
+    return {at for at in (drawn[n] for n in places) if at >= 0}
 
 
-def _counted(rows: list[list[Any]], events: list[list[int]], level: int) -> dict[int, int]:
+def _counted(drawn: list[int], events: list[list[int]]) -> dict[int, int]:
     counts: dict[int, int] = {}
     for places in events:
-        for at in _drawn(rows, places, level):
+        for at in _drawn(drawn, places):
             counts[at] = counts.get(at, 0) + 1
     return counts
