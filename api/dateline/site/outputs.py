@@ -91,9 +91,9 @@ class Outputs:
         generated ones; an event's page with the time its record last changed."""
         for address in self._written_by_hand:
             yield address, None
-        changed = {item.id: item.last_modified for item in self.site.catalog.items}
+        modified = {item.id: item.last_modified for item in self.site.catalog.items}
         for src_uri, spec in self.site.specs.items():
-            when = changed.get(spec.key) if spec.kind == "event" else None
+            when = modified.get(spec.key) if spec.kind == "event" else None
             yield address_of(dest_of(src_uri)), when
 
     def finish(self) -> Stats:
