@@ -218,7 +218,7 @@ def build(
             raise BuildError(str(error)) from None
     mkdocs_seconds = time.perf_counter() - started
     stats: Stats = settings["stats"]
-    pages = len(stats.manifest.pages) + _written_by_hand(config)
+    pages = len(stats.manifest.pages) + stats.written_by_hand
     event_pages = sum(1 for src_uri in stats.manifest.pages if src_uri.startswith("events/"))
     manifest_path.unlink(missing_ok=True)  # until the site and it agree again
     search_seconds, search_waited = stats.search_seconds, stats.search_waited
@@ -272,11 +272,6 @@ def _follow(downloads: Downloads | None, out: Path) -> float:
         downloads.write(follow)
         update.move(follow.folder, out)
     return time.perf_counter() - started
-
-
-def _written_by_hand(config: Any) -> int:
-    """The site's hand-written pages (in ``docs_dir``)."""
-    return sum(1 for _ in Path(config.docs_dir).rglob("*.md"))
 
 
 def ensure_built(

@@ -150,6 +150,8 @@ class Fingerprints:
         self.positions = {i: _position(*site.archive.page_of(i)) for i in ids}
         self.touched = self._touched(previous)
         self.recheck = self._recheck() if known else None
+        if self.recheck is not None:  # their pages' fingerprints need their links
+            self._read_links(self.recheck)
 
     def _refs_of(self, links: _Links) -> list[str]:
         catalog = self.site.catalog
@@ -172,10 +174,13 @@ class Fingerprints:
             ids.update(links.related_by)
         before = self.previous.positions
         ids.update(i for i, position in self.positions.items() if before.get(i) != position)
+        return ids
+
+    def _read_links(self, ids: set[str]) -> None:
+        """Decode the links of those of ``ids`` that are events and not decoded yet."""
         missing = [i for i in ids if i not in self.links and i in self.events]
         records = self.site.catalog.store.event_records(missing)
         self.links.update((i, _links.decode(r)) for i, r in zip(missing, records, strict=True))
-        return ids
 
     def _touched(self, previous: Manifest | None) -> set[str] | None:
         """The records whose list pages may have changed; None: every one."""

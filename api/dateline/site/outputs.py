@@ -34,7 +34,7 @@ from dateline.store import EventFilter
 class Stats:
     """What a build did besides the pages, for `dateline build` to report."""
 
-    data_files: int  # written, or (an incremental build's) the same as the live site's
+    written_by_hand: int  # the hand-written pages (docs_dir) MkDocs rendered
     search_shards: int
     search_seconds: float  # Pagefind's time, summed over the shards (mostly while rendering)
     search_waited: float  # how long the build waited for Pagefind after the last page
@@ -109,7 +109,7 @@ class Outputs:
         site_policy = policy.site(self._scripts, tiles=self.site.settings.map_tiles)
         self.writer.write(policy.HEADERS_FILE, policy.headers_file(site_policy).encode())
         return Stats(
-            data_files=self.writer.files,
+            written_by_hand=len(self._written_by_hand),
             search_shards=len(self.search.bundles),
             search_seconds=self.search.seconds,
             search_waited=self.search.waited,

@@ -36,11 +36,6 @@ class Writer:
         (self.folder / relative).write_bytes(data)
         self.written.add(relative)
 
-    @property
-    def files(self) -> int:
-        """The files this build has, written or the same as the live site's."""
-        return len(self.written) + len(self.same)
-
 
 def _holds(path: Path, data: bytes) -> bool:
     """Whether the file at ``path`` has exactly ``data`` (False if there is none)."""
