@@ -117,6 +117,33 @@ def test_full_text(world_client: Client, q: str, expected: list[str]) -> None:
     assert sorted(ids(world_client, f"/api/v1/events?q={quote(q)}")) == sorted(expected)
 
 
+DATE_RANGES = [
+    "from=2017-08-15",
+    "from=2017-08-15&to=2017-08-15",
+    "to=2017-07",
+    "from=2021-06",
+    "from=2026-01-21T10:00Z",
+    "from=2026-01-22",
+    "from=2026-01-23",  # where the span of the Shaddadi events ends: not in it
+    "from=2017-08-01/2017-08-02&to=2017/2017",
+]
+
+
+@pytest.mark.parametrize("q", ["Deir", "camp", "isis OR escaped", "al-Hol"])
+@pytest.mark.parametrize("dates", DATE_RANGES)
+def test_full_text_within_dates_is_both_at_once(world_client: Client, q: str, dates: str) -> None:
+    # A search within dates checks each match's span itself (Store._select) rather than
+    # gathering the range's events first: it must select exactly what both select apart.
+    both = set(ids(world_client, f"/api/v1/events?q={quote(q)}"))
+    both &= set(ids(world_client, f"/api/v1/events?{dates}"))
+    for sort in ("relevance", "date", "-date"):
+        page = get(world_client, f"/api/v1/events?q={quote(q)}&{dates}&sort={sort}")
+        assert {i["id"] for i in page["items"]} == both
+        assert page["total"] == len(both)
+    counted = get(world_client, f"/api/v1/timeline?interval=day&q={quote(q)}&{dates}")
+    assert counted["total"] == len(both)
+
+
 def test_relevance_puts_title_hits_first(world_client: Client) -> None:
     assert ids(world_client, "/api/v1/events?q=helicopters") == [SOHR, PMU]
     assert ids(world_client, "/api/v1/events?q=helicopters&sort=date") == [SOHR, PMU]

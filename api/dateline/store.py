@@ -112,12 +112,20 @@ class _Selection:
     sources: list[_Source] = field(default_factory=list)
     statuses: tuple[str, ...] = ()
     text: str | None = None  # an FTS5 expression the event must match
+    # A date range checked on each event the text matches, rather than gathered first as a
+    # source: a range of years holds thousands of events, a word's matches far fewer.
+    span: _Span | None = None
 
     def conditions(self, *, text: bool = True) -> _Sql:
         """The WHERE clause on ``events e``; without the text when the query joins it."""
         sql = _Sql()
         for source in self.sources:
             sql.add(f"e.n IN (SELECT n FROM ({source.sql}))", *source.params)
+        if self.span is not None:
+            # What the "all" facet's two ranges select (Store._facet), said of one event.
+            sql.add("e.n < ?", self.span.end)
+            if self.span.after is not None:
+                sql.add('(e."end" IS NULL OR e."end" > ?)', self.span.after)
         if self.text is not None and text:
             sql.add("e.n IN (SELECT rowid FROM search WHERE search MATCH ?)", self.text)
         if self.statuses:
@@ -125,7 +133,9 @@ class _Selection:
         return sql
 
     def only_text(self) -> bool:
-        return self.text is not None and not self.sources and not self.statuses
+        return (
+            self.text is not None and not self.sources and not self.statuses and self.span is None
+        )
 
     def alone(self) -> _Source | None:
         """The one facet source, if it is the whole filter (so it can be counted by itself)."""
@@ -379,7 +389,10 @@ class Store:
                 _Source("SELECT n, sort FROM events WHERE modified >= ?", [query.updated_since])
             )
         if span is not None and not selection.sources:
-            selection.sources.append(self._facet("all", ("",), span))
+            if query.text is not None:
+                selection.span = span
+            else:
+                selection.sources.append(self._facet("all", ("",), span))
         return selection
 
     def _total(self, selection: _Selection) -> int:

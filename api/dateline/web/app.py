@@ -265,8 +265,17 @@ def _sort(requested: str | None, text: str | None) -> Sort:
 
 # --- handlers ----------------------------------------------------------------------------------
 
+# The JSON handlers run on the worker's event loop (``sync_to_thread=False``), not in a thread:
+# most pages are read from the memory-mapped store in well under a millisecond, and handing
+# one to a thread and back cost more than the query (0.8 ms of a tag filter's 1.6 ms, profiled
+# at 10,000 events; 29% -> 35% of the hello app on the distinct-query mix of serve.py). The
+# server runs a worker per core, so threads added no parallelism. The price: a slow search
+# (common words at 100,000 events) holds up its worker's other requests until it ends, where
+# a thread would have shared the core with them (benchmarks/serve.py's p99 says what it costs).
+# The whole-list formats (feeds.py), which take up to seconds, still run in a thread.
 
-@get("/events", name="events", sync_to_thread=True, responses=ERRORS)
+
+@get("/events", name="events", sync_to_thread=False, responses=ERRORS)
 def list_events(
     request: Request[Any, Any, Any],
     store: NamedDependency[Store],
@@ -299,7 +308,7 @@ def list_events(
     return _linked(request, body, next_link)
 
 
-@get("/events/{event_id:str}", name="event", sync_to_thread=True, responses=ERRORS_404)
+@get("/events/{event_id:str}", name="event", sync_to_thread=False, responses=ERRORS_404)
 def get_event(event_id: FromPath[str], store: NamedDependency[Store]) -> resources.EventResource:
     """One event, with its claims, sources, updates and relations both ways."""
     found = store.event(event_id)
@@ -346,7 +355,7 @@ _ITEMS: Final[dict[str, type[msgspec.Struct]]] = {
 }
 
 
-@get("/actors", sync_to_thread=True, responses=ERRORS)
+@get("/actors", sync_to_thread=False, responses=ERRORS)
 def list_actors(
     request: Request[Any, Any, Any],
     store: NamedDependency[Store],
@@ -368,7 +377,7 @@ def list_actors(
     )
 
 
-@get("/actors/{actor_id:str}", sync_to_thread=True, responses=ERRORS_404)
+@get("/actors/{actor_id:str}", sync_to_thread=False, responses=ERRORS_404)
 def get_actor(actor_id: FromPath[str], store: NamedDependency[Store]) -> resources.ActorDetail:
     """One actor and the first page of its events (the `next` link pages on)."""
     found = store.actor(actor_id)
@@ -378,7 +387,7 @@ def get_actor(actor_id: FromPath[str], store: NamedDependency[Store]) -> resourc
     return resources.ActorDetail(actor=_raw(found), events=events)
 
 
-@get("/places", sync_to_thread=True, responses=ERRORS)
+@get("/places", sync_to_thread=False, responses=ERRORS)
 def list_places(
     request: Request[Any, Any, Any],
     store: NamedDependency[Store],
@@ -401,7 +410,7 @@ def list_places(
     )
 
 
-@get("/places/{place_id:str}", sync_to_thread=True, responses=ERRORS_404)
+@get("/places/{place_id:str}", sync_to_thread=False, responses=ERRORS_404)
 def get_place(place_id: FromPath[str], store: NamedDependency[Store]) -> resources.PlaceDetail:
     """One place, the places directly within it, and the first page of its events."""
     found = store.place(place_id)
@@ -414,7 +423,7 @@ def get_place(place_id: FromPath[str], store: NamedDependency[Store]) -> resourc
     )
 
 
-@get("/tags", sync_to_thread=True, responses=ERRORS)
+@get("/tags", sync_to_thread=False, responses=ERRORS)
 def list_tags(
     request: Request[Any, Any, Any],
     store: NamedDependency[Store],
@@ -428,7 +437,7 @@ def list_tags(
     )
 
 
-@get("/claims", sync_to_thread=True, responses=ERRORS)
+@get("/claims", sync_to_thread=False, responses=ERRORS)
 def list_claims(
     request: Request[Any, Any, Any],
     store: NamedDependency[Store],
@@ -452,7 +461,7 @@ def list_claims(
     return _linked(request, body, next_link)
 
 
-@get("/timeline", sync_to_thread=True, responses=ERRORS)
+@get("/timeline", sync_to_thread=False, responses=ERRORS)
 def timeline(
     store: NamedDependency[Store],
     event_query: EventQueryDependency,
@@ -564,7 +573,9 @@ def _docs_file(name: str) -> bytes:
     return (SWAGGER_UI / name).read_bytes()
 
 
-@get(f"{DOCS_ASSETS.removeprefix(DOCS)}/{{name:str}}", sync_to_thread=True, include_in_schema=False)
+@get(
+    f"{DOCS_ASSETS.removeprefix(DOCS)}/{{name:str}}", sync_to_thread=False, include_in_schema=False
+)
 def docs_asset(name: FromPath[str]) -> Response[bytes]:
     """A file of Swagger UI, served here so that the docs page needs no network."""
     media_type = DOCS_FILES.get(name)
