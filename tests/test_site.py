@@ -513,6 +513,39 @@ def test_every_page_lands_in_a_shard(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert every == sorted(f"events/e{n}/index.html" for n in range(14))
 
 
+def _bundle(folder: Path) -> dict[str, Any]:
+    """What a Pagefind bundle holds, leaving out the order of its maps (not stable from one
+    run to the next): its page fragments and word index (named by their content), and each
+    filter file's bytes, sorted."""
+    return {
+        "fragments": sorted(p.name for p in (folder / "fragment").iterdir()),
+        "index": sorted(p.name for p in (folder / "index").iterdir()),
+        "filters": sorted(
+            sorted(gzip.decompress(p.read_bytes())) for p in (folder / "filter").iterdir()
+        ),
+    }
+
+
+def test_pagefind_indexes_the_cut_pages_as_it_indexes_the_whole_ones(
+    story_site: Path, tmp_path: Path
+) -> None:
+    whole, cut = tmp_path / "whole", tmp_path / "cut"
+    indexed = [p for p in story_site.rglob("index.html") if b"data-pagefind-body" in p.read_bytes()]
+    assert len(indexed) > 20  # events, actors, places
+    for page in indexed:
+        for folder, data in (
+            (whole, page.read_bytes()),
+            (cut, searchindex.searchable(page.read_bytes())),
+        ):
+            target = folder / page.relative_to(story_site)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        assert len(searchindex.searchable(page.read_bytes())) < len(page.read_bytes())
+    searchindex.run(whole, tmp_path / "whole-bundle")
+    searchindex.run(cut, tmp_path / "cut-bundle")
+    assert _bundle(tmp_path / "cut-bundle") == _bundle(tmp_path / "whole-bundle")
+
+
 def test_events_of_a_year_and_of_its_first_day_are_each_archived_once(
     events: Events, tmp_path: Path
 ) -> None:

@@ -150,9 +150,6 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     # not escaped twice by the autoescaped templates.
     page.meta["title"] = escape(site().title(spec))
     page.meta["template"] = site().template(spec)
-    description = site().description(spec)
-    if description is not None:
-        page.meta["description"] = escape(description)
     return ""  # the template renders everything; no Markdown to convert
 
 
@@ -161,6 +158,11 @@ def on_page_context(
 ) -> dict[str, Any]:
     spec = site().specs.get(page.file.src_uri)
     if spec is not None:
+        # Here rather than with the title: MkDocs reads every page's Markdown before it renders
+        # any, and an event's description renders its summary, which its page renders next.
+        description = site().description(spec)
+        if description is not None:
+            page.meta["description"] = escape(description)
         context.update(site().context(spec, page.url))
     elif page.meta.get("template") == pages.TIMELINE_TEMPLATE:
         context.update(site().home())

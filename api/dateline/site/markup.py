@@ -58,8 +58,9 @@ def _renderer() -> MarkdownIt:
     return MarkdownIt("commonmark", {"html": False})
 
 
-# An event's summary is rendered for its page's description (its first sentence), then for
-# its page: a tenth of an event page's time went to the second rendering (profiled at 1,000).
+# An event's summary is rendered for its page's description (its first sentence), then right
+# after for its page (site/hooks/timeline.py): a second rendering was a tenth of an event
+# page's time (profiled at 1,000 events), and a few kept suffice.
 @functools.lru_cache(maxsize=16)
 def render(markdown: str, *, top: int = 3) -> Markup:
     """Sanitised HTML for untrusted Markdown, marked safe for Jinja's autoescape.

@@ -15,8 +15,8 @@ Two measurements shaped this (``benchmarks/build.py`` prints them for each run):
 Only the pages that carry ``data-pagefind-body`` are indexed (events, actors, places): the
 timeline and the tag lists would only repeat event titles. MkDocs writes each page right
 after the hook's ``on_post_page`` returns, so by the next call every earlier page is on disk.
-A shard's pages are hard-linked into a scratch folder that mirrors the site, and Pagefind runs
-over that folder, writing its bundle into the site.
+A shard's pages are copied into a scratch folder that mirrors the site, each cut to what Pagefind
+reads (:func:`searchable`), and Pagefind runs over that folder, writing its bundle into the site.
 
 An incremental build (:mod:`dateline.site.manifest`) keeps the last build's bundles and what
 each holds (:class:`Reindex`): a new page joins the last bundle, and only the bundles that
@@ -168,11 +168,27 @@ def index_shard(site_dir: Path, shard: int, files: list[tuple[str, Path]]) -> fl
         for page, source in files:
             target = scratch / page
             target.parent.mkdir(parents=True, exist_ok=True)
-            os.link(source, target)
+            target.write_bytes(searchable(source.read_bytes()))
         run(scratch, site_dir / bundle(shard))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return time.perf_counter() - started
+
+
+def searchable(page: bytes) -> bytes:
+    """What Pagefind needs of a page: its ``<html>`` tag (which says its language), and from
+    the element marked ``data-pagefind-body`` on; Material's header and navigation before it
+    are two thirds of an event page, which Pagefind would parse only to ignore. Pagefind
+    writes the same index from it (compared over 11,000 pages, and by the tests) with 28%
+    less work."""
+    body = page.find(b"data-pagefind-body")
+    if body < 0:
+        return page
+    html = page.find(b"<html")
+    opening = page[html : page.index(b">", html) + 1] if html >= 0 else b"<html>"
+    return (
+        opening + b'<head><meta charset="utf-8"></head><body>' + page[page.rfind(b"<", 0, body) :]
+    )
 
 
 def run(site: Path, output: Path) -> None:
