@@ -495,7 +495,9 @@ def test_shard_sizes(pages: int, largest: int, size: int) -> None:
 def test_every_page_lands_in_a_shard(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     indexed: list[list[str]] = []
 
-    def record(site_dir: Path, shard: int, files: list[tuple[str, Path]]) -> float:
+    def record(
+        site_dir: Path, shard: int, files: list[tuple[str, Path]], *, threads: int | None
+    ) -> float:
         indexed.append([page for page, _ in files])
         return 0.0
 

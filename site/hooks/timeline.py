@@ -124,6 +124,8 @@ def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
     if _plan is None:
         raise PluginError("the Dateline hook was not configured (on_config did not run)")
     _outputs = outputs.Outputs(site(), Path(config.site_dir), macros.event_item, _plan)
+    # For `dateline build` to stop what the outputs started if the build fails.
+    config.extra["dateline"]["outputs"] = _outputs
     return env
 
 

@@ -37,7 +37,7 @@ from dateline.cache import DatasetError, file_digests, open_store
 from dateline.site import manifest, update
 from dateline.site.outputs import Downloads, Stats
 from dateline.site.searchindex import SearchIndexError
-from dateline.site.writer import Writer
+from dateline.site.writer import SinkError, Writer
 
 DEFAULT_OUT: Final = Path("build/site")
 DEFAULT_CONFIG: Final = Path("mkdocs.yml")
@@ -211,11 +211,15 @@ def build(
             # Into an empty folder: in an incremental build the hook gives MkDocs only the
             # pages to render again (site/hooks/timeline.py).
             mkdocs_build.build(config)
-        except MkDocsException as error:
-            messages = [m for m in log.messages if m] or [str(error)]
-            raise BuildError("\n".join(messages)) from None
-        except SearchIndexError as error:
-            raise BuildError(str(error)) from None
+        except BaseException as error:
+            if "outputs" in settings:  # the hook started writing: stop it
+                settings["outputs"].abandon()
+            if isinstance(error, MkDocsException):
+                messages = [m for m in log.messages if m] or [str(error)]
+                raise BuildError("\n".join(messages)) from None
+            if isinstance(error, SearchIndexError | SinkError):
+                raise BuildError(str(error)) from None
+            raise
     mkdocs_seconds = time.perf_counter() - started
     stats: Stats = settings["stats"]
     pages = len(stats.manifest.pages) + stats.written_by_hand

@@ -64,7 +64,7 @@ class Outputs:
         else:
             self.search = SearchIndex(site_dir, len(indexed), site.settings.shard_size)
         self._pages = progress.Task("Rendering pages", len(site.specs) - len(plan.kept))
-        self.writer = Writer(site_dir, plan.live)
+        self.writer = Writer(site_dir, plan.live, sink=True)
         self._data = ThreadPoolExecutor(1, thread_name_prefix="dateline-data")
         self._written: Future[None] = self._data.submit(self.write_data)
         # the hashes of every page's inline scripts (an incremental build's pages not rendered
@@ -108,6 +108,7 @@ class Outputs:
         sitemap.write(self.writer, self.site.settings.site_url, self.sitemap())
         site_policy = policy.site(self._scripts, tiles=self.site.settings.map_tiles)
         self.writer.write(policy.HEADERS_FILE, policy.headers_file(site_policy).encode())
+        self.writer.close()
         return Stats(
             written_by_hand=len(self._written_by_hand),
             search_shards=len(self.search.bundles),
@@ -122,6 +123,10 @@ class Outputs:
             downloads=self.downloads,
         )
 
+    def abandon(self) -> None:
+        """Stop what the build started besides the pages (it failed): the files' writer."""
+        self.writer.abandon()
+
     def write_data(self) -> None:
         """Write the site's static JSON, in the API's shapes, through :attr:`writer`.
 
@@ -131,11 +136,11 @@ class Outputs:
         and, in a full build, the :class:`Downloads`. An incremental build writes only its
         changed events' files, and the builder writes the downloads once its pages are live.
         """
-        site_dir, catalog, plan, out = self.site_dir, self.site.catalog, self.plan, self.writer
+        catalog, plan, out = self.site.catalog, self.plan, self.writer
         # The pages' folders first: creating a folder is the slowest part of writing a page
         # on a journalling file system, and here it happens off the rendering thread.
         for src_uri in self.site.specs.keys() - plan.kept:
-            (site_dir / PurePosixPath(dest_of(src_uri)).parent).mkdir(parents=True, exist_ok=True)
+            out.make_folder(str(PurePosixPath(dest_of(src_uri)).parent))
         settings = self.site.settings
         for event_id, record in plan.fingerprints.records.items():
             out.write(f"{EVENTS_FOLDER}/{event_id}.json", record)

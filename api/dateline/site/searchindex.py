@@ -26,10 +26,12 @@ build's would; the pages indexed, and what each says, are the same.
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import shutil
 import subprocess
+import sys
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -37,9 +39,16 @@ from typing import Final
 
 from pagefind.service import get_executable
 
+from dateline import lifetime
+
 SHARD_SIZE: Final = 20_000  # at most: ~2.2 GB of Pagefind at a time
 MIN_SHARD_SIZE: Final = 2_000  # below this a shard costs more to start than it saves
 SHARDS_TO_OVERLAP: Final = 4  # aim for this many, so most of the indexing overlaps rendering
+# Pagefind's threads (its thread pool's setting). While MkDocs renders, one: the shards are
+# indexed on the other core, and Pagefind's default pool only fought MkDocs for the CPU (on
+# 10,000 pages it took longer with it than with one thread, for the same CPU work). Once the
+# pages are all written, a shard still to index has every core.
+_THREADS: Final = "RAYON_NUM_THREADS"
 
 
 class SearchIndexError(Exception):
@@ -78,6 +87,7 @@ class SearchIndex:
         self._shards: list[Future[float]] = []
         self.members: list[list[str]] = []  # the pages of each bundle, for the manifest
         self._runner = ThreadPoolExecutor(1, thread_name_prefix="dateline-pagefind")
+        self._rendering = True  # while MkDocs renders, Pagefind keeps to one thread
         self.seconds = 0.0  # Pagefind's own time, summed over the shards
         self.waited = 0.0  # the part of it the build waited for at the end
 
@@ -94,6 +104,7 @@ class SearchIndex:
     def finish(self) -> None:
         """Index what is left, wait for every shard, and raise if one failed."""
         started = time.perf_counter()
+        self._rendering = False  # the shards still to index may have every core
         self._written.extend(self._rendered)
         self._rendered.clear()
         while len(self._shards) < len(self.bundles):
@@ -114,7 +125,10 @@ class SearchIndex:
         shard = len(self._shards)
         self.members.append(list(pages))
         files = [(page, self.site_dir / page) for page in pages]
-        self._shards.append(self._runner.submit(index_shard, self.site_dir, shard, files))
+        self._shards.append(self._runner.submit(self._index, shard, files))
+
+    def _index(self, shard: int, files: list[tuple[str, Path]]) -> float:
+        return index_shard(self.site_dir, shard, files, threads=1 if self._rendering else None)
 
 
 class Reindex:
@@ -158,21 +172,68 @@ class Reindex:
         return done
 
 
-def index_shard(site_dir: Path, shard: int, files: list[tuple[str, Path]]) -> float:
+def index_shard(
+    site_dir: Path, shard: int, files: list[tuple[str, Path]], *, threads: int | None = None
+) -> float:
     """Index the pages ``files`` (each its path in the site, and where it is now) into the
-    shard's bundle in ``site_dir``; return how long it took."""
+    shard's bundle in ``site_dir``; return how long it took. Pagefind uses ``threads``
+    threads (None: one a core).
+
+    The work is done by a child process (:func:`main`): copying thousands of small files from
+    a thread of the build's process, the thread waited for the interpreter at every call,
+    behind MkDocs rendering on the main thread (12.7 s to copy a shard of 2,750 pages at
+    10,000 events, where Pagefind itself took 8.7 s)."""
     started = time.perf_counter()
     scratch = site_dir.with_name(f".{site_dir.name}.search-{shard}")
+    listing = b"".join(f"{page}\0{source}\0".encode() for page, source in files)
+    command = [sys.executable, "-m", "dateline.site.searchindex", str(scratch)]
+    environment = lifetime.environment()  # it ends if this process is killed
+    if threads is not None:
+        environment[_THREADS] = str(threads)
+    result = subprocess.run(
+        [*command, str(site_dir / bundle(shard))],
+        input=listing,
+        capture_output=True,
+        check=False,
+        env=environment,
+    )
+    if result.returncode != 0:
+        detail = (result.stderr or result.stdout).decode(errors="replace").strip()
+        raise SearchIndexError(detail or f"indexing {bundle(shard)} failed ({result.returncode})")
+    return time.perf_counter() - started
+
+
+def _index(scratch: Path, output: Path, files: list[tuple[str, Path]]) -> None:
+    """Copy the pages ``files``, cut to what Pagefind reads, into ``scratch``, and index
+    them into the bundle ``output``; ``scratch`` is deleted."""
     shutil.rmtree(scratch, ignore_errors=True)
     try:
         for page, source in files:
             target = scratch / page
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(searchable(source.read_bytes()))
-        run(scratch, site_dir / bundle(shard))
+        run(scratch, output, tied=sys.platform.startswith("linux"))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    return time.perf_counter() - started
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m dateline.site.searchindex SCRATCH OUTPUT``, with the pages on standard
+    input (each its path in the site and its file, NUL-terminated): :func:`index_shard`'s
+    child. It ends if its parent dies, and Pagefind with it."""
+    parent = os.environ.get(lifetime.PARENT)
+    if parent and parent.isdigit() and sys.platform.startswith("linux"):
+        lifetime.ask_kernel(int(parent))  # no watchdog thread: Pagefind is forked below
+    scratch, output = argv if argv is not None else sys.argv[1:]
+    fields = sys.stdin.buffer.read().split(b"\0")[:-1]
+    pairs = zip(fields[::2], fields[1::2], strict=True)
+    files = [(page.decode(), Path(os.fsdecode(source))) for page, source in pairs]
+    try:
+        _index(Path(scratch), Path(output), files)
+    except (SearchIndexError, OSError) as error:
+        print(error, file=sys.stderr)
+        return 1
+    return 0
 
 
 def searchable(page: bytes) -> bytes:
@@ -191,8 +252,10 @@ def searchable(page: bytes) -> bytes:
     )
 
 
-def run(site: Path, output: Path) -> None:
-    """Run Pagefind over the HTML under ``site``, writing its bundle into ``output``."""
+def run(site: Path, output: Path, *, tied: bool = False) -> None:
+    """Run Pagefind over the HTML under ``site``, writing its bundle into ``output``;
+    ``tied``: Pagefind ends if this process dies (only in a process with no other thread, as
+    it is set between fork and exec)."""
     executable = get_executable()
     if executable is None:
         raise SearchIndexError("the Pagefind binary is missing; install pagefind[bin]")
@@ -200,16 +263,16 @@ def run(site: Path, output: Path) -> None:
     if not any(site.rglob("*.html")):
         site.mkdir(parents=True, exist_ok=True)  # nothing to index: an empty, working bundle
         (site / "index.html").write_text('<html lang="en"><body data-pagefind-body></body></html>')
-    # One thread: the shards are indexed while MkDocs renders on the other core, and
-    # Pagefind's default thread pool only fought it for the CPU (on 10,000 pages it took
-    # longer with the default pool than with one thread, for the same CPU work).
-    environment = {**os.environ, "RAYON_NUM_THREADS": "1"}
     result = subprocess.run(
         [str(executable), "--site", str(site), "--output-path", str(output), "--silent"],
         capture_output=True,
         text=True,
         check=False,
-        env=environment,
+        preexec_fn=functools.partial(lifetime.ask_kernel, os.getpid()) if tied else None,
     )
     if result.returncode != 0:
         raise SearchIndexError(f"Pagefind failed on {site}:\n{result.stdout}{result.stderr}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

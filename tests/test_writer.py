@@ -1,0 +1,90 @@
+"""The build's files' writer: written by a child process (the sink), in full, or it says why."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from dateline.site.writer import SinkError, Writer
+
+
+def test_the_sink_writes_every_file_and_folder_it_is_sent(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    writer = Writer(out, sink=True)
+    writer.make_folder("events/some-event")
+    files = {f"data/events/e{n}.json": f'{{"n": {n}}}'.encode() * n for n in range(300)}
+    files["robots.txt"] = b"User-agent: *\n"
+    files["data/empty.json"] = b""
+    for relative, data in files.items():
+        writer.write(relative, data)
+    writer.close()
+    assert (out / "events" / "some-event").is_dir()
+    for relative, data in files.items():
+        assert (out / relative).read_bytes() == data, relative
+    assert writer.written == set(files)
+
+
+def test_a_file_the_sink_cannot_write_is_an_error_naming_it(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    (out / "data").mkdir(parents=True)
+    (out / "data" / "index").write_text("a file where a folder must go")
+    writer = Writer(out, sink=True)
+    writer.write("robots.txt", b"User-agent: *\n")
+
+    def build() -> None:
+        writer.write("data/index/tags.json", b"{}")
+        for n in range(100):  # the sink may stop while more are on their way
+            writer.write(f"data/more-{n}.json", b"{}" * 10_000)
+        writer.close()
+
+    with pytest.raises(SinkError, match=r"data/index/tags\.json"):
+        build()
+
+
+def test_a_failed_build_stops_the_sink_at_once(tmp_path: Path) -> None:
+    writer = Writer(tmp_path / "site", sink=True)
+    sink = writer._sink
+    assert sink is not None
+    writer.write("robots.txt", b"User-agent: *\n")
+    writer.abandon()
+    assert sink._process.poll() is not None
+    writer.close()  # nothing left to wait for
+
+
+# A build's process, which starts a sink and waits to be killed.
+BUILD = """
+import sys, time
+from pathlib import Path
+from dateline.site.writer import Writer
+writer = Writer(Path(sys.argv[1]), sink=True)
+print(writer._sink._process.pid, flush=True)
+time.sleep(600)
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux's parent-death signal")
+def test_the_sink_ends_with_the_build_that_started_it(tmp_path: Path) -> None:
+    build = subprocess.Popen(
+        [sys.executable, "-c", BUILD, str(tmp_path / "site")], stdout=subprocess.PIPE, text=True
+    )
+    assert build.stdout is not None
+    sink = int(build.stdout.readline())
+    build.kill()
+    build.wait(timeout=10)
+    build.stdout.close()
+    deadline = time.monotonic() + 10
+    while _alive(sink) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _alive(sink)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
