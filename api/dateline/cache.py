@@ -17,10 +17,11 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Final
 
-from dateline import compiler, diagnostics, files, history
+from dateline import compiler, diagnostics, history
 from dateline import dataset as dataset_module
 from dateline.dataset import EventFile
 from dateline.diagnostics import Diagnostic
+from dateline.digests import Digests
 from dateline.store import Store
 
 KEEP_STORES: Final = 3  # store files kept in a cache folder (other replicas may use them)
@@ -47,12 +48,26 @@ class DatasetError(Exception):
 
 
 def file_digests(root: Path) -> dict[str, bytes]:
-    """A hash of the bytes of every file under ``root``, by path (relative, with ``/``)."""
-    digests: dict[str, bytes] = {}
-    for relative in files.walk(root):
-        with open(os.path.join(root, relative), "rb") as file:
-            digests[relative] = hashlib.blake2b(file.read(), digest_size=16).digest()
-    return digests
+    """A hash of the bytes of every file under ``root``, by path (relative, with ``/``).
+
+    Files whose ``stat`` is the one they were hashed at, by an earlier call, keep their
+    digest: the digests are kept in the folder's cache (see :mod:`dateline.digests`), so a
+    command run again over 100,000 unchanged files takes their ``stat`` rather than reading
+    them all."""
+    found = kept_digests(root)
+    found.scan()
+    found.write(_digests_path(root))
+    return found.of
+
+
+def kept_digests(root: Path) -> Digests:
+    """The digests of ``root``'s files as the last :func:`file_digests` left them (none if
+    it has not run), to be scanned again before use."""
+    return Digests.read(root, _digests_path(root))
+
+
+def _digests_path(root: Path) -> Path:
+    return cache_folder(root) / f"{_folder_key(root)}.digests"
 
 
 def fingerprint(

@@ -16,7 +16,6 @@ itself: it runs beside a file watcher's threads (see :func:`dateline.dataset.sta
 
 from __future__ import annotations
 
-import hashlib
 import os
 import sqlite3
 import time
@@ -33,30 +32,9 @@ from dateline import dataset as dataset_module
 from dateline.dataset import Dataset, EventFile
 from dateline.diagnostics import Diagnostic
 
-# A file changed less than this long before a scan may change again within the same mtime
-# tick; its stat is not trusted next time (git's "racily clean" entries).
-RACY_SECONDS: Final = 2.0
 # A change to more than this share of the events is compiled afresh (in place) rather than
 # patched row by row.
 PATCH_SHARE: Final = 0.25
-
-Stat = tuple[int, int, int]  # mtime_ns, size, inode
-
-
-def _stat(path: str) -> Stat | None:
-    try:
-        found = os.stat(path)
-    except OSError:
-        return None
-    return (found.st_mtime_ns, found.st_size, found.st_ino)
-
-
-def _digest(path: str) -> bytes | None:
-    try:
-        with open(path, "rb") as file:
-            return hashlib.blake2b(file.read(), digest_size=16).digest()
-    except OSError:
-        return None
 
 
 class Engine:
@@ -65,8 +43,10 @@ class Engine:
     def __init__(self, root: Path | str, *, jobs: int | None = None) -> None:
         self.root = Path(root)
         self.jobs = jobs
-        self.digests: dict[str, bytes] = {}  # relative path -> digest of its bytes
-        self._stats: dict[str, Stat | None] = {}  # relative path -> stat it was hashed at
+        # The digests an earlier command kept (dateline.cache.file_digests): the first load
+        # then takes each file's stat rather than reading every file.
+        self._digests = cache.kept_digests(self.root)
+        self._scanned = False
         self._parsed: dict[str, tuple[bytes, EventFile]] = {}  # absolute path -> result
         self._maps: dict[str, tuple[bytes, dataset_module.MapFile]] = {}  # by file name
         self.revision = ""
@@ -78,6 +58,11 @@ class Engine:
         self._stem_names: set[str] | None = None
         self._stem_counts: Counter[str] = Counter()
 
+    @property
+    def digests(self) -> dict[str, bytes]:
+        """The digest of each file of the folder's content, by relative path."""
+        return self._digests.of
+
     def load(self, changed: Iterable[str] | None = None) -> Dataset:
         """The dataset as the folder holds it now.
 
@@ -87,8 +72,9 @@ class Engine:
         """
         paths = None if changed is None else {os.path.abspath(p) for p in changed}
         known = set(self.digests)
-        if paths is None or not self.digests or not self._update(paths):
-            self._scan(paths or set())
+        if paths is None or not self._scanned or not self._update(paths):
+            self._digests.scan(paths or ())
+            self._scanned = True  # kept digests are trusted only once their stats are checked
         head = history.head(self.root)
         self.history = history.read(self.root, head, self.history)
         self.revision = cache.fingerprint(self.root, self.digests, head)
@@ -174,35 +160,8 @@ class Engine:
                 continue
             if os.path.isdir(path) or (relative not in self.digests and not os.path.isfile(path)):
                 return False  # a folder appeared, went or moved: what is in it is unknown
-            digest = _digest(path)
-            if digest is None:
-                self.digests.pop(relative, None)
-                self._stats.pop(relative, None)
-            else:
-                self.digests[relative] = digest
-                self._stats[relative] = None  # the next scan hashes it again
+            self._digests.rehash(relative)
         return True
-
-    def _scan(self, changed: set[str]) -> None:
-        started = time.time()
-        digests: dict[str, bytes] = {}
-        stats: dict[str, Stat | None] = {}
-        root = str(self.root)
-        for relative in files.walk(root):
-            path = os.path.join(root, relative)
-            stat = _stat(path)
-            known = self._stats.get(relative)
-            if stat is not None and stat == known and path not in changed:
-                digests[relative] = self.digests[relative]
-                stats[relative] = stat
-                continue
-            digest = _digest(path)
-            if digest is None:  # gone since the walk
-                continue
-            digests[relative] = digest
-            racy = stat is None or stat[0] / 1e9 > started - RACY_SECONDS
-            stats[relative] = None if racy else stat
-        self.digests, self._stats = digests, stats
 
     def _digest_of(self, path: str) -> bytes | None:
         # The loader names files os.path.join(root, relative), as the walk found them.

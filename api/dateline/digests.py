@@ -1,0 +1,134 @@
+"""Each file's digest under a folder, hashed again only where its ``stat`` changed.
+
+What git's index does for ``git status``: a file whose modification time, size and inode are
+those it was hashed at keeps its digest; any other is read and hashed again. A file changed
+within :data:`RACY_SECONDS` before a scan may change again within the same clock tick without
+its ``stat`` changing (git's "racily clean" entries), so its ``stat`` is not trusted next time.
+
+The engine keeps one :class:`Digests` in memory from one load to the next. A process that
+starts afresh (``dateline build``, ``dateline serve``) keeps them in a file of the cache
+(:func:`dateline.cache.file_digests`): at 100,000 events, hashing every file costs seconds
+and taking the ``stat`` of each a few tenths. Like git's index, it trusts a file whose bytes
+were changed with its modification time, size and inode put back as they were to be the
+same: no editor or checkout does that.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Final
+
+import msgspec
+
+from dateline import files
+
+RACY_SECONDS: Final = 2.0
+_FORMAT: Final = 1  # of the kept file; another format is not read
+
+Stat = tuple[int, int, int]  # mtime_ns, size, inode
+
+
+def stat_of(path: str) -> Stat | None:
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return (found.st_mtime_ns, found.st_size, found.st_ino)
+
+
+def digest_of(path: str) -> bytes | None:
+    """The digest of the bytes of the file at ``path``; None if it cannot be read."""
+    try:
+        with open(path, "rb") as file:
+            return hashlib.blake2b(file.read(), digest_size=16).digest()
+    except OSError:
+        return None
+
+
+class _Kept(msgspec.Struct, array_like=True):
+    format: int
+    root: str
+    # relative path, mtime_ns, size, inode, digest; racy entries are not kept
+    entries: list[tuple[str, int, int, int, bytes]]
+
+
+class Digests:
+    """The digest of every file of the folder ``root`` (as :func:`dateline.files.walk` lists
+    it), by relative path, and the ``stat`` each was hashed at."""
+
+    def __init__(self, root: Path | str) -> None:
+        self.root = str(root)
+        self.of: dict[str, bytes] = {}  # relative path -> digest of its bytes
+        self._stats: dict[str, Stat | None] = {}  # relative path -> stat it was hashed at
+
+    def scan(self, changed: Iterable[str] = ()) -> None:
+        """Walk the folder again: a file whose ``stat`` is unchanged (and whose absolute
+        path is not in ``changed``) keeps its digest, the others are hashed."""
+        again = {os.path.abspath(path) for path in changed}
+        absolute = os.path.abspath(self.root)
+        started = time.time()
+        digests: dict[str, bytes] = {}
+        stats: dict[str, Stat | None] = {}
+        for relative in files.walk(self.root):
+            path = os.path.join(self.root, relative)
+            stat = stat_of(path)
+            known = stat is not None and stat == self._stats.get(relative)
+            if known and os.path.join(absolute, relative) not in again:
+                digests[relative] = self.of[relative]
+                stats[relative] = stat
+                continue
+            digest = digest_of(path)
+            if digest is None:  # gone since the walk
+                continue
+            digests[relative] = digest
+            racy = stat is None or stat[0] / 1e9 > started - RACY_SECONDS
+            stats[relative] = None if racy else stat
+        self.of, self._stats = digests, stats
+
+    def rehash(self, relative: str) -> None:
+        """Hash the file ``relative`` again now (or forget it if it is gone); the next scan
+        hashes it again too, as its ``stat`` is not known to go with the digest."""
+        digest = digest_of(os.path.join(self.root, relative))
+        if digest is None:
+            self.of.pop(relative, None)
+            self._stats.pop(relative, None)
+        else:
+            self.of[relative] = digest
+            self._stats[relative] = None
+
+    @classmethod
+    def read(cls, root: Path | str, kept: Path) -> Digests:
+        """The digests of ``root`` kept in the file ``kept`` by :meth:`write`; none if it is
+        missing, unreadable, of another format or of another folder."""
+        found = cls(root)
+        try:
+            data = msgspec.msgpack.decode(kept.read_bytes(), type=_Kept)
+        except (OSError, msgspec.DecodeError, msgspec.ValidationError):
+            return found
+        if data.format != _FORMAT or data.root != os.path.abspath(found.root):
+            return found
+        for relative, mtime, size, inode, digest in data.entries:
+            found.of[relative] = digest
+            found._stats[relative] = (mtime, size, inode)
+        return found
+
+    def write(self, kept: Path) -> None:
+        """Keep the digests whose ``stat`` is known in the file ``kept``, replaced whole (a
+        reader sees the old file or the new); a cache that cannot be written is not kept."""
+        entries = [
+            (relative, *stat, self.of[relative])
+            for relative, stat in self._stats.items()
+            if stat is not None
+        ]
+        data = msgspec.msgpack.encode(_Kept(_FORMAT, os.path.abspath(self.root), entries))
+        staging = kept.with_name(f".{kept.name}.{os.getpid()}")
+        try:
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            staging.write_bytes(data)
+            os.replace(staging, kept)
+        except OSError:
+            staging.unlink(missing_ok=True)
