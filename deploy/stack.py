@@ -10,8 +10,9 @@ Store, or finds it cached, and the others reuse it), writes ``RUN/nginx.conf`` f
 that exits, until SIGTERM or SIGINT (``down`` sends the SIGTERM), when it stops nginx and the
 replicas. The first replica also keeps the site in ``RUN/site``, which nginx serves: it builds
 it when what it is made from changed, as ``dateline serve --site`` does. With ``--reload``
-every replica watches the events and serves each good change, and the first rebuilds the
-site, which it swaps into ``RUN/site`` in one rename.
+every replica watches the events and serves each good change, and the first updates the
+site in ``RUN/site``: swapped in whole after a full build, file by file (each a rename) after
+an incremental one.
 ``RUN`` is ``deploy/run`` (``--run``); nginx's logs are there too (``access.log`` names the
 replica that answered each request). Nothing started outlives the stack, even a SIGKILLed one.
 """
@@ -140,6 +141,7 @@ def nginx_conf(run: Path, listen: str, ports: Sequence[int], site: Path) -> str:
     # Run as root (a container, CI), nginx's workers would be "nobody", who may not read a
     # site under a private folder; they run as the user who started the stack instead.
     user = f"user {_user_name()};" if os.geteuid() == 0 else "# (not root: no user directive)"
+    maps, adds = own_headers()
     values = {
         "@USER@": user,
         "@RUN@": str(run),
@@ -147,6 +149,8 @@ def nginx_conf(run: Path, listen: str, ports: Sequence[int], site: Path) -> str:
         "@SERVERS@": servers,
         "@LISTEN@": listen,
         "@SITE@": str(site),
+        "@OWN_HEADERS_MAPS@": maps,
+        "@OWN_HEADERS@": adds,
     }
     text = TEMPLATE.read_text(encoding="utf-8")
     for name, value in values.items():
@@ -158,6 +162,18 @@ def _user_name() -> str:
     import pwd
 
     return pwd.getpwuid(os.geteuid()).pw_name
+
+
+def own_headers() -> tuple[str, str]:
+    """nginx's ``map`` and ``add_header`` lines giving the responses nginx makes itself the
+    API's headers: each only where the response has none from a replica."""
+    maps, adds = [], []
+    for name, value in [*policy.COMMON, (policy.CSP, policy.API)]:
+        variable = "$dateline_" + name.lower().replace("-", "_")
+        upstream = "$upstream_http_" + name.lower().replace("-", "_")
+        maps.append(f'    map {upstream} {variable} {{ "" "{value}"; default ""; }}')
+        adds.append(f"        add_header {name} {variable} always;")
+    return "\n".join(maps), "\n".join(adds)
 
 
 def site_headers(site: Path) -> str:

@@ -237,10 +237,54 @@ def test_nginx_serves_the_site_with_its_headers_and_refuses_writes(stack) -> Non
         api = connection.getresponse()
         api.read()
         assert api.status == 200
-        assert api.getheader("content-security-policy") == policy.API
+        # the replica's own headers, once: nginx adds its own only to what it makes itself
+        assert api.msg.get_all("content-security-policy") == [policy.API]
+        assert api.msg.get_all("x-content-type-options") == ["nosniff"]
     finally:
         connection.close()
     assert re.search(r"upstream=127\.0\.0\.1:\d+ ", (stack.run / "access.log").read_text())
+
+
+def test_what_nginx_answers_itself_carries_the_api_headers(tmp_path: Path) -> None:
+    """A method refused, a request line over nginx's limit, and no replica answering: its own
+    responses carry the headers a replica's errors do."""
+    module = stack_module()
+    run, site = tmp_path / "run", tmp_path / "run" / "site"
+    (run / "temp").mkdir(parents=True)
+    site.mkdir()
+    (site / "index.html").write_text("<!doctype html><title>t</title>", encoding="utf-8")
+    (run / "site-headers.conf").write_text(module.site_headers(site), encoding="utf-8")
+    port, nobody = free_ports(2)  # nothing listens on `nobody`: the replica is down
+    conf = run / "nginx.conf"
+    conf.write_text(module.nginx_conf(run, f"127.0.0.1:{port}", [nobody], site), encoding="utf-8")
+    nginx = subprocess.Popen(
+        [NGINX, "-p", str(run), "-c", str(conf), "-e", str(run / "error.log"), "-g", "daemon off;"]
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while module.get(f"http://127.0.0.1:{port}/") != 200:
+            assert nginx.poll() is None, (run / "error.log").read_text()
+            assert time.monotonic() < deadline, "nginx did not start"
+            time.sleep(0.05)
+        asked = [("POST", "/api/v1/events"), ("GET", "/api/v1/events?q=" + "x" * 20_000)]
+        asked.append(("GET", "/api/v1/health"))
+        statuses = []
+        for method, target in asked:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            try:
+                connection.request(method, target)
+                answer = connection.getresponse()
+                answer.read()
+            finally:
+                connection.close()
+            statuses.append(answer.status)
+            assert answer.msg.get_all("content-security-policy") == [policy.API], target[:40]
+            for name, value in policy.COMMON:
+                assert answer.msg.get_all(name) == [value], (target[:40], name)
+        assert statuses == [405, 414, 502]
+    finally:
+        nginx.send_signal(signal.SIGQUIT)
+        nginx.wait(10)
 
 
 def processes_naming(text: str) -> list[int]:
