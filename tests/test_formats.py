@@ -657,3 +657,23 @@ def test_ics_text_is_escaped_and_folded_as_icalendar_does(world: Events) -> None
         assert formats.ics([event], link) == icalendar_ics([event], link)
 
     check()
+
+
+def test_a_list_page_holds_the_events_the_api_selects_for_its_value(world: Events) -> None:
+    """A tag's, actor's or place's list (read from the Store's facet rows as positions) holds
+    the events, in date order, that /api/v1/events?tag= (actor=, place=) gives: an actor's
+    claims and the places within a place included."""
+    store = open_store(world.root)
+    catalog = Catalog(store)
+    chosen = {
+        "tag": ([t.id for t in catalog.tags], lambda v: EventFilter(tags=(v,))),
+        "actor": (list(catalog.actors), lambda v: EventFilter(actors=(v,))),
+        "place": (list(catalog.places), lambda v: EventFilter(places=(v,))),
+    }
+    for facet, (values, query) in chosen.items():
+        assert values, facet
+        for value in values:
+            page = store.events(query(value), sort="date", limit=store.counts.events)
+            api = [msgspec.json.decode(item)["id"] for item in page.items]
+            shown = [item.id for item in catalog.events_of(facet, value)]  # type: ignore[arg-type]
+            assert shown == api, (facet, value)

@@ -221,6 +221,7 @@ class Store:
         self.path = path
         self.live = live
         self._local = threading.local()
+        self._rank_cache: tuple[tuple[int, int], dict[int, int] | None] | None = None
         self._idle: queue.SimpleQueue[sqlite3.Connection] = queue.SimpleQueue()
         self._read_meta(self._db())
 
@@ -744,26 +745,42 @@ class Store:
 
     # -- whole indexes, for the site's static filters
 
-    def members(self, facet: Facet) -> Iterator[Member]:
-        """Each value of a facet with the places in date order of the events it selects.
+    def members(self, facet: Facet, values: Iterable[str] | None = None) -> Iterator[Member]:
+        """Each value of a facet (or each of ``values`` that selects an event) with the places
+        in date order of the events it selects.
 
         Read from the very rows ``/events?tag=...`` (``actor``, ``place``) and ``status=`` filter
         on, so the site's filters cannot select other events than the API.
         """
         db = self._db()
-        count, first, last = db.execute("SELECT count(*), min(n), max(n) FROM events").fetchone()
-        # A compiled store numbers its events 1, 2, 3 ...; one updated in place may have gaps
-        rank = None
-        if count and (first, last) != (1, count):
-            rank = {n: i for i, (n,) in enumerate(db.execute("SELECT n FROM events ORDER BY n"), 1)}
+        rank = self._ranks(db)
+        # the values as one JSON parameter: there may be more than SQLite takes one by one
+        chosen = None if values is None else msgspec.json.encode(sorted(set(values))).decode()
         if facet == "status":
-            rows = db.execute("SELECT status, n FROM events ORDER BY status, n")
+            sql = "SELECT status, n FROM events{} ORDER BY status, n"
+            where = "" if chosen is None else " WHERE status IN (SELECT value FROM json_each(?))"
+            rows = db.execute(sql.format(where), () if chosen is None else (chosen,))
         else:
-            sql = "SELECT value, n FROM facets WHERE facet = ? ORDER BY value, n"
-            rows = db.execute(sql, (facet,))
+            sql = "SELECT value, n FROM facets WHERE facet = ?{} ORDER BY value, n"
+            where = "" if chosen is None else " AND value IN (SELECT value FROM json_each(?))"
+            rows = db.execute(sql.format(where), (facet,) if chosen is None else (facet, chosen))
         for value, group in itertools.groupby(rows, key=operator.itemgetter(0)):
             numbers = [n for _, n in group]
             yield Member(value, numbers if rank is None else [rank[n] for n in numbers])
+
+    def _ranks(self, db: sqlite3.Connection) -> dict[int, int] | None:
+        """Each event's place in date order, from 1, by its ``n``; None where ``n`` is that
+        already. A compiled store numbers its events 1, 2, 3 ...; one updated in place may have
+        gaps. Kept until the data changes: a site's build asks once per facet and per list."""
+        key = (id(db), db.execute("PRAGMA data_version").fetchone()[0])
+        if self._rank_cache is not None and self._rank_cache[0] == key:
+            return self._rank_cache[1]
+        count, first, last = db.execute("SELECT count(*), min(n), max(n) FROM events").fetchone()
+        rank = None
+        if count and (first, last) != (1, count):
+            rank = {n: i for i, (n,) in enumerate(db.execute("SELECT n FROM events ORDER BY n"), 1)}
+        self._rank_cache = (key, rank)
+        return rank
 
     def spans(self) -> Iterator[tuple[str, str | None, bool]]:
         """Every event's span keys in date order: (sort key, end key or None, far)."""
@@ -810,6 +827,7 @@ class _Snapshot(Store):
         self.path = store.path
         self.live = True
         self._connection = connection
+        self._rank_cache = None
         self._read_meta(connection)
 
     def _db(self) -> sqlite3.Connection:

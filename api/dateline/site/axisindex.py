@@ -50,6 +50,7 @@ import msgspec
 
 from dateline.resources import DateResource, EventItem
 from dateline.site.catalog import Catalog
+from dateline.site.manifest import Unchanged
 from dateline.site.writer import Writer
 
 AXIS: Final = "data/axis"
@@ -117,8 +118,11 @@ def _day(key: str) -> int:
     return _day_of(key[:10])
 
 
-def write(catalog: Catalog, out: Writer, shard_size: int) -> None:
-    """Write the axis's and the map's files of ``catalog`` (through ``out``)."""
+def write(
+    catalog: Catalog, out: Writer, shard_size: int, unchanged: Unchanged | None = None
+) -> None:
+    """Write the axis's and the map's files of ``catalog`` (through ``out``); given
+    ``unchanged`` (an incremental build's), not the shards it says the live site has."""
     spans = list(catalog.store.spans())
     unstarted = 0
     months: list[list[int]] = []
@@ -141,15 +145,16 @@ def write(catalog: Catalog, out: Writer, shard_size: int) -> None:
     for year_key, runs in days.items():
         out.write(f"{AXIS}/days/{int(year_key)}.json", _encode(runs))
     for first in range(0, total, shard_size):
-        marks = [
-            mark(catalog.items[p], spans[p][0], spans[p][1])
-            for p in range(first, min(first + shard_size, total))
-        ]
-        out.write(f"{AXIS}/marks/{first // shard_size}.json", _encode(marks))
-    _write_map(catalog, out)
+        path, stop = f"{AXIS}/marks/{first // shard_size}.json", min(first + shard_size, total)
+        if unchanged is not None and unchanged.run(first, stop):
+            out.keep(path)
+            continue
+        marks = [mark(catalog.items[p], spans[p][0], spans[p][1]) for p in range(first, stop)]
+        out.write(path, _encode(marks))
+    _write_map(catalog, out, unchanged)
 
 
-def _write_map(catalog: Catalog, out: Writer) -> None:
+def _write_map(catalog: Catalog, out: Writer, unchanged: Unchanged | None) -> None:
     places = list(catalog.places.values())
     index = {place.id: n for n, place in enumerate(places)}
 
@@ -185,9 +190,14 @@ def _write_map(catalog: Catalog, out: Writer) -> None:
         "levels": [sorted(_counted(drawn[level], events).items()) for level in range(deepest + 1)],
     }
     out.write(f"{MAP}/places.json", _encode(map_index))
+    # a shard holds indexes into the places, whose order is the same unless they changed
+    same_places = unchanged is not None and unchanged.touched is not None
     for first in range(0, len(events), MAP_SHARD_SIZE):
-        shard = events[first : first + MAP_SHARD_SIZE]
-        out.write(f"{MAP}/at/{first // MAP_SHARD_SIZE}.json", _encode(shard))
+        path, stop = f"{MAP}/at/{first // MAP_SHARD_SIZE}.json", first + MAP_SHARD_SIZE
+        if same_places and unchanged is not None and unchanged.run(first, min(stop, len(events))):
+            out.keep(path)
+            continue
+        out.write(path, _encode(events[first:stop]))
 
 
 def drawn_at(rows: list[list[Any]], n: int, level: int) -> int:

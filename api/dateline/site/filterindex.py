@@ -40,6 +40,7 @@ import msgspec
 
 from dateline.resources import EventItem
 from dateline.site.catalog import Catalog
+from dateline.site.manifest import Unchanged
 from dateline.site.writer import Writer
 from dateline.store import Facet
 
@@ -74,49 +75,84 @@ def deltas(positions: list[int]) -> list[int]:
     return [b - a for a, b in zip([-1, *positions], positions, strict=False)]
 
 
-def entries(site_dir: Path, ids: list[str], keep: Callable[[str], bool]) -> dict[str, str]:
+class Entries:
     """The list entries in the rows of the site in ``site_dir``, by event id, of the events
-    ``keep`` says: ``ids`` are the events of that site in its date order.
+    ``keep`` says: ``ids`` are the events of that site in its date order. A shard of rows is
+    read when one of its entries is first asked for, and a shard that cannot be read gives
+    none (each of its events' entries is then rendered again).
 
     An incremental build reuses the entries of the events that did not change, since rendering
     every event's entry again was most of its time (an entry depends on its event only).
     """
-    found: dict[str, str] = {}
-    folder = site_dir / FOLDER
-    try:
-        shard_size = msgspec.json.decode((folder / "manifest.json").read_bytes())["shard_size"]
-        for first in range(0, len(ids), shard_size):
-            shard = folder / "rows" / f"{first // shard_size}.json"
-            rows = msgspec.json.decode(shard.read_bytes())
-            for event_id, row in zip(ids[first : first + shard_size], rows, strict=True):
-                if keep(event_id):
-                    found[event_id] = row[0]
-    except (OSError, msgspec.DecodeError, KeyError, TypeError, ValueError):
-        return {}  # not as expected: every entry is rendered again
-    return found
+
+    def __init__(self, site_dir: Path, ids: list[str], keep: Callable[[str], bool]) -> None:
+        self.folder = site_dir / FOLDER
+        self.ids = ids
+        self._read: dict[int, dict[str, str]] = {}
+        try:
+            manifest = msgspec.json.decode((self.folder / "manifest.json").read_bytes())
+            self.size = int(manifest["shard_size"])
+        except (OSError, msgspec.DecodeError, KeyError, TypeError, ValueError):
+            self._shard_of: dict[str, int] = {}  # not as expected: every entry is rendered
+            return
+        self._shard_of = {i: n // self.size for n, i in enumerate(ids) if keep(i)}
+
+    def get(self, event_id: str) -> str | None:
+        shard = self._shard_of.get(event_id)
+        if shard is None:
+            return None
+        if shard not in self._read:
+            self._read[shard] = self._rows(shard)
+        return self._read[shard].get(event_id)
+
+    def _rows(self, shard: int) -> dict[str, str]:
+        ids = self.ids[shard * self.size : (shard + 1) * self.size]
+        try:
+            rows = msgspec.json.decode((self.folder / "rows" / f"{shard}.json").read_bytes())
+            return {i: row[0] for i, row in zip(ids, rows, strict=True) if i in self._shard_of}
+        except (OSError, msgspec.DecodeError, KeyError, TypeError, ValueError, IndexError):
+            return {}
 
 
 def write(
-    catalog: Catalog, out: Writer, entry: Callable[[EventItem], str], shard_size: int
+    catalog: Catalog,
+    out: Writer,
+    entry: Callable[[EventItem], str],
+    shard_size: int,
+    unchanged: Unchanged | None = None,
 ) -> None:
-    """Write the filter index of ``catalog`` (through ``out``, into the site's folder)."""
+    """Write the filter index of ``catalog`` (through ``out``, into the site's folder); given
+    ``unchanged`` (an incremental build's), not the files it says the live site has already."""
     shards: list[list[Any] | None] = []
     far: list[list[Any]] = []
     spans = list(catalog.store.spans())
-    for first in range(0, len(catalog.items), shard_size):
+    total = len(catalog.items)
+    for first in range(0, total, shard_size):
         near = _Near()
-        rows: list[list[Any]] = []
-        for position in range(first, min(first + shard_size, len(catalog.items))):
+        stop = min(first + shard_size, total)
+        for position in range(first, stop):
             start, end, is_far = spans[position]
-            rows.append([entry(catalog.items[position]), start, end])
             if is_far or end is None:
                 far.append([position, start, end])
             else:
                 near.add(start, end)
-        out.write(f"{FOLDER}/rows/{first // shard_size}.json", _encode(rows))
         shards.append(near.encoded())
+        path = f"{FOLDER}/rows/{first // shard_size}.json"
+        if unchanged is not None and unchanged.run(first, stop):
+            out.keep(path)
+            continue
+        rows = [[entry(catalog.items[p]), *spans[p][:2]] for p in range(first, stop)]
+        out.write(path, _encode(rows))
     for facet in FACETS:
-        for member in catalog.store.members(facet):
+        # The events of a value no changed event had or has are the same, at the positions
+        # they had: its file stays. Only the others are read and written.
+        same = unchanged.files(f"{FOLDER}/{facet}", facet) if unchanged is not None else None
+        chosen = None
+        if same is not None and unchanged is not None:
+            for name in same:
+                out.keep(f"{FOLDER}/{facet}/{name}")
+            chosen = unchanged.values(facet)
+        for member in catalog.store.members(facet, chosen):
             positions = [n - 1 for n in member.positions]  # n counts from 1
             out.write(f"{FOLDER}/{facet}/{member.value}.json", _encode(deltas(positions)))
     names = {

@@ -22,8 +22,10 @@ A page's fingerprint digests what its template is given, without rendering it:
 
 from __future__ import annotations
 
+import bisect
 import hashlib
-from collections.abc import Iterable, Sequence
+import os
+from collections.abc import Iterable, Sequence, Set
 from pathlib import Path
 from typing import Any, Final
 
@@ -280,6 +282,59 @@ def _year(year: Any) -> Any:
     return (year.key, year.label, year.base, months)
 
 
+class Unchanged:
+    """What an incremental build knows has not changed since the last build, for the static
+    files each made of many events (shards of the filters' rows, of the axis's marks, the
+    filters' file per tag, actor and place): the files made only of what has not changed have
+    the live site's bytes already, and are neither made nor compared again.
+
+    ``ids``: this build's events in date order; ``changed``: the events new, changed or gone;
+    ``touched``: the refs ("tag:x") of the changed events, before and after, or None if the
+    actors or places changed (then every ref may have).
+    """
+
+    def __init__(
+        self,
+        ids: list[str],
+        previous: Manifest,
+        changed: Set[str],
+        touched: set[str] | None,
+        live: Path,
+    ) -> None:
+        # every event where the last build had it: no event added, gone or moved in time
+        self.in_place = list(previous.events) == ids
+        self._changed = sorted(n for n, i in enumerate(ids) if i in changed)
+        self.touched = touched if self.in_place else None
+        self.live = live
+
+    def run(self, first: int, stop: int) -> bool:
+        """Whether positions ``first`` to ``stop - 1`` hold the events they held, none changed."""
+        if not self.in_place:
+            return False
+        at = bisect.bisect_left(self._changed, first)
+        return at == len(self._changed) or self._changed[at] >= stop
+
+    def values(self, facet: str) -> set[str] | None:
+        """The values of ``facet`` ("tag", "actor", "place") that a changed event had or has;
+        None if any may have changed."""
+        if self.touched is None or facet not in {"tag", "actor", "place"}:
+            return None
+        prefix = f"{facet}:"
+        return {ref.removeprefix(prefix) for ref in self.touched if ref.startswith(prefix)}
+
+    def files(self, folder: str, facet: str) -> list[str] | None:
+        """The files ``<value>.json`` of the live site's ``folder``, one per value of ``facet``,
+        whose value no changed event had or has; None if that cannot be known."""
+        touched = self.values(facet)
+        if touched is None:
+            return None
+        try:
+            names = os.listdir(self.live / folder)
+        except OSError:
+            return None
+        return [n for n in names if n.endswith(".json") and n[: -len(".json")] not in touched]
+
+
 class Plan:
     """What a build renders and writes: everything, or, given the last build's manifest and the
     site it made (``live``), only what changed since.
@@ -302,6 +357,12 @@ class Plan:
         self.kept = {src for src, print_ in self.pages.items() if before.get(src) == print_}
         # the events whose files in data/ are written: new or changed records
         self.changed_events = self.fingerprints.records.keys()
+        found = self.fingerprints
+        self.unchanged = (
+            Unchanged(list(found.events), self.previous, found.changed, found.touched, live)
+            if self.previous is not None and live is not None
+            else None
+        )
 
     @property
     def incremental(self) -> bool:

@@ -146,8 +146,9 @@ class Outputs:
             out.write(f"{EVENTS_FOLDER}/{event_id}.json", record)
             cited = citation.cite(citation.cited(record), settings.name, settings.site_url)
             out.write(f"{citation.FOLDER}/{event_id}.json", cited.csl())
-        filterindex.write(catalog, out, self._entries(), filterindex.SHARD_SIZE)
-        axisindex.write(catalog, out, filterindex.SHARD_SIZE)
+        size, unchanged = filterindex.SHARD_SIZE, plan.unchanged
+        filterindex.write(catalog, out, self._entries(), size, unchanged)
+        axisindex.write(catalog, out, size, unchanged)
         self.write_robots()
         if not plan.incremental:
             Downloads(self.site).write(out)
@@ -162,11 +163,11 @@ class Outputs:
         """Each event's list entry, with links from the site's root: the last build's for an
         event that did not change (an incremental build), else rendered."""
         plan = self.plan
-        kept: dict[str, str] = {}
+        kept: filterindex.Entries | dict[str, str] = {}
         if plan.previous is not None and plan.live is not None:
             changed = plan.changed_events
             ids = list(plan.previous.events)  # in the last build's date order
-            kept = filterindex.entries(plan.live, ids, lambda i: i not in changed)
+            kept = filterindex.Entries(plan.live, ids, lambda i: i not in changed)
 
         def entry(item: EventItem) -> str:
             found = kept.get(item.id)

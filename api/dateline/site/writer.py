@@ -117,6 +117,12 @@ class Writer:
             (self.folder / relative).write_bytes(data)
         self.written.add(relative)
 
+    def keep(self, relative: str) -> None:
+        """Leave the live site's copy of ``relative``, which the build knows has the bytes it
+        would write (:class:`dateline.site.manifest.Unchanged`)."""
+        assert self.live is not None, "only a site being updated has files to keep"
+        self.same.add(relative)
+
     def make_folder(self, relative: str) -> None:
         """Create a folder (and those above it) if it is not there."""
         if self._sink is not None:
