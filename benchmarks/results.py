@@ -93,11 +93,11 @@ class Outcome:
 
     def met(self) -> bool:
         """Whether it ended well and marked no figure FAIL."""
-        return self.code == 0 and not any("FAIL" in line for line in self.figures())
+        return self.code == 0 and not any(_failed(line) for line in self.figures())
 
     def verdict(self) -> str:
         figures = self.figures()
-        failed = [line for line in figures if "FAIL" in line]
+        failed = [line for line in figures if _failed(line)]
         unmeasured = [line for line in figures if "not measured" in line or "skipped" in line]
         outcome = (
             "every target measured is met"
@@ -107,6 +107,12 @@ class Outcome:
         if unmeasured:
             outcome += f"; {len(unmeasured)} not measured here (see its figures)"
         return outcome
+
+
+def _failed(line: str) -> bool:
+    """Whether a figure's line says its target was not met (``FAIL``, or site.py's table's
+    ``NOT MET``)."""
+    return "FAIL" in line or "NOT MET" in line
 
 
 def run(benchmark: Benchmark, counts: list[int]) -> Outcome:
