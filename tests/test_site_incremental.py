@@ -20,7 +20,7 @@ from conftest import STORY, build_site, copy_events
 from dateline.site import axisindex, builder, filterindex, manifest
 
 REPO = Path(__file__).resolve().parent.parent
-OPERATIONS = ("add", "retitle", "redate", "delete", "rename", "break")
+OPERATIONS = ("add", "retitle", "retag", "redate", "delete", "rename", "break")
 RELATED = "2026-01-20-syrian-army-enters-al-hawl-camp"
 
 
@@ -84,6 +84,15 @@ def edit(events: Path, operation: str, n: int) -> str | None:
             encoding="utf-8",
         )
         return title
+    if operation == "retag":  # in place, but on another tag's list and in its filter file
+        path = sorted(events.glob("*/*.yaml"))[n % len(list(events.glob("*/*.yaml")))]
+        tag, text = f"retagged-{n % 3}", path.read_text()
+        if f"{tag}, " in text:  # retagged so before: the tag goes again
+            text = text.replace(f"{tag}, ", "", 1)
+        else:
+            text = re.sub(r"^tags: \[", f"tags: [{tag}, ", text, count=1, flags=re.M)
+        path.write_text(text, encoding="utf-8")
+        return None
     if operation == "redate":  # it moves in the date order: positions shift
         files = sorted(events.glob("2026/*.yaml"))  # its id begins with its date's year
         path = files[n % len(files)]
@@ -164,7 +173,7 @@ def test_each_kind_of_edit_updates_the_site_as_a_full_build_would(tmp_path: Path
     # the first event file (2017-08-...) is related to others both ways: their pages show
     # its title
     steps = [("add", 1), ("retitle", 0), ("rename", 2), ("add", 3), ("delete", 0), ("break", 0)]
-    steps += [("retitle", 5), ("redate", 7), ("retitle", 9)]
+    steps += [("retitle", 5), ("retag", 4), ("redate", 7), ("retag", 6), ("retitle", 9)]
     edits_equal_full_builds(tmp_path, steps)
 
 
