@@ -271,10 +271,10 @@ def _sort(requested: str | None, text: str | None) -> Sort:
 # at 10,000 events; 29% -> 35% of the hello app on the distinct-query mix of serve.py). The
 # server runs a worker per core, so threads added no parallelism. The price: a slow search
 # (common words at 100,000 events) holds up its worker's other requests until it ends, where
-# a thread would have shared the core with them. Measured at 100,000 events, threads were worse
-# on every count: the distinct mix 301 req/s, p99 323 ms, RSS 6.8 GB, against 421 req/s,
-# p99 149 ms, 1.6 GB inline (the threads' pages waited on the interpreter lock, and each thread
-# opens its own SQLite connection, with its own page cache).
+# a thread would have shared the core with them. Measured at 100,000 events (serve.py, on two
+# days, each beside the hello app), threads were worse on every count: the distinct mix 9% of
+# the hello app, p99 323 ms, RSS 6.8 GB, against 16%, p99 149 ms, 1.6 GB inline (the threads'
+# pages waited on the interpreter lock, and each thread opens its own SQLite connection).
 # The whole-list formats (feeds.py), which take up to seconds, still run in a thread.
 
 
