@@ -169,6 +169,20 @@ def _command(pid: int) -> str:
         return ""
 
 
+def _engine_started(pid: int) -> bool:
+    """Whether the reload engine (the server's spawned child) has opened the live store, which
+    it does once it has asked the kernel to end it with the server (dateline.lifetime)."""
+    for child in _running(_descendants(pid)):
+        if "multiprocessing.spawn" not in _command(child):
+            continue
+        try:
+            links = [os.readlink(fd) for fd in Path(f"/proc/{child}/fd").iterdir()]
+        except OSError:
+            return False
+        return any(Path(link).name.startswith("live-") for link in links)
+    return False
+
+
 def _port_free(port: int) -> bool:
     with socket.socket() as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -199,8 +213,11 @@ def test_nothing_outlives_the_server(events: Events, how: str) -> None:
     running, port = _start(events, "--reload", "--no-site", "--workers", "2")
     children: set[int] = set()
     try:
-        # The engine's first read is done when it says so; then every child exists.
+        # Every child exists, and the engine runs its own code: a child killed while it still
+        # starts (Python importing, before it asks to end with the server) ends only once it
+        # gets there, which took over ten seconds on a loaded machine.
         wait_for(lambda: len(_running(_descendants(running.process.pid))) >= 3)
+        wait_for(lambda: _engine_started(running.process.pid), seconds=60)
         children = _running(_descendants(running.process.pid))
         assert len(children) >= 3  # two workers and the reload engine (and forkserver)
         if how == "SIGTERM":
