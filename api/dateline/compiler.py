@@ -10,8 +10,9 @@ The tables, and why each is shaped as it is:
   never leave the store (cursors carry dates and ids). ``sort`` is the start key (``''``
   when open, so it sorts first), ``start``/``end`` the span keys (NULL when open or unknown:
   unbounded), ``far`` marks the spans that are open or longer than `NEAR_DAYS` (see below),
-  and ``modified`` is the record's ``last_modified``, indexed for ``sort=-updated`` and
-  ``updated_since``;
+  ``modified`` is the record's ``last_modified``, indexed for ``sort=-updated`` and
+  ``updated_since``, and ``digest`` a hash of the record's bytes (:func:`record_digest`), so
+  the site's build learns which events changed without reading every record;
 * ``facets``: one row per (event, tag), (event, actor: listed or claiming), (event, place or
   a place it is within), (event, ``at`` the place itself) and (event, ``all``), keyed by
   (facet, value, far, n), with the span repeated. A date range becomes two tight index ranges
@@ -42,6 +43,7 @@ The tables, and why each is shaped as it is:
 from __future__ import annotations
 
 import datetime
+import hashlib
 import os
 import re
 import sqlite3
@@ -56,7 +58,7 @@ import msgspec
 from dateline import resources
 from dateline.dataset import Dataset
 
-FORMAT: Final = 10  # bump when the file's tables change: old caches are then rebuilt
+FORMAT: Final = 11  # bump when the file's tables change: old caches are then rebuilt
 GAP: Final = 1 << 24  # between the positions of neighbouring events, as compiled
 WEIGHTS: Final = (10.0, 5.0, 2.0, 1.0)  # title, claims, summary, names
 NEAR_DAYS: Final = 400  # spans up to this long are "near"; a year's 366 days is one
@@ -98,6 +100,11 @@ def snippet_html(text: str | None) -> str | None:
     return escaped.replace(_SNIPPET_OPEN, "<mark>").replace(_SNIPPET_CLOSE, "</mark>")
 
 
+def record_digest(record: bytes) -> str:
+    """The digest of an event's encoded record, kept beside it (``events.digest``)."""
+    return hashlib.blake2b(record, digest_size=16).hexdigest()
+
+
 def is_far(start: str | None, end: str | None) -> bool:
     """Whether a span (as keys) is open at either end or longer than `NEAR_DAYS`."""
     if start is None or end is None:
@@ -111,7 +118,7 @@ CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE events(
     n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, sort TEXT NOT NULL, start TEXT, "end" TEXT,
     far INTEGER NOT NULL, status TEXT NOT NULL, modified TEXT NOT NULL, resource BLOB NOT NULL,
-    item BLOB NOT NULL);
+    item BLOB NOT NULL, digest TEXT NOT NULL);
 CREATE INDEX events_by_sort ON events(sort, id);
 CREATE INDEX events_by_modified ON events(modified, id);
 CREATE INDEX events_by_status ON events(status, n);
@@ -421,6 +428,7 @@ class Compiler:
         sort = start or ""
         far = int(is_far(start, end))
         resource = self.build.event(event_id)
+        record = resources.encode(resource)
         self.rows["events"].append(
             (
                 n,
@@ -431,10 +439,11 @@ class Compiler:
                 far,
                 event.status,
                 resource.last_modified,
-                resources.encode(resource),
+                record,
                 resources.encode(
                     self.build.item(event_id, (resource.first_published, resource.last_modified))
                 ),
+                record_digest(record),
             )
         )
         actors = dict.fromkeys([*event.actors, *(c.by for c in event.claims)])

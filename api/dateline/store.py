@@ -276,6 +276,11 @@ class Store:
     def event(self, event_id: str) -> bytes | None:
         return self._one("SELECT resource FROM events WHERE id = ?", event_id)
 
+    def record_digests(self) -> dict[str, str]:
+        """Every event's id and the digest of its record (``compiler.record_digest``), in date
+        order."""
+        return dict(self._db().execute("SELECT id, digest FROM events ORDER BY n"))
+
     def event_records(self, event_ids: Sequence[str]) -> list[bytes]:
         """The records of the events ``event_ids`` (each one here), in that order: read a
         chunk at a time, as one query per event costs more than the rest of an export."""

@@ -114,9 +114,10 @@ class Fingerprints:
     def __init__(self, site: Site, previous: Manifest | None) -> None:
         self.site = site
         catalog = site.catalog
-        ids = [item.id for item in catalog.items]
-        records = catalog.store.event_records(ids)
-        self.events = {i: digest(r) for i, r in zip(ids, records, strict=True)}
+        # The Store keeps each record's digest: only the changed records are read (reading
+        # and digesting every one was a third of an update's time at 100,000 events).
+        self.events = catalog.store.record_digests()  # in date order
+        ids = list(self.events)
         before = previous.events if previous is not None else {}
         # new, changed or gone since the last build
         self.changed = {
@@ -124,11 +125,9 @@ class Fingerprints:
         }
         # the records the build writes to data/, kept from this one read of them (a full
         # build keeps every one: ~48 MB at 100,000 events, where it made a query for each)
-        self.records = {i: r for i, r in zip(ids, records, strict=True) if i in self.changed}
-        self.items = {
-            item.id: digest(raw)
-            for item, raw in zip(catalog.items, catalog.item_bytes, strict=True)
-        }
+        written = [i for i in ids if i in self.changed]
+        self.records = dict(zip(written, catalog.store.event_records(written), strict=True))
+        self._items: dict[str, str | None] = {}  # digests of list entries: see item()
         # Names only: an event's page shows its actors' and places' names, not their counts.
         self.names = {
             **{f"actor:{a.id}": digest(a.name, a.aliases) for a in catalog.actors.values()},
@@ -145,7 +144,9 @@ class Fingerprints:
         # its refs); else from the changed records only, the others' refs being the last
         # build's (decoding every record was a third of an update's time at 100,000 events).
         known = previous is not None and previous.entities == self.entities
-        linked = self.records if known else dict(zip(ids, records, strict=True))
+        linked = self.records
+        if not known and len(linked) < len(ids):
+            linked = dict(zip(ids, catalog.store.event_records(ids), strict=True))
         self.links = {i: _links.decode(r) for i, r in linked.items()}
         kept = previous.refs if previous is not None else {}
         self.refs = {i: self._refs_of(self.links[i]) if i in self.links else kept[i] for i in ids}
@@ -154,6 +155,15 @@ class Fingerprints:
         self.recheck = self._recheck() if known else None
         if self.recheck is not None:  # their pages' fingerprints need their links
             self._read_links(self.recheck)
+
+    def item(self, event_id: str) -> str | None:
+        """The digest of an event's list entry (its item's bytes); None if there is no such
+        event. Made when first asked for: few are, in an incremental build."""
+        if event_id not in self._items:
+            catalog = self.site.catalog
+            n = catalog.position.get(event_id)
+            self._items[event_id] = None if n is None else digest(catalog.item_bytes[n])
+        return self._items[event_id]
 
     def _refs_of(self, links: _Links) -> list[str]:
         catalog = self.site.catalog
@@ -224,7 +234,7 @@ class Fingerprints:
                 return digest(
                     spec.kind,
                     self.events[spec.key],
-                    [(r, self.items.get(r)) for r in related],
+                    [(r, self.item(r)) for r in related],
                     [self.names.get(f"actor:{a.id}") for a in links.actors],
                     [self.names.get(f"place:{p.id}") for p in links.places],
                     month.key,
@@ -270,7 +280,7 @@ class Fingerprints:
 
     def _chunk(self, newest_first: Sequence[EventItem], number: int) -> list[str | None]:
         chunk = paging.entries(newest_first, number, self.site.settings.page_size)
-        return [self.items.get(item.id) for item in chunk]
+        return [self.item(item.id) for item in chunk]
 
 
 def _position(month: Any, number: int) -> str:
