@@ -276,6 +276,10 @@ class Store:
     def event(self, event_id: str) -> bytes | None:
         return self._one("SELECT resource FROM events WHERE id = ?", event_id)
 
+    def items(self) -> list[bytes]:
+        """Every event's item (as ``/events`` lists it, without a snippet), in date order."""
+        return [item for (item,) in self._db().execute("SELECT item FROM events ORDER BY n")]
+
     def record_digests(self) -> dict[str, str]:
         """Every event's id and the digest of its record (``compiler.record_digest``), in date
         order."""

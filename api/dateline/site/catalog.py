@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Literal
 
 from dateline import dataset, resources
-from dateline import store as store_module
 from dateline.cache import DatasetError, open_store
 from dateline.resources import (
     ActorResource,
@@ -27,7 +26,7 @@ from dateline.resources import (
     PlaceResource,
     TagResource,
 )
-from dateline.store import EventFilter, Store
+from dateline.store import Store
 
 __all__ = ["Catalog", "DatasetError", "open_catalog"]
 
@@ -44,9 +43,8 @@ class Catalog:
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        everything = self._page(EventFilter())
-        self.item_bytes = everything.items
-        self.items = [_items.decode(item) for item in everything.items]
+        self.item_bytes = store.items()
+        self.items = [_items.decode(item) for item in self.item_bytes]
         self.by_id = {item.id: item for item in self.items}
         self.position = {item.id: n for n, item in enumerate(self.items)}  # in date order
         actors = resources.decoder(list[ActorResource]).decode(store.listing("actors"))
@@ -56,10 +54,6 @@ class Catalog:
         self.tags = resources.decoder(list[TagResource]).decode(store.listing("tags"))
         self.parents = {p.id: p.within.id if p.within else None for p in places}
         self.introduction = store.introduction()  # the dataset's README.md, as Markdown
-
-    def _page(self, query: EventFilter) -> store_module.Page:
-        limit = max(1, self.store.counts.events)
-        return self.store.events(query, sort="date", limit=limit)
 
     def event(self, event_id: str) -> EventResource:
         return _event.decode(self.event_json(event_id))

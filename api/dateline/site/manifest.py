@@ -42,7 +42,9 @@ class Manifest(msgspec.Struct, frozen=True):
     key: str  # the site's sources, configuration, settings and search bundles; not the events
     pages: dict[str, str]  # src_uri -> fingerprint
     events: dict[str, str]  # event id -> digest of its record (its files in data/)
-    refs: dict[str, list[str]]  # event id -> "tag:x", "actor:y", "place:z" it is listed under
+    # event id -> the records it is listed under, "tag:x\nactor:y\nplace:z" (one string, not a
+    # list: a list per event was most of the time to read a manifest of 100,000 events)
+    refs: dict[str, str]
     entities: str  # digest of every actor and place, without their counts
     positions: dict[str, str]  # event id -> the archive page it is on ("2026-01 2")
     bundles: list[list[str]]  # the pages (dest_uri) of each search bundle, in order
@@ -149,7 +151,9 @@ class Fingerprints:
             linked = dict(zip(ids, catalog.store.event_records(ids), strict=True))
         self.links = {i: _links.decode(r) for i, r in linked.items()}
         kept = previous.refs if previous is not None else {}
-        self.refs = {i: self._refs_of(self.links[i]) if i in self.links else kept[i] for i in ids}
+        self.refs = {
+            i: "\n".join(self._refs_of(self.links[i])) if i in self.links else kept[i] for i in ids
+        }
         self.positions = {i: _position(*site.archive.page_of(i)) for i in ids}
         self.touched = self._touched(previous)
         self.recheck = self._recheck() if known else None
@@ -200,8 +204,8 @@ class Fingerprints:
             return None
         touched: set[str] = set()
         for event_id in self.changed:
-            touched.update(self.refs.get(event_id, ()))
-            touched.update(previous.refs.get(event_id, ()))
+            for refs in (self.refs.get(event_id), previous.refs.get(event_id)):
+                touched.update(refs.split("\n") if refs else ())
         return touched
 
     def pages(self) -> dict[str, str]:
