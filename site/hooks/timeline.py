@@ -9,6 +9,7 @@ Each handler hands its work to :mod:`dateline.site.pages` (what a page says) and
 from __future__ import annotations
 
 import functools
+import gc
 from pathlib import Path, PurePath
 from typing import Any
 
@@ -21,6 +22,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
+from dateline import dataset
 from dateline.site import builder, catalog, manifest, outputs, pages
 
 # The site of the build in progress, and what it writes beside the pages: MkDocs hooks are
@@ -37,6 +39,17 @@ def site() -> pages.Site:
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    # What is made here (the catalog's events, the site's pages, the last build's manifest)
+    # is hundreds of thousands of objects at 100,000 events, kept until the build ends: the
+    # cycle collector is paused while they are made (its passes over the growing heap were
+    # half of an update's time to read the catalog), and they are left out of its later passes.
+    with dataset.collector_paused():
+        _configure(config)
+    gc.freeze()
+    return config
+
+
+def _configure(config: MkDocsConfig) -> None:
     global _site
     options: dict[str, Any] = config.extra.get("dateline") or {}
     base = Path(config.config_file_path or ".").parent
@@ -68,7 +81,6 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     live = Path(options["live"]) if options.get("live") else None
     previous = manifest.load(Path(options["previous"])) if options.get("previous") else None
     _plan = manifest.Plan(_site, str(options.get("key", "")), previous, live)
-    return config
 
 
 def _edit_base(options: dict[str, Any]) -> str | None:
