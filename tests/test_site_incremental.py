@@ -20,7 +20,8 @@ from conftest import STORY, build_site, copy_events
 from dateline.site import axisindex, builder, filterindex, manifest
 
 REPO = Path(__file__).resolve().parent.parent
-OPERATIONS = ("add", "retitle", "retag", "redate", "delete", "rename", "break")
+OPERATIONS = ("add", "retitle", "retag", "redate", "backdate", "delete", "rename", "break")
+RETAGS = ("retagged-0", "retagged-1", "retagged-2", "detention")
 RELATED = "2026-01-20-syrian-army-enters-al-hawl-camp"
 
 
@@ -86,11 +87,14 @@ def edit(events: Path, operation: str, n: int) -> str | None:
         return title
     if operation == "retag":  # in place, but on another tag's list and in its filter file
         path = sorted(events.glob("*/*.yaml"))[n % len(list(events.glob("*/*.yaml")))]
-        tag, text = f"retagged-{n % 3}", path.read_text()
-        if f"{tag}, " in text:  # retagged so before: the tag goes again
-            text = text.replace(f"{tag}, ", "", 1)
-        else:
-            text = re.sub(r"^tags: \[", f"tags: [{tag}, ", text, count=1, flags=re.M)
+        # a new tag's list, or one of two pages (seven of the story's events), where the
+        # events after it move to the next page
+        tag, text = RETAGS[n % len(RETAGS)], path.read_text()
+        found = re.search(r"^tags: \[(.*)\]$", text, flags=re.M)
+        assert found is not None, path
+        tags = found.group(1).split(", ")
+        tags = [t for t in tags if t != tag] if tag in tags else [tag, *tags]  # or it goes
+        text = text.replace(found.group(0), f"tags: [{', '.join(tags)}]", 1)
         path.write_text(text, encoding="utf-8")
         return None
     if operation == "redate":  # it moves in the date order: positions shift
@@ -98,6 +102,12 @@ def edit(events: Path, operation: str, n: int) -> str | None:
         path = files[n % len(files)]
         text = re.sub(r"^date: .*$", f"date: 2026-01-1{n % 10}", path.read_text(), flags=re.M)
         path.write_text(text, encoding="utf-8")
+        return None
+    if operation == "backdate":  # into the month before and back, still first in date order
+        path = next(events.glob("2017/2017-08-sohr-*.yaml"))
+        text, months = path.read_text(), ("date: 2017-08\n", "date: 2017-07\n")
+        old, new = months if months[0] in text else months[::-1]
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
         return None
     if operation == "retitle":
         path = sorted(events.glob("*/*.yaml"))[n % len(list(events.glob("*/*.yaml")))]
@@ -174,6 +184,11 @@ def test_each_kind_of_edit_updates_the_site_as_a_full_build_would(tmp_path: Path
     # its title
     steps = [("add", 1), ("retitle", 0), ("rename", 2), ("add", 3), ("delete", 0), ("break", 0)]
     steps += [("retitle", 5), ("retag", 4), ("redate", 7), ("retag", 6), ("retitle", 9)]
+    # the story's seventh file (2026-01-20-trump-...) onto the detention list, among its
+    # newest events, and off again: events it does not share a page with move
+    steps += [("retag", 39), ("retitle", 1), ("retag", 39)]
+    # out of its month's list, with no event moving in date order, and back
+    steps += [("backdate", 0), ("backdate", 0)]
     edits_equal_full_builds(tmp_path, steps)
 
 

@@ -13,6 +13,7 @@ Pages need Python objects, so the encoded resources are decoded back into the St
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Literal
 
@@ -54,6 +55,12 @@ class Catalog:
         self.tags = resources.decoder(list[TagResource]).decode(store.listing("tags"))
         self.parents = {p.id: p.within.id if p.within else None for p in places}
         self.introduction = store.introduction()  # the dataset's README.md, as Markdown
+
+    @functools.cached_property
+    def spans(self) -> list[tuple[str, str | None, bool]]:
+        """Every event's span keys in date order (:meth:`Store.spans`), read once for the
+        files that need them all (the filters', the axis's)."""
+        return list(self.store.spans())
 
     def event(self, event_id: str) -> EventResource:
         return _event.decode(self.event_json(event_id))

@@ -125,7 +125,7 @@ def write(
     ``unchanged`` (an incremental build's), not the files it says the live site has already."""
     shards: list[list[Any] | None] = []
     far: list[list[Any]] = []
-    spans = list(catalog.store.spans())
+    spans = catalog.spans
     total = len(catalog.items)
     for first in range(0, total, shard_size):
         near = _Near()

@@ -23,6 +23,7 @@ A page's fingerprint digests what its template is given, without rendering it:
 from __future__ import annotations
 
 import bisect
+import functools
 import hashlib
 import os
 from collections.abc import Iterable, Sequence, Set
@@ -130,6 +131,7 @@ class Fingerprints:
         written = [i for i in ids if i in self.changed]
         self.records = dict(zip(written, catalog.store.event_records(written), strict=True))
         self._items: dict[str, str | None] = {}  # digests of list entries: see item()
+        self._pages_of: dict[tuple[str, str], set[int]] = {}  # see _changed_pages
         # Names only: an event's page shows its actors' and places' names, not their counts.
         self.names = {
             **{f"actor:{a.id}": digest(a.name, a.aliases) for a in catalog.actors.values()},
@@ -212,18 +214,59 @@ class Fingerprints:
         before = self.previous.pages if self.previous is not None else {}
         found: dict[str, str] = {}
         for src_uri, spec in self.site.specs.items():
-            record = f"{spec.kind}:{spec.key}"
             kept = before.get(src_uri)
-            listed = spec.kind in ("tag", "actor", "place")
-            untouched = self.touched is not None and record not in self.touched
-            if listed and kept is not None and untouched:
-                found[src_uri] = kept  # none of its events changed, nor did it
-                continue
-            if spec.kind == "event" and kept is not None and not self._rechecked(spec.key):
-                found[src_uri] = kept  # see _recheck
-                continue
-            found[src_uri] = self.page(spec)
+            found[src_uri] = kept if kept is not None and self._same(spec) else self.page(spec)
         return found
+
+    def _same(self, spec: Spec) -> bool:
+        """Whether the page of ``spec`` is known to have the last build's fingerprint without
+        making it again."""
+        match spec.kind:
+            case "event":
+                return not self._rechecked(spec.key)  # see _recheck
+            case "tag" | "actor" | "place":
+                record = f"{spec.kind}:{spec.key}"
+                if self.touched is not None and record not in self.touched:
+                    return True  # none of its events changed, nor did it
+                # its events are those it had, in order: only the pages showing one that
+                # changed may differ
+                return self.stable and spec.page not in self._changed_pages(spec)
+            case "month":
+                return self.stable and f"{spec.key} {spec.page}" not in self._moved
+            case _:
+                return False
+
+    @functools.cached_property
+    def stable(self) -> bool:
+        """Whether every list of events (a tag's, an actor's, a place's, a month's) holds the
+        events it held, in the same order, on the same pages: no event came, went or moved in
+        date order, and each changed event is listed under the records it was, and on the same
+        archive page (then a list's pages that show no changed event are as they were)."""
+        previous = self.previous
+        if previous is None or self.touched is None or list(previous.events) != list(self.events):
+            return False
+        return all(
+            previous.refs.get(i) == self.refs.get(i)
+            and previous.positions.get(i) == self.positions.get(i)
+            for i in self.changed
+        )
+
+    @functools.cached_property
+    def _moved(self) -> set[str]:
+        """The archive pages ("2026-01 2") that show a changed event."""
+        return {self.positions[i] for i in self.changed if i in self.positions}
+
+    def _changed_pages(self, spec: Spec) -> set[int]:
+        """The numbers of the pages of a tag's, actor's or place's list that show a changed
+        event."""
+        key = (spec.kind, spec.key)
+        if key not in self._pages_of:
+            events = self.site.events_of(spec.kind, spec.key)  # newest first, as paged
+            size = self.site.settings.page_size
+            self._pages_of[key] = {
+                n // size + 1 for n, item in enumerate(events) if item.id in self.changed
+            }
+        return self._pages_of[key]
 
     def _rechecked(self, event_id: str) -> bool:
         return self.recheck is None or event_id in self.recheck
