@@ -42,10 +42,11 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     # What is made here (the catalog's events, the site's pages, the last build's manifest)
     # is hundreds of thousands of objects at 100,000 events, kept until the build ends: the
     # cycle collector is paused while they are made (its passes over the growing heap were
-    # half of an update's time to read the catalog), and they are left out of its later passes.
+    # half of an update's time to read the catalog), and they are left out of its later passes
+    # (frozen before it runs again, or its first pass would walk them all once more).
     with dataset.collector_paused():
         _configure(config)
-    gc.freeze()
+        gc.freeze()
     return config
 
 
