@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from mkdocs.structure.files import File
 
 from conftest import STORY, build_site, copy_events
 from dateline.site import axisindex, builder, filterindex, manifest
@@ -295,3 +296,22 @@ def test_the_pages_an_update_keeps_are_still_linked_and_listed(tmp_path: Path) -
     record = json.loads((live / "data" / "events" / f"{RELATED}.json").read_bytes())
     assert found[f"{SITE_URL}events/{RELATED}/"] == record["last_modified"]
     assert found[f"{SITE_URL}tags/"] == ""  # a list has no time of its own
+
+
+@pytest.mark.parametrize(
+    "src_uri",
+    [
+        "index.md",
+        "about.md",
+        "events/2026-01-x.md",
+        "tags/isis/index.md",
+        "tags/isis/page/2.md",
+        "archive/index.md",
+        "archive/2026/01/page/3.md",
+        "places/al-hawl-camp/index.md",
+    ],
+)
+def test_a_pages_file_is_where_mkdocs_writes_it(src_uri: str, tmp_path: Path) -> None:
+    # The manifest names a page's file without asking MkDocs (for every page of an update)
+    written = File(src_uri, str(tmp_path), str(tmp_path / "site"), use_directory_urls=True)
+    assert manifest.dest_of(src_uri) == written.dest_uri

@@ -77,7 +77,7 @@ class Digests:
             path = os.path.join(self.root, relative)
             stat = stat_of(path)
             known = stat is not None and stat == self._stats.get(relative)
-            if known and os.path.join(absolute, relative) not in again:
+            if known and not (again and os.path.join(absolute, relative) in again):
                 digests[relative] = self.of[relative]
                 stats[relative] = stat
                 continue

@@ -13,7 +13,7 @@ import gc
 from pathlib import Path, PurePath
 from typing import Any
 
-from jinja2 import Environment
+from jinja2 import Environment, FileSystemBytecodeCache
 from markupsafe import escape
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -128,6 +128,9 @@ def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
     # MkDocs renders templates without autoescape; Dateline's own templates show contributor
     # text, so they (and only they: Material's expect raw HTML) escape everything.
     env.autoescape = lambda name: bool(name) and name.startswith("dateline/")
+    templates = (config.extra.get("dateline") or {}).get("templates")
+    if templates:  # `dateline build` keeps the compiled templates between builds
+        env.bytecode_cache = FileSystemBytecodeCache(templates)
     env.globals["shell"] = site().shell
     env.globals["listed"] = site().listed
     global _outputs

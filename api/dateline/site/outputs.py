@@ -57,7 +57,7 @@ class Outputs:
         self.site_dir = site_dir
         self.entry = entry  # an event's list entry, given the event and the way to the root
         self.plan = plan
-        indexed = [dest_of(src_uri) for src_uri in site.specs if site.indexed(src_uri)]
+        indexed = [dest_of(src_uri) for src_uri in site.indexed_pages()]
         self.search: SearchIndex | Reindex
         if plan.previous is not None and plan.live is not None:
             self.search = Reindex(site_dir, plan.live, plan.previous.bundles, indexed)

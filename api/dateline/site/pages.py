@@ -336,7 +336,7 @@ class Site:
             for number in range(1, paging.page_count(len(month.items), size) + 1):
                 self.specs[paging.src_uri(month.base, number)] = Spec("month", month.key, number)
 
-        indexed = sum(1 for spec in self.specs.values() if _indexed(spec))
+        indexed = len(self.indexed_pages())
         self.search_bundles = searchindex.bundles(indexed, self.settings.shard_size)
 
     def _paged(self, kind: Kind, key: str, total: int, size: int) -> None:
@@ -354,6 +354,10 @@ class Site:
         """Whether the search index holds this page."""
         spec = self.specs.get(src_uri)
         return spec is not None and _indexed(spec)
+
+    def indexed_pages(self) -> list[str]:
+        """The ``src_uri`` of every page the search index holds, in order."""
+        return [src_uri for src_uri, spec in self.specs.items() if _indexed(spec)]
 
     def sources(self) -> Iterator[str]:
         """The ``src_uri`` of every generated page (they do not exist in ``docs_dir``)."""
