@@ -82,7 +82,21 @@ def test_an_added_file_and_a_base_revision(repo: Events, dateline) -> None:
 def test_no_git_or_no_such_revision_is_a_usage_error(events: Events, dateline) -> None:
     result = dateline("check", "--changed")
     assert result.exit_code == 2
-    assert "--changed:" in result.output
+    assert "--changed:" in result.output  # git says why, in its own words
+
+
+def test_a_base_that_is_no_commit_is_a_usage_error(repo: Events, dateline) -> None:
+    result = dateline("check", "--changed=no-such-branch")
+    assert result.exit_code == 2
+    assert "--changed: no-such-branch is not a commit of this repository" in result.output
+
+
+def test_without_main_the_base_must_be_given(repo: Events, dateline) -> None:
+    git(repo.root.parent, "branch", "-q", "-m", "main", "trunk")
+    result = dateline("check", "--changed")
+    assert result.exit_code == 2
+    assert "no branch main or origin/main to compare with; give --changed BASE" in result.output
+    assert dateline("check", "--changed=trunk").exit_code == 0
 
 
 def test_an_edit_reads_only_what_it_touches(repo: Events) -> None:

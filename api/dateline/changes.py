@@ -53,37 +53,72 @@ class Changes:
         return self.present | self.deleted
 
 
-def _git(folder: Path, *args: str) -> str:
+def _git(folder: Path, *args: str, unsaid: str | None = None) -> str:
+    """What a git command prints; ``unsaid`` is the error when it fails without a word."""
+    return _gits(folder, args, unsaid=unsaid)[0]
+
+
+def _gits(folder: Path, *commands: tuple[str, ...], unsaid: str | None = None) -> list[str]:
+    """What each git command prints, run side by side (each one stats the whole work tree)."""
     try:
-        result = subprocess.run(
-            ["git", *args], cwd=folder, capture_output=True, text=True, timeout=120, check=False
-        )
+        running = [
+            subprocess.Popen(
+                ["git", *args],
+                cwd=folder,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for args in commands
+        ]
     except FileNotFoundError:
         raise ChangesError("git is not installed; --changed needs it") from None
-    if result.returncode != 0:
-        raise ChangesError(result.stderr.strip() or f"git {' '.join(args)} failed")
-    return result.stdout
+    printed: list[tuple[str | None, str]] = []
+    for process in running:  # every one ends before any error is raised
+        try:
+            printed.append(process.communicate(timeout=120))
+        except subprocess.TimeoutExpired:
+            process.kill()
+            printed.append((None, process.communicate()[1]))
+    for args, process, (out, err) in zip(commands, running, printed, strict=True):
+        if out is None:
+            raise ChangesError(f"git {' '.join(args)} took over 2 minutes")
+        if process.returncode != 0:
+            raise ChangesError(err.strip() or unsaid or f"git {' '.join(args)} failed")
+    return [out or "" for out, _ in printed]
 
 
-def default_base(folder: Path) -> str:
-    """The merge base of HEAD and ``main`` (or ``origin/main``): where a branch began."""
+def _top_and_base(folder: Path) -> tuple[str, str]:
+    """The repository's top folder, and the merge base of HEAD and ``main`` (or else
+    ``origin/main``): where a branch began."""
+    top = ("rev-parse", "--show-toplevel")
     for branch in ("main", "origin/main"):
         try:
-            return _git(folder, "merge-base", "HEAD", branch).strip()
+            found = _gits(folder, top, ("merge-base", "HEAD", branch))
         except ChangesError:
             continue
+        return found[0].strip(), found[1].strip()
+    _git(folder, *top)  # if this is no repository, git says so
     raise ChangesError("no branch main or origin/main to compare with; give --changed BASE")
 
 
 def find(root: Path, base: str | None) -> Changes:
     """The files under the events folder ``root`` that differ from ``base``."""
     root = Path(os.path.realpath(root))
-    top = Path(_git(root, "rev-parse", "--show-toplevel").strip())
-    revision = base or default_base(root)
-    _git(root, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}")
-    listed = _git(top, "diff", "--name-only", "--no-renames", "-z", revision, "--", str(root))
-    untracked = _git(top, "ls-files", "--others", "--exclude-standard", "-z", "--", str(root))
-    changes = Changes(root=root, top=top, base=revision)
+    if base is None:
+        top, revision = _top_and_base(root)
+    else:  # one process for both: where the repository is, and that the base is a commit
+        top, revision = _git(
+            root,
+            *("rev-parse", "--show-toplevel", "--verify", "--quiet", f"{base}^{{commit}}"),
+            unsaid=f"{base} is not a commit of this repository",
+        ).splitlines()
+    listed, untracked = _gits(
+        Path(top),
+        ("diff", "--name-only", "--no-renames", "-z", revision, "--", str(root)),
+        ("ls-files", "--others", "--exclude-standard", "-z", "--", str(root)),
+    )
+    changes = Changes(root=root, top=Path(top), base=revision)
     for name in [*listed.split("\0"), *untracked.split("\0")]:
         if not name:
             continue

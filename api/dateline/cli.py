@@ -2,6 +2,9 @@
 
 Each command parses its options, calls the library, and turns the library's errors into
 ``click.ClickException`` (exit 1 with a one-line message) or a usage error (exit 2).
+
+A module only one command uses is imported in that command: every run pays for the imports
+at the top, and `check --changed` should answer a contributor in a fraction of a second.
 """
 
 from __future__ import annotations
@@ -17,11 +20,9 @@ import click
 
 from dateline import dataset as dataset_module
 from dateline import diagnostics as diagnostics_module
-from dateline import lifetime, phrases, progress
-from dateline.dates import DateError
+from dateline import progress
 from dateline.diagnostics import Diagnostic
 from dateline.formats import FORMATS
-from dateline.scaffold import ScaffoldError, known_ids, new_event
 
 if TYPE_CHECKING:
     from dateline.cache import DatasetError
@@ -194,6 +195,8 @@ def new(
     more than one date), and the tags, actors and places. The file passes `dateline check`;
     fill in its summary and source (marked TODO) before you open a pull request.
     """
+    from dateline.scaffold import ScaffoldError, known_ids, new_event
+
     asking = sys.stdin is not None and sys.stdin.isatty()
     if (title is None or date is None) and not asking:
         raise click.UsageError("give --title and --date (or run it on a terminal to be asked)")
@@ -225,6 +228,9 @@ def _ask_date() -> str:
 
 def _choose(text: str) -> str:
     """The EDTF of a date phrase: shown in words, and chosen where it has several readings."""
+    from dateline import phrases
+    from dateline.dates import DateError
+
     try:
         found = phrases.readings(text)
     except DateError as error:
@@ -314,6 +320,7 @@ def serve(
     /api/v1/health, and rebuilds nothing: the last good data and site are still served.
     Only the events are watched: a change to site/ or mkdocs.yml needs a restart.
     """
+    from dateline import lifetime
     from dateline.cache import DatasetError
 
     lifetime.from_environment()  # a replica started by deploy/stack.py ends with the stack
@@ -361,6 +368,8 @@ def build(events: Path, out: Path, config_file: Path, site_url: str | None) -> N
 
     Refuses to build if the dataset has errors, and prints them as `check` does.
     """
+    from dateline import lifetime
+
     lifetime.from_environment()  # a rebuild for `dateline serve --reload` ends with it
     progress.enable()
     builder = _needs("dateline.site.builder", "site", "dateline build")

@@ -12,12 +12,10 @@ import contextlib
 import dataclasses
 import functools
 import gc
-import multiprocessing
 import os
 import re
 import threading
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -334,9 +332,10 @@ def discover(root: Path, walked: Iterable[str] | None = None) -> tuple[list[str]
     """
     events: list[str] = []
     strays: list[Diagnostic] = []
+    base = os.path.join(root, "")  # a join per file was a fifth of `check --changed`
     for relative in files.walk(root) if walked is None else walked:
         parts = relative.split("/")
-        path = os.path.join(root, relative)
+        path = base + relative
         if is_event_path(parts):
             events.append(path)
         elif not (len(parts) == 1 and parts[0] in (ACTORS_FILE, PLACES_FILE, INTRODUCTION_FILE)):
@@ -439,6 +438,10 @@ def load_files(
     if workers <= 1 or len(files) < PARALLEL_THRESHOLD:
         yield from map(read, files)
         return
+    # Imported here: they are a tenth of `check --changed`'s time, which reads a few files.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     context = multiprocessing.get_context(method or start_method())
     chunk = max(8, len(files) // (workers * 16))
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
@@ -454,6 +457,8 @@ def start_method() -> str:
     that Python did not start (a file watcher's, in Rust) are not counted here, so such a
     process asks for ``forkserver`` itself.
     """
+    import multiprocessing
+
     methods = multiprocessing.get_all_start_methods()
     if "fork" in methods and threading.active_count() == 1:
         return "fork"
@@ -542,7 +547,7 @@ def _load(
     dataset.introduction, problems = _introduction(root)
     dataset.diagnostics += problems
     dataset.event_files = len(files)
-    stems = [os.path.basename(file)[: -len(".yaml")] for file in files]
+    stems = [file[file.rindex("/") + 1 : -len(".yaml")] for file in files]  # <YYYY>/<id>.yaml
     every_id = set(stems)  # events are known by file, even if broken
     if only is not None:
         # realpath costs a stat per folder: only for the few files that may be wanted.

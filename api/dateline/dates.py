@@ -96,7 +96,6 @@ import re
 from typing import Annotated, Final, Literal, NamedTuple
 
 import msgspec
-from dateutil import parser as dateutil_parser
 
 from dateline.diagnostics import quote
 
@@ -849,6 +848,10 @@ def _human_readings(text: str) -> list[_Reading]:
 
 
 def _human_reading(text: str, dayfirst: bool) -> _Reading | None:
+    # Imported here: it is a quarter of the command line's start, and only a date that is not
+    # EDTF needs it.
+    from dateutil import parser as dateutil_parser
+
     q = _quote(text)
     try:
         a, b = (

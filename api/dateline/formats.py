@@ -38,16 +38,17 @@ import shutil
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Final, Literal
+from typing import TYPE_CHECKING, Final, Literal
 
 import msgspec
 
 from dateline import resources
-from dateline.cache import open_store
 from dateline.model import QUALIFIERS, event_schema
 from dateline.resources import DateResource as Date
 from dateline.resources import EventResource, FigureResource
-from dateline.store import EventFilter, Key, Store
+
+if TYPE_CHECKING:
+    from dateline.store import EventFilter, Key, Store
 
 Format = Literal["json", "ndjson", "csv", "geojson", "ics", "atom", "sqlite", "datasette", "schema"]
 FORMATS: Final[tuple[Format, ...]] = (
@@ -574,6 +575,9 @@ def export(events: Path, fmt: Format, *, base_url: str | None = None) -> Iterato
     """
     if fmt == "schema":
         return iter([event_schema()])
+    from dateline.cache import open_store  # not at the top: every command imports this module
+    from dateline.store import EventFilter
+
     store = open_store(events)  # here, not when the pieces are read: errors come first
     if fmt == "ndjson":
         return ndjson(store, EventFilter())
@@ -582,6 +586,8 @@ def export(events: Path, fmt: Format, *, base_url: str | None = None) -> Iterato
 
 def copy_store(events: Path, out: Path) -> None:
     """Copy the compiled Store of an events folder to ``out`` (an SQLite file)."""
+    from dateline.cache import open_store
+
     shutil.copyfile(open_store(events).path, out)
 
 
