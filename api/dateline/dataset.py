@@ -8,10 +8,12 @@ holding the records that loaded and every :class:`~dateline.diagnostics.Diagnost
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import dataclasses
 import functools
 import gc
+import math
 import os
 import re
 import threading
@@ -121,6 +123,21 @@ class Dataset:
     partial: bool = False  # only some event files were read (see `load`)
     history: History = field(default_factory=History)  # git times of its files, once read
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    # What related_by() worked out; dataclasses.replace() starts it afresh.
+    _related_by: dict[str, list[str]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
+
+    def related_by(self) -> dict[str, list[str]]:
+        """For each event another names in its ``related``, the ids of those that name it,
+        in id order (as often as each names it)."""
+        if self._related_by is None:
+            found: dict[str, list[str]] = {}
+            for event_id in sorted(self.events):
+                for other in self.events[event_id].related:
+                    found.setdefault(other, []).append(event_id)
+            self._related_by = found
+        return self._related_by
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -572,7 +589,9 @@ def _load(
     return dataset
 
 
-def reread(previous: Dataset, results: list[EventFile], every_id: set[str]) -> Dataset | None:
+def reread(
+    previous: Dataset, results: list[EventFile], every_id: Collection[str]
+) -> Dataset | None:
     """``previous`` with the event files of ``results`` read again, or None if that takes a
     whole :func:`load`.
 
@@ -587,13 +606,16 @@ def reread(previous: Dataset, results: list[EventFile], every_id: set[str]) -> D
         before = previous.references.get(result.path)
         if before is None or _uses(before) != _uses(result.references):
             return None
-    paths = {result.path for result in results}
+    diagnostics = list(previous.diagnostics)
+    for result in results:  # a file's findings lie together, the list being in order
+        del diagnostics[_findings_of(diagnostics, result.path)]
+    kept = len(diagnostics)
     dataset = dataclasses.replace(
         previous,
         events=dict(previous.events),
         files=dict(previous.files),
         references=dict(previous.references),
-        diagnostics=[d for d in previous.diagnostics if d.file not in paths],
+        diagnostics=diagnostics,
     )
     for result in results:
         dataset.references[result.path] = result.references
@@ -603,8 +625,48 @@ def reread(previous: Dataset, results: list[EventFile], every_id: set[str]) -> D
             del dataset.files[result.id]
             dataset.events.pop(result.id, None)
     _index_events(dataset, results)
-    dataset.diagnostics.sort(key=Diagnostic.sort_key)
+    if previous._related_by is not None:
+        dataset._related_by = _related_again(previous, dataset, results)
+    # Each new finding goes into its place: sorting them all again was most of a reread.
+    found = sorted(diagnostics[kept:], key=Diagnostic.sort_key)
+    del diagnostics[kept:]
+    for diagnostic in found:
+        bisect.insort(diagnostics, diagnostic, key=Diagnostic.sort_key)
     return dataset
+
+
+def _related_again(
+    previous: Dataset, dataset: Dataset, results: list[EventFile]
+) -> dict[str, list[str]]:
+    """``previous.related_by()`` with the events of ``results`` as ``dataset`` has them: at
+    100,000 events, working it out whole was a sixth of a reload."""
+    found = dict(previous.related_by())
+    for result in results:
+        before = previous.events.get(result.id)
+        if before is not None and previous.files.get(result.id) == result.path:
+            for other in set(before.related):
+                kept = [event_id for event_id in found[other] if event_id != result.id]
+                if kept:
+                    found[other] = kept
+                else:
+                    del found[other]
+        after = dataset.events.get(result.id)
+        if after is not None and dataset.files.get(result.id) == result.path:
+            for other in after.related:
+                found[other] = sorted([*found.get(other, ()), result.id])
+    return found
+
+
+def _findings_of(diagnostics: list[Diagnostic], file: str) -> slice:
+    """Where the findings of ``file`` are in ``diagnostics`` (in :meth:`Diagnostic.sort_key`
+    order)."""
+    start = bisect.bisect_left(diagnostics, (file, -math.inf), key=_file_line)
+    end = bisect.bisect_left(diagnostics, (file, math.inf), key=_file_line)
+    return slice(start, end)
+
+
+def _file_line(diagnostic: Diagnostic) -> tuple[str, float]:
+    return (diagnostic.file, diagnostic.line)
 
 
 def _uses(references: References) -> tuple[set[str], set[str]]:
@@ -634,7 +696,7 @@ def _index_events(dataset: Dataset, loaded: list[EventFile]) -> None:
 
 
 def _reference_problems(
-    dataset: Dataset, result: EventFile, every_id: set[str]
+    dataset: Dataset, result: EventFile, every_id: Collection[str]
 ) -> list[Diagnostic]:
     """Every id the file points at must exist (events are known by file, even if broken)."""
     references = result.references

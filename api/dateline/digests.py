@@ -64,6 +64,9 @@ class Digests:
         self.root = str(root)
         self.of: dict[str, bytes] = {}  # relative path -> digest of its bytes
         self._stats: dict[str, Stat | None] = {}  # relative path -> stat it was hashed at
+        # Counts the changes to which files there are (not to their bytes), so that what
+        # is worked out from the names alone is worked out again only when they change.
+        self.names = 0
 
     def scan(self, changed: Iterable[str] = ()) -> None:
         """Walk the folder again: a file whose ``stat`` is unchanged (and whose absolute
@@ -87,12 +90,16 @@ class Digests:
             digests[relative] = digest
             racy = stat is None or stat[0] / 1e9 > started - RACY_SECONDS
             stats[relative] = None if racy else stat
+        if digests.keys() != self.of.keys():
+            self.names += 1
         self.of, self._stats = digests, stats
 
     def rehash(self, relative: str) -> None:
         """Hash the file ``relative`` again now (or forget it if it is gone); the next scan
         hashes it again too, as its ``stat`` is not known to go with the digest."""
         digest = digest_of(os.path.join(self.root, relative))
+        if (digest is None) == (relative in self.of):
+            self.names += 1  # it went, or came
         if digest is None:
             self.of.pop(relative, None)
             self._stats.pop(relative, None)

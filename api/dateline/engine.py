@@ -55,7 +55,7 @@ class Engine:
         self.read_files = 0  # event files read by the last load
         # The ids of the files the last load read again alone, when that was enough.
         self.reread: set[str] | None = None
-        self._stem_names: set[str] | None = None
+        self._stems_of = -1  # the digests' names the stems were counted from
         self._stem_counts: Counter[str] = Counter()
 
     @property
@@ -71,7 +71,7 @@ class Engine:
         again only the files whose ``stat`` changed). Without it, everything is scanned.
         """
         paths = None if changed is None else {os.path.abspath(p) for p in changed}
-        known = set(self.digests)
+        names = self._digests.names
         if paths is None or not self._scanned or not self._update(paths):
             self._digests.scan(paths or ())
             self._scanned = True  # kept digests are trusted only once their stats are checked
@@ -80,7 +80,7 @@ class Engine:
         self.revision = cache.fingerprint(self.root, self.digests, head)
         self.read_files = 0
         self.reread = None
-        if paths is not None and self.dataset is not None and set(self.digests) == known:
+        if paths is not None and self.dataset is not None and self._digests.names == names:
             edited = self._edited(paths)
             if edited is not None:
                 quick = self._reread(self.dataset, edited)
@@ -117,14 +117,13 @@ class Engine:
     def _stems(self) -> Counter[str]:
         """How many event files have each id, for the folder's files as the digests list
         them (worked out again only when that list changes)."""
-        names = self.digests.keys()
-        if self._stem_names is None or self._stem_names != names:
+        if self._stems_of != self._digests.names:
             self._stem_counts = Counter(
                 parts[1][: -len(".yaml")]
-                for parts in (name.split("/") for name in names)
+                for parts in (name.split("/") for name in self.digests)
                 if dataset_module.is_event_path(parts)
             )
-            self._stem_names = set(names)
+            self._stems_of = self._digests.names
         return self._stem_counts
 
     def _reread(self, previous: Dataset, edited: list[str]) -> Dataset | None:
@@ -134,7 +133,7 @@ class Engine:
             path for path in edited if self._parsed.get(path, (None,))[0] != self._digest_of(path)
         ]
         results = list(dataset_module.load_files(stale, self.jobs, method="forkserver"))
-        quick = dataset_module.reread(previous, results, set(self._stems()))
+        quick = dataset_module.reread(previous, results, self._stems().keys())
         if quick is None:
             return None
         for path, result in zip(stale, results, strict=True):

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import datetime
 import os
-from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Annotated, Final, Literal, TypeVar
@@ -399,11 +398,7 @@ class Builder:
 
     def __init__(self, dataset: Dataset) -> None:
         self.dataset = dataset
-        related_by: defaultdict[str, list[str]] = defaultdict(list)
-        for event_id, event in sorted(dataset.events.items()):
-            for other in event.related:
-                related_by[other].append(event_id)
-        self.related_by = dict(related_by)
+        self.related_by = dataset.related_by()
         parents = parents_of(dataset.places)
         self.ancestors = {p: ancestors(parents, p)[0] for p in dataset.places}
         # Event files are all under the root, so their repository paths share one prefix.
