@@ -96,3 +96,38 @@ def test_kept_digests_of_another_folder_or_format_are_not_used(tmp_path: Path) -
     assert Digests.read(root, kept).of == {"2026/a.yaml": _blake("title: A\n")}
     kept.write_bytes(b"not what a kept file holds")
     assert Digests.read(root, kept).of == {}
+
+
+def test_folder_digests_kept_equal_those_made_afresh(tmp_path: Path) -> None:
+    root = tmp_path / "events"
+    _folder(root, {"2025/a.yaml": "A", "2026/b.yaml": "B", "2026/c.yaml": "C", "actors.yaml": ""})
+    kept = Digests(root)
+    kept.scan()
+    assert kept.folders() == digests.folder_digests(kept.of)
+    assert set(kept.folders()) == {"", "2025", "2026"}
+    steps = [
+        ("2026/b.yaml", "B, changed"),  # a file changed
+        ("2027/d.yaml", "D"),  # a new folder
+        ("2025/a.yaml", None),  # the last file of a folder gone
+        ("2026/e.yaml", "E"),  # a file added
+        ("actors.yaml", "sdf: {}"),  # at the top
+    ]
+    for relative, text in steps:
+        path = root / relative
+        if text is None:
+            path.unlink()
+        else:
+            path.parent.mkdir(exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        kept.rehash(relative)
+        assert kept.folders() == digests.folder_digests(kept.of), relative
+        assert cache.fingerprint(root, head="x", folders=kept.folders()) == cache.fingerprint(
+            root, cache.file_digests(root), "x"
+        )
+    assert set(kept.folders()) == {"", "2026", "2027"}
+    # A folder's digest is of its files' names and bytes: moving a file changes it.
+    before = kept.folders()["2026"]
+    (root / "2026" / "e.yaml").rename(root / "2026" / "f.yaml")
+    kept.rehash("2026/e.yaml")
+    kept.rehash("2026/f.yaml")
+    assert kept.folders()["2026"] != before

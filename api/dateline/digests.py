@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Final
 
@@ -49,6 +49,25 @@ def digest_of(path: str) -> bytes | None:
         return None
 
 
+def folder_digests(of: Mapping[str, bytes]) -> dict[str, bytes]:
+    """A digest of each folder's files (their names and digests), by folder (``""`` for the
+    top), from the digests of files by relative path: what a digest of the whole is made of,
+    so that a change to one file hashes again only its folder."""
+    grouped: dict[str, dict[str, bytes]] = {}
+    for relative, digest in of.items():
+        folder, _, name = relative.rpartition("/")
+        grouped.setdefault(folder, {})[name] = digest
+    return {folder: _folder_digest(entries) for folder, entries in grouped.items()}
+
+
+def _folder_digest(entries: Mapping[str, bytes]) -> bytes:
+    digest = hashlib.blake2b(digest_size=16)
+    for name, content in sorted(entries.items()):
+        digest.update(f"{name}\0".encode())  # names have no NUL; digests are of one size
+        digest.update(content)
+    return digest.digest()
+
+
 class _Kept(msgspec.Struct, array_like=True):
     format: int
     root: str
@@ -67,6 +86,10 @@ class Digests:
         # Counts the changes to which files there are (not to their bytes), so that what
         # is worked out from the names alone is worked out again only when they change.
         self.names = 0
+        # folder_digests(self.of), once asked for, and the folders to hash again in it.
+        self._folders: dict[str, bytes] | None = None
+        self._grouped: dict[str, dict[str, bytes]] = {}  # folder -> name -> digest
+        self._stale: set[str] = set()
 
     def scan(self, changed: Iterable[str] = ()) -> None:
         """Walk the folder again: a file whose ``stat`` is unchanged (and whose absolute
@@ -93,6 +116,7 @@ class Digests:
         if digests.keys() != self.of.keys():
             self.names += 1
         self.of, self._stats = digests, stats
+        self._folders = None
 
     def rehash(self, relative: str) -> None:
         """Hash the file ``relative`` again now (or forget it if it is gone); the next scan
@@ -106,6 +130,34 @@ class Digests:
         else:
             self.of[relative] = digest
             self._stats[relative] = None
+        if self._folders is not None:
+            folder, _, name = relative.rpartition("/")
+            entries = self._grouped.setdefault(folder, {})
+            if digest is None:
+                entries.pop(name, None)
+            else:
+                entries[name] = digest
+            self._stale.add(folder)
+
+    def folders(self) -> dict[str, bytes]:
+        """:func:`folder_digests` of the files, hashing again only the folders that changed
+        since it was last asked for (by :meth:`rehash`; a scan starts it afresh)."""
+        if self._folders is None:
+            self._grouped = {}
+            for relative, digest in self.of.items():
+                folder, _, name = relative.rpartition("/")
+                self._grouped.setdefault(folder, {})[name] = digest
+            self._folders = {f: _folder_digest(e) for f, e in self._grouped.items()}
+            self._stale = set()
+        for folder in self._stale:
+            entries = self._grouped.get(folder)
+            if entries:
+                self._folders[folder] = _folder_digest(entries)
+            else:
+                self._grouped.pop(folder, None)
+                self._folders.pop(folder, None)
+        self._stale = set()
+        return self._folders
 
     @classmethod
     def read(cls, root: Path | str, kept: Path) -> Digests:

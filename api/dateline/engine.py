@@ -77,7 +77,7 @@ class Engine:
             self._scanned = True  # kept digests are trusted only once their stats are checked
         head = history.head(self.root)
         self.history = history.read(self.root, head, self.history)
-        self.revision = cache.fingerprint(self.root, self.digests, head)
+        self.revision = cache.fingerprint(self.root, head=head, folders=self._digests.folders())
         self.read_files = 0
         self.reread = None
         if paths is not None and self.dataset is not None and self._digests.names == names:
