@@ -148,7 +148,7 @@ class Reloads:
         True if a new revision was committed."""
         outcome = self.store.update()
         logger.info(
-            "watching %s for changes (%d files read in %.2f s)",
+            "read %s: %d files in %.2f s",
             self.store.engine.root,
             self.store.engine.read_files,
             outcome.seconds,
@@ -190,6 +190,9 @@ class Reloads:
             # A change made while the watcher was starting (after the first read saw the
             # file, before the watcher did) is found by a scan now that it watches.
             committed = await asyncio.to_thread(self.reload, None) or committed
+            # Only now is a change served within a reload's time (the scan takes seconds at
+            # 100,000 files): the log says so when it is true.
+            logger.info("watching %s for changes", self.store.engine.root)
             # Either may commit an edit made after the site was built: it is rebuilt too.
             unsettled = committed and not await self._committed()
             while not stop.is_set():
