@@ -42,6 +42,7 @@ The tables, and why each is shaped as it is:
 
 from __future__ import annotations
 
+import bisect
 import datetime
 import hashlib
 import os
@@ -49,7 +50,6 @@ import re
 import sqlite3
 import tempfile
 import time
-from collections import Counter
 from pathlib import Path
 from typing import Any, Final
 
@@ -272,21 +272,40 @@ def count_periods(db: sqlite3.Connection) -> None:
 
 def adjust_periods(db: sqlite3.Connection, removed: list[str], added: list[str]) -> None:
     """The unfiltered timelines of :func:`count_periods`, changed by events removed and
-    added (their sort keys), without counting every event again."""
+    added (their sort keys), without counting every event again: each one's period is found
+    in the stored buckets by bisection."""
     interval: resources.Interval
     for interval, width in INTERVALS.items():
         name = f"timeline-{interval}"
         (body,) = db.execute("SELECT body FROM lists WHERE name = ?", (name,)).fetchone()
         stored = msgspec.json.decode(body, type=resources.Timeline)
-        counts = Counter({b.period: b.count for b in stored.buckets})
-        counts[""] += stored.open_start
-        counts.subtract(key[:width] for key in removed)
-        counts.update(key[:width] for key in added)
-        rows = sorted((period, count) for period, count in counts.items() if count > 0)
-        db.execute(
-            "UPDATE lists SET body = ? WHERE name = ?",
-            (resources.encode(resources.timeline(interval, rows)), name),
+        buckets, open_start = stored.buckets, stored.open_start
+        for keys, step in ((removed, -1), (added, 1)):
+            for key in keys:
+                period = key[:width]
+                if not period:
+                    open_start += step
+                    continue
+                at = bisect.bisect_left(buckets, period, key=_period)
+                if at < len(buckets) and buckets[at].period == period:
+                    count = buckets[at].count + step
+                    if count:
+                        buckets[at] = resources.Bucket(period=period, count=count)
+                    else:
+                        del buckets[at]
+                else:  # only an added event's period can be new
+                    buckets.insert(at, resources.Bucket(period=period, count=step))
+        timeline = resources.Timeline(
+            interval=interval,
+            buckets=buckets,
+            open_start=open_start,
+            total=stored.total - len(removed) + len(added),
         )
+        db.execute("UPDATE lists SET body = ? WHERE name = ?", (resources.encode(timeline), name))
+
+
+def _period(bucket: resources.Bucket) -> str:
+    return bucket.period
 
 
 _SEARCH: Final = "search(rowid, title, claims, summary, names)"
@@ -363,41 +382,61 @@ class Compiler:
         )
         self.lists()
 
-    def recount(self, actors: set[str], places: set[str]) -> None:
-        """Rewrite the records of ``actors`` and ``places`` (their counts changed; nothing
-        else of them did), then the whole lists."""
+    def recount(self, actors: set[str], places: set[str], tags: set[str]) -> None:
+        """Rewrite the records of ``actors``, ``places`` and ``tags`` (their counts changed;
+        nothing else of them did), then the whole lists."""
         for table, facet, ids, make in (
             ("actors", "actor", actors, self.build.actor),
             ("places", "place", places, self.build.place),
         ):
             for record_id in sorted(ids):
-                (count,) = self.db.execute(
-                    "SELECT count(*) FROM facets WHERE facet = ? AND value = ?", (facet, record_id)
-                ).fetchone()
                 self.db.execute(
                     f"UPDATE {table} SET resource = ? WHERE id = ?",  # ours
-                    (resources.encode(make(record_id, count)), record_id),
+                    (resources.encode(make(record_id, self._count(facet, record_id))), record_id),
                 )
-        self.lists()
+        for tag in sorted(tags):
+            count = self._count("tag", tag)
+            if count:
+                self.db.execute(
+                    "INSERT OR REPLACE INTO tags VALUES (?, ?, ?)",
+                    (
+                        tag,
+                        count,
+                        resources.encode(resources.TagResource(id=tag, event_count=count)),
+                    ),
+                )
+            else:
+                self.db.execute("DELETE FROM tags WHERE id = ?", (tag,))
+        self._lists()
+
+    def _count(self, facet: str, value: str) -> int:
+        (count,) = self.db.execute(
+            "SELECT count(*) FROM facets WHERE facet = ? AND value = ?", (facet, value)
+        ).fetchone()
+        return int(count)
 
     def lists(self) -> None:
-        """The whole /actors, /places and /tags lists and the introduction: the lists are
-        their tables' encoded records, joined (the same bytes as encoding the list)."""
-        for name in ("actors", "places"):
-            rows = self.db.execute(f"SELECT resource FROM {name} ORDER BY id")
-            body = b"[" + b",".join(bytes(row[0]) for row in rows) + b"]"
-            self.db.execute("INSERT OR REPLACE INTO lists VALUES (?, ?)", (name, body))
-        encoder = msgspec.json.Encoder()
+        """The tags, counted, and the whole /actors, /places and /tags lists and the
+        introduction."""
         tags = resources.tag_resources(_counts(self.db, "tag"))
         self.db.execute("DELETE FROM tags")
         self.db.executemany(
             "INSERT INTO tags VALUES (?, ?, ?)",
-            ((tag.id, tag.event_count, encoder.encode(tag)) for tag in tags),
+            ((tag.id, tag.event_count, resources.encode(tag)) for tag in tags),
         )
-        for name, value in (("tags", tags), ("introduction", self.dataset.introduction)):
-            self.db.execute(
-                "INSERT OR REPLACE INTO lists VALUES (?, ?)", (name, encoder.encode(value))
-            )
+        self._lists()
+
+    def _lists(self) -> None:
+        """The whole lists from their tables' encoded records, joined: the same bytes as
+        encoding the list (tags most used first, as tag_resources orders them)."""
+        for name, order in (("actors", "id"), ("places", "id"), ("tags", "event_count DESC, id")):
+            rows = self.db.execute(f"SELECT resource FROM {name} ORDER BY {order}")  # ours
+            body = b"[" + b",".join(bytes(row[0]) for row in rows) + b"]"
+            self.db.execute("INSERT OR REPLACE INTO lists VALUES (?, ?)", (name, body))
+        self.db.execute(
+            "INSERT OR REPLACE INTO lists VALUES (?, ?)",
+            ("introduction", msgspec.json.encode(self.dataset.introduction)),
+        )
 
     def meta(self, revision: str) -> None:
         dataset = self.dataset

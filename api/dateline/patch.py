@@ -130,11 +130,12 @@ def apply(
     return len(ids)
 
 
-def _named(old: Dataset, new: Dataset, ids: set[str]) -> tuple[set[str], set[str]]:
-    """The actors and places (with those they are within) that the events ``ids`` name,
-    before or after: the records whose counts may have changed."""
+def _named(old: Dataset, new: Dataset, ids: set[str]) -> tuple[set[str], set[str], set[str]]:
+    """The actors and places (with those they are within) that the events ``ids`` name, and
+    their tags, before or after: the records whose counts may have changed."""
     actors: set[str] = set()
     places: set[str] = set()
+    tags: set[str] = set()
     for dataset in (old, new):
         parents = parents_of(dataset.places)
         for event_id in ids:
@@ -143,10 +144,11 @@ def _named(old: Dataset, new: Dataset, ids: set[str]) -> tuple[set[str], set[str
                 continue
             actors.update(event.actors)
             actors.update(claim.by for claim in event.claims)
+            tags.update(event.tags)
             for place_id in event.places:
                 places.add(place_id)
                 places.update(ancestors(parents, place_id)[0])
-    return actors & new.actors.keys(), places & new.places.keys()
+    return actors & new.actors.keys(), places & new.places.keys(), tags
 
 
 def _sort(dataset: Dataset, event_id: str) -> str:
