@@ -371,6 +371,7 @@ def test_every_step_equals_a_run_from_scratch(
             assert live.engine.dataset.diagnostics == expected.diagnostics, edit
             assert live.engine.dataset.events == expected.events, edit
             assert live.engine.dataset.related_by() == expected.related_by(), edit
+            assert live.engine.dataset.counted() == expected.counted(), edit
             if expected.errors:
                 assert not outcome.changed
                 shown = cache.DatasetError(expected.diagnostics).errors(base=root.parent)

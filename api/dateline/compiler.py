@@ -454,7 +454,7 @@ class Compiler:
         meta = {
             "revision": revision,
             "counts": resources.encode(counts).decode(),
-            "warnings": str(len(dataset.warnings)),
+            "warnings": str(dataset.counted()["warning"]),
             "compiled": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         }
         self.db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", meta.items())

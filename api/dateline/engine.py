@@ -263,7 +263,7 @@ class LiveStore:
         # Which events the load read again tells what changed since the last load: since
         # what is served only if that load was served (not refused for its errors).
         hint = self.engine.reread if previous is self.served else None
-        if loaded.errors:
+        if loaded.counted()["error"]:
             # Named from the repository, as `dateline check` run there names them.
             problems = cache.DatasetError(loaded.diagnostics).errors(base=loaded.root.parent)
             self._store_problems(problems)
