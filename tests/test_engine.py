@@ -479,8 +479,9 @@ def test_ranking_again_stops_for_a_waiting_change_and_resumes(
     assert ranked() == 0
     assert live.rerank(lambda: True) is False  # a change waits: nothing is ranked
     assert ranked() == 0
-    asked = iter([False, False, True])
-    assert live.rerank(lambda: next(asked)) is False  # two words, then a change waits
+    asked = iter([False, False, False, True])
+    # A read of the index's terms, two words, then a change waits.
+    assert live.rerank(lambda: next(asked)) is False
     assert ranked() == 2
     for query in ("forces", "camp", "detainees", "forces camp"):
         words = " AND ".join(f'"{w}"' for w in query.split())
@@ -489,7 +490,14 @@ def test_ranking_again_stops_for_a_waiting_change_and_resumes(
             EventFilter(text=words), sort="relevance", limit=3
         )
         assert (page.items, page.total) == (scratch.items, scratch.total), query
-    assert live.rerank() is True  # the rest
+    # The rest, reading the index a term at a time: a change waits for one read at most.
+    monkeypatch.setattr(compiler, "VOCABULARY_CHUNK", 1)
+    asked_again: list[bool] = []
+    assert live.rerank(lambda: asked_again.append(False) or False) is True
+    with sqlite3.connect(live.path) as db:
+        compiler.prepare(db)
+        (terms,) = db.execute("SELECT count(*) FROM temp.vocabulary").fetchone()
+    assert len(asked_again) > terms  # before each read, and before each word
     _check(root, workdir, live)
     live.close()
 

@@ -50,6 +50,7 @@ import re
 import sqlite3
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Final
 
@@ -217,21 +218,44 @@ def stem(db: sqlite3.Connection, word: str) -> str | None:
 
 def rank_common_words(db: sqlite3.Connection) -> None:
     """Fill ``ranked`` and ``terms`` (see the module docstring); they must be empty."""
-    for term, events in unranked_words(db):
-        rank_word(db, term, events)
+    for words in unranked_words(db):
+        for term, events in words:
+            rank_word(db, term, events)
 
 
-def unranked_words(db: sqlite3.Connection) -> list[tuple[str, int]]:
+VOCABULARY_CHUNK: Final = 2000  # terms of the index read at a time (a few milliseconds)
+
+
+def unranked_words(db: sqlite3.Connection) -> Iterator[list[tuple[str, int]]]:
     """The common words (in at least `RANKED_MIN_EVENTS` events) with their event counts,
-    that have no rankings in ``ranked`` yet; only tokens that are their own stem."""
+    that have no rankings in ``ranked`` yet; only tokens that are their own stem. They come a
+    few thousand terms of the index at a time, in term order, so that a caller can stop
+    between reads: reading every term took 0.6 s at 100,000 events, a wait for any change
+    that came meanwhile."""
     prepare(db)
-    common = db.execute(
-        "SELECT term, doc FROM temp.vocabulary WHERE doc >= ? "
-        "AND term NOT IN (SELECT term FROM terms)",
-        (RANKED_MIN_EVENTS,),
-    ).fetchall()
-    # Searched, a token that is not its own stem would be another token: FTS5 ranks it.
-    return [(term, events) for term, events in common if stem(db, term) == term]
+    after = ""
+    while True:
+        rows = db.execute(
+            "SELECT term, doc FROM temp.vocabulary WHERE term > ? ORDER BY term LIMIT ?",
+            (after, VOCABULARY_CHUNK),
+        ).fetchall()
+        if not rows:
+            return
+        after = rows[-1][0]
+        common = [(term, events) for term, events in rows if events >= RANKED_MIN_EVENTS]
+        ranked = {
+            term
+            for (term,) in db.execute(
+                f"SELECT term FROM terms WHERE term IN ({', '.join('?' * len(common))})",
+                [term for term, _ in common],
+            )
+        }
+        # Searched, a token that is not its own stem would be another token: FTS5 ranks it.
+        yield [
+            (term, events)
+            for term, events in common
+            if term not in ranked and stem(db, term) == term
+        ]
 
 
 def rank_word(db: sqlite3.Connection, term: str, events: int) -> None:

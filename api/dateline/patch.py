@@ -221,21 +221,26 @@ def rewrite(db: sqlite3.Connection, dataset: Dataset, revision: str) -> None:
 
 def rerank(db: sqlite3.Connection, stop: Callable[[], bool] = lambda: False) -> bool:
     """Make the common words' rankings again where a patch dropped them, one word a
-    transaction, asking ``stop`` before each: a change that is waiting is committed after at
-    most one word's ranking, never after all of them (seconds at 100k events). True when every
-    common word is ranked; False if stopped first.
+    transaction, asking ``stop`` before each, and before each read of the index's terms: a
+    change that is waiting is committed after at most one word's ranking or one read, never
+    after all of them (seconds at 100k events). True when every common word is ranked; False
+    if stopped first.
 
     Readers see each word's rankings appear at its commit; a word not ranked yet is ranked by
     FTS5 itself, to the same result, so no response depends on how far this went.
     """
-    with _transaction(db):
-        words = compiler.unranked_words(db)
-    for term, events in words:
-        if stop():
-            return False
+    reads = compiler.unranked_words(db)
+    while not stop():
         with _transaction(db):
-            compiler.rank_word(db, term, events)
-    return True
+            words = next(reads, None)
+        if words is None:
+            return True
+        for term, events in words:
+            if stop():
+                return False
+            with _transaction(db):
+                compiler.rank_word(db, term, events)
+    return False
 
 
 @contextlib.contextmanager
