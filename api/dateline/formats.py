@@ -435,6 +435,8 @@ def _folded(line: str) -> str:
     """A content line folded (RFC 5545 §3.1) into lines of at most 74 octets, each one after
     the first starting with a space; never inside a character, nor right after a backslash
     (which would split an escape), as icalendar folds."""
+    if len(line) < _FOLD and line.isascii():  # most lines: short, a character an octet
+        return line
     data = line.encode()
     pieces = []
     start = 0

@@ -46,7 +46,7 @@ Interval = Literal["year", "month", "day"]
 T = TypeVar("T")
 
 
-class Resource(msgspec.Struct, frozen=True, kw_only=True):
+class Resource(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """Base of every published shape: immutable, built by keyword."""
 
 
