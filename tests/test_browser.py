@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import json
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from conftest import REPO, Events, StaticServer, api_filter, build_site
 from dateline.cache import open_store
@@ -341,32 +341,35 @@ def test_search_finds_the_al_hawl_event(watched: Watched, story_url: str, words:
 def test_search_results_filter_by_status(watched: Watched, story_url: str) -> None:
     page = watched.page
     status = page.locator(".pagefind-ui__filter-name", has_text="Status")
-    # Pagefind loads the filters after the first results. Now and then (about one full run
-    # in five, never alone) its UI shows results and never the filters; a reload shows them.
-    for attempt in range(3):
+
+    def load() -> None:
         page.goto(f"{story_url}search/?q=Hawl")
         expect(page.locator(".pagefind-ui__result-link").first).to_be_visible()
-        try:
-            expect(status).to_be_visible(timeout=30_000)
-            break
-        except AssertionError:
-            if attempt == 2:
-                raise
+
+    # Pagefind loads the filters after the first results. Now and then (about one full run
+    # in five, never alone) its UI shows results and never the filters; a reload shows them.
+    _until(status, load, timeout=30_000)
     # The filter's name opens its group (a <details>). Once in a CI run the click came while
     # Pagefind drew its filters again, and the group stayed shut: click until it is open.
     disputed = page.locator(".pagefind-ui__filter-checkbox[id$='disputed']")
-    for attempt in range(3):
-        status.click()
-        try:
-            expect(disputed).to_be_visible(timeout=5_000)
-            break
-        except AssertionError:
-            if attempt == 2:
-                raise
+    _until(disputed, status.click, timeout=5_000)
     disputed.check()
     links = page.locator(".pagefind-ui__result-link")
     expect(links).to_have_count(1, timeout=60_000)  # Pagefind refilters in the background
     expect(links).to_have_attribute("href", f"/events/{SHADDADI}/")
+
+
+def _until(shown: Locator, action: Callable[[], None], *, timeout: float, tries: int = 3) -> None:
+    """Do ``action`` until ``shown`` is visible within ``timeout`` ms after it, ``tries``
+    times at most."""
+    for attempt in range(tries):
+        action()
+        try:
+            expect(shown).to_be_visible(timeout=timeout)
+            return
+        except AssertionError:
+            if attempt == tries - 1:
+                raise
 
 
 # --- safety and honest marks ---------------------------------------------------------------

@@ -91,11 +91,17 @@ def stamp_path(out: Path) -> Path:
     return out.with_name(out.name + ".hash")
 
 
-def content_hash(events: Path, config_file: Path, digests: dict[str, bytes] | None = None) -> str:
+def content_hash(
+    events: Path,
+    config_file: Path,
+    digests: dict[str, bytes] | None = None,
+    sources: str | None = None,
+) -> str:
     """A hash of everything a build's output depends on (see the module docstring);
-    ``digests``, the events folder's :func:`dateline.cache.file_digests` if known already."""
+    ``digests``, the events folder's :func:`dateline.cache.file_digests`, and ``sources``,
+    :func:`sources_hash`, if known already."""
     digest = hashlib.blake2b(digest_size=20)
-    digest.update(_hash(config_file).encode())
+    digest.update((sources if sources is not None else _hash(config_file)).encode())
     found = digests if digests is not None else file_digests(events)
     for relative, content in sorted(found.items()):
         digest.update(f"events/{relative}\0".encode())
@@ -193,7 +199,8 @@ def build(
     # The events folder is read once: its digests make the build's hash and the Store's
     # revision, and the hook opens that Store rather than reading the folder again.
     digests = file_digests(events) if events.is_dir() else {}
-    source_hash = content_hash(events, config_file, digests)
+    sources = sources_hash(config_file)
+    source_hash = content_hash(events, config_file, digests, sources)
     manifest_path = manifest.path_of(out)
     previous = manifest_path.is_file() and (out / "index.html").is_file()
     started = time.perf_counter()
@@ -217,7 +224,6 @@ def build(
     settings.update(options or {})
     settings["events"] = str(events.resolve())
     settings["store"] = str(store.path)
-    sources = sources_hash(config_file)
     settings["key"] = f"{sources} {site_url}"
     settings["templates"] = str(template_cache(out, sources))
     if previous:

@@ -235,13 +235,19 @@ class Fingerprints:
                 return False
 
     @functools.cached_property
+    def in_place(self) -> bool:
+        """Whether every event is where the last build had it: none came, went or moved in
+        date order."""
+        return self.previous is not None and list(self.previous.events) == list(self.events)
+
+    @functools.cached_property
     def stable(self) -> bool:
         """Whether every list of events (a tag's, an actor's, a place's, a month's) holds the
         events it held, in the same order, on the same pages: no event came, went or moved in
         date order, and each changed event is listed under the records it was, and on the same
         archive page (then a list's pages that show no changed event are as they were)."""
         previous = self.previous
-        if previous is None or self.touched is None or list(previous.events) != list(self.events):
+        if previous is None or self.touched is None or not self.in_place:
             return False
         return all(
             previous.refs.get(i) == self.refs.get(i)
@@ -343,21 +349,21 @@ class Unchanged:
     filters' file per tag, actor and place): the files made only of what has not changed have
     the live site's bytes already, and are neither made nor compared again.
 
-    ``ids``: this build's events in date order; ``changed``: the events new, changed or gone;
-    ``touched``: the refs ("tag:x") of the changed events, before and after, or None if the
-    actors or places changed (then every ref may have).
+    ``ids``: this build's events in date order; ``in_place``: whether each is where the last
+    build had it (:attr:`Fingerprints.in_place`); ``changed``: the events new, changed or
+    gone; ``touched``: the refs ("tag:x") of the changed events, before and after, or None if
+    the actors or places changed (then every ref may have).
     """
 
     def __init__(
         self,
         ids: list[str],
-        previous: Manifest,
+        in_place: bool,
         changed: Set[str],
         touched: set[str] | None,
         live: Path,
     ) -> None:
-        # every event where the last build had it: no event added, gone or moved in time
-        self.in_place = list(previous.events) == ids
+        self.in_place = in_place
         self._changed = sorted(n for n, i in enumerate(ids) if i in changed)
         self.touched = touched if self.in_place else None
         self.live = live
@@ -414,7 +420,7 @@ class Plan:
         self.changed_events = self.fingerprints.records.keys()
         found = self.fingerprints
         self.unchanged = (
-            Unchanged(list(found.events), self.previous, found.changed, found.touched, live)
+            Unchanged(list(found.events), found.in_place, found.changed, found.touched, live)
             if self.previous is not None and live is not None
             else None
         )
