@@ -53,11 +53,16 @@ def folder_digests(of: Mapping[str, bytes]) -> dict[str, bytes]:
     """A digest of each folder's files (their names and digests), by folder (``""`` for the
     top), from the digests of files by relative path: what a digest of the whole is made of,
     so that a change to one file hashes again only its folder."""
+    return {folder: _folder_digest(entries) for folder, entries in _grouped(of).items()}
+
+
+def _grouped(of: Mapping[str, bytes]) -> dict[str, dict[str, bytes]]:
+    """The digests of files by folder, then by name."""
     grouped: dict[str, dict[str, bytes]] = {}
     for relative, digest in of.items():
         folder, _, name = relative.rpartition("/")
         grouped.setdefault(folder, {})[name] = digest
-    return {folder: _folder_digest(entries) for folder, entries in grouped.items()}
+    return grouped
 
 
 def _folder_digest(entries: Mapping[str, bytes]) -> bytes:
@@ -143,10 +148,7 @@ class Digests:
         """:func:`folder_digests` of the files, hashing again only the folders that changed
         since it was last asked for (by :meth:`rehash`; a scan starts it afresh)."""
         if self._folders is None:
-            self._grouped = {}
-            for relative, digest in self.of.items():
-                folder, _, name = relative.rpartition("/")
-                self._grouped.setdefault(folder, {})[name] = digest
+            self._grouped = _grouped(self.of)
             self._folders = {f: _folder_digest(e) for f, e in self._grouped.items()}
             self._stale = set()
         for folder in self._stale:
