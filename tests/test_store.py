@@ -11,7 +11,7 @@ import msgspec
 import pytest
 
 from conftest import EVENT_PATH, Events
-from dateline import compiler
+from dateline import compiler, dates
 from dateline import store as store_module
 from dateline.cache import DatasetError, fingerprint, open_store
 from dateline.store import EventFilter, Near, Store, distance_km
@@ -166,14 +166,29 @@ def test_ranked_words_page_exactly_as_fts5_ranks_them(
         events.write(
             f"2020/2020-01-{1 + n % 28:02d}-event-{n:02d}.yaml",
             f"title: Event {n} {'camp' if n % 5 == 0 else 'report'}\ndate: 2020-01-{1 + n % 28:02d}"
-            f"\nsummary: {words} and more words.\nsources:\n  - title: A\n    publisher: B\n",
+            f"\nsummary: {words} and more words.\nsources:\n  - title: A\n    publisher: B\n"
+            + ("tags: [even]\n" if n % 2 == 0 else ""),
         )
+    # A common word's search within filters starts from its ranked events too.
+    mid_january = {
+        "after": dates.parse("2020-01-10").start_key(),
+        "before": dates.parse("2020-01-20").end_key(),
+    }
+    filters = [{}, mid_january, {"tags": ("even",)}, {**mid_january, "tags": ("even",)}]
 
-    def pages(store: Store, text: str, limit: int) -> list[bytes]:
+    def kept(event_id: str, narrowed: dict[str, object]) -> bool:
+        number = int(event_id.rsplit("-", 1)[1]) if "-event-" in event_id else None
+        if number is None:  # the fixture's own event, in 2026 with other tags
+            return not narrowed
+        in_range = "after" not in narrowed or 10 <= 1 + number % 28 <= 20
+        return in_range and ("tags" not in narrowed or number % 2 == 0)
+
+    def pages(store: Store, text: str, limit: int, narrowed: dict[str, object]) -> list[bytes]:
         seen: list[bytes] = []  # whole items: snippets ranked ahead must be the live ones
         after = None
+        query = EventFilter(text=text, **narrowed)  # type: ignore[arg-type]
         while True:
-            page = store.events(EventFilter(text=text), sort="relevance", limit=limit, after=after)
+            page = store.events(query, sort="relevance", limit=limit, after=after)
             seen += page.items
             if page.next_key is None:
                 return seen
@@ -199,10 +214,13 @@ def test_ranked_words_page_exactly_as_fts5_ranks_them(
                 (text,),
             )
         ]
-        for limit in (*range(1, 13), 50):
-            found = pages(plain, text, limit)
-            assert [msgspec.json.decode(item)["id"] for item in found] == ids, (text, limit)
-            assert pages(ranked, text, limit) == found, (text, limit)
+        for narrowed in filters:
+            wanted = [event_id for event_id in ids if kept(event_id, narrowed)]
+            for limit in (*range(1, 13), 50):
+                found = pages(plain, text, limit, narrowed)
+                got = [msgspec.json.decode(item)["id"] for item in found]
+                assert got == wanted, (text, limit, narrowed)
+                assert pages(ranked, text, limit, narrowed) == found, (text, limit, narrowed)
     # Events that say the same tie: some first page ends inside a tie, which the store then
     # ranks the slow way (both ways are compared above).
     first = (-math.inf, store_module.BEFORE)

@@ -44,11 +44,13 @@ from __future__ import annotations
 
 import bisect
 import datetime
+import functools
 import hashlib
 import os
 import re
 import sqlite3
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -73,11 +75,8 @@ INTERVALS: Final[dict[resources.Interval, int]] = {
 
 TOKENIZE: Final = "porter unicode61 remove_diacritics 2"
 # On any connection to a store (the temp schema is the connection's own, writable even when
-# the store is opened read-only): the index's tokenizer on one word at a time (`stem`), and
-# the index's vocabulary (`suggest` in the store).
+# the store is opened read-only): the index's vocabulary (`suggest` in the store).
 TEMPORARY: Final = (
-    f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.stemming USING fts5(word, tokenize='{TOKENIZE}')",
-    "CREATE VIRTUAL TABLE IF NOT EXISTS temp.stems USING fts5vocab(temp, stemming, 'row')",
     "CREATE VIRTUAL TABLE IF NOT EXISTS temp.vocabulary USING fts5vocab(main, 'search', 'row')",
 )
 
@@ -205,15 +204,43 @@ def prepare(db: sqlite3.Connection) -> None:
         db.execute(statement)
 
 
-def stem(db: sqlite3.Connection, word: str) -> str | None:
+@functools.lru_cache(maxsize=1 << 16)
+def stem(word: str) -> str | None:
     """The one token the index's tokenizer makes of ``word`` (lower case, stemmed), or None
-    if it makes none or several. ``db`` must be :func:`prepare`d."""
-    db.execute("INSERT INTO temp.stemming(rowid, word) VALUES (1, ?)", (word,))
-    try:
-        tokens = db.execute("SELECT term FROM temp.stems").fetchall()
-    finally:
-        db.execute("DELETE FROM temp.stemming")
+    if it makes none or several.
+
+    The tokenizer is `TOKENIZE` whatever the store, so a word's token is worked out once per
+    process, in an index of one row on a connection of the stemmer's own, and remembered: a
+    search for one word asked for its token twice, 0.17 ms each (at 10,000 events, a tenth of
+    the search)."""
+    with _STEMMER.lock:
+        db = _STEMMER.connection()
+        db.execute("INSERT INTO stemming(rowid, word) VALUES (1, ?)", (word,))
+        try:
+            tokens = db.execute("SELECT term FROM stems").fetchall()
+        finally:
+            db.execute("DELETE FROM stemming")
     return str(tokens[0][0]) if len(tokens) == 1 else None
+
+
+class _Stemmer:
+    """The in-memory index `stem` tokenizes in, one per process (a forked child makes its
+    own: a connection must not cross a fork), used under ``lock`` by one thread at a time."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self._made: tuple[int, sqlite3.Connection] | None = None
+
+    def connection(self) -> sqlite3.Connection:
+        if self._made is None or self._made[0] != os.getpid():
+            db = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
+            db.execute(f"CREATE VIRTUAL TABLE stemming USING fts5(word, tokenize='{TOKENIZE}')")
+            db.execute("CREATE VIRTUAL TABLE stems USING fts5vocab(stemming, 'row')")
+            self._made = (os.getpid(), db)
+        return self._made[1]
+
+
+_STEMMER: Final = _Stemmer()
 
 
 def rank_common_words(db: sqlite3.Connection) -> None:
@@ -254,7 +281,7 @@ def unranked_words(db: sqlite3.Connection) -> Iterator[list[tuple[str, int]]]:
         yield [
             (term, events)
             for term, events in common
-            if term not in ranked and stem(db, term) == term
+            if term not in ranked and stem(term) == term
         ]
 
 

@@ -112,6 +112,9 @@ class _Selection:
     sources: list[_Source] = field(default_factory=list)
     statuses: tuple[str, ...] = ()
     text: str | None = None  # an FTS5 expression the event must match
+    word: str | None = None  # the token, if the text is one word (`Store._term`)
+    # A common word's (events it is in, events ``ranked`` keeps), if it is ranked now.
+    ranked: tuple[int, int] | None = None
     # A date range checked on each event the text matches, rather than gathered first as a
     # source: a range of years holds thousands of events, a word's matches far fewer.
     span: _Span | None = None
@@ -205,7 +208,6 @@ class Page:
 
 
 _ONE_WORD: Final = re.compile(r'"([a-z0-9]+)"', re.ASCII)
-_SNIPPET_SQL: Final = f"SELECT rowid, {compiler.SNIPPET} FROM search WHERE search MATCH ? AND rowid"
 # One matched token as it is written, between the snippet's marks.
 _ONE_TOKEN_SQL: Final = (
     "SELECT snippet(search, -1, char(1), char(2), '', 1) FROM search WHERE search MATCH ? LIMIT 1"
@@ -384,6 +386,13 @@ class Store:
     def _select(self, query: EventFilter) -> _Selection:
         span = self._span(query)
         selection = _Selection(statuses=query.statuses, text=query.text)
+        if query.text is not None:
+            selection.word = self._term(query.text)
+        if selection.word is not None:
+            row = self._db().execute(
+                "SELECT events, kept FROM terms WHERE term = ?", (selection.word,)
+            )
+            selection.ranked = row.fetchone()
         for facet, values in (
             ("tag", query.tags),
             ("actor", query.actors),
@@ -414,12 +423,8 @@ class Store:
             count = "count(DISTINCT n)" if alone.repeats else "count(*)"
             return int(db.execute(f"SELECT {count} FROM ({alone.sql})", alone.params).fetchone()[0])
         if selection.only_text():
-            assert selection.text is not None
-            term = self._term(selection.text)
-            if term is not None:
-                row = db.execute("SELECT events FROM terms WHERE term = ?", (term,)).fetchone()
-                if row is not None:
-                    return int(row[0])
+            if selection.ranked is not None:
+                return selection.ranked[0]
             return int(
                 db.execute(
                     "SELECT count(*) FROM search WHERE search MATCH ?", (selection.text,)
@@ -460,9 +465,8 @@ class Store:
             )
         }
         missing = [n for n in page if n not in snippets]
-        if query.text is not None and missing:
-            found = db.execute(f"{_SNIPPET_SQL} IN ({_marks(missing)})", [query.text, *missing])
-            snippets.update((n, compiler.snippet_html(text)) for n, text in found)
+        if selection.text is not None and missing:
+            snippets.update(self._snippets(selection, missing))
         items = [resources.with_snippet(rows[n][2], snippets.get(n)) for n in page]
         next_key: Key | None = None
         if page and len(numbers) > limit:  # limit 0: the total alone, no next page
@@ -470,6 +474,23 @@ class Store:
             sort_key, event_id = rows[last][0], rows[last][1]
             next_key = (scores[last], sort_key, event_id) if scores else (sort_key, event_id)
         return Page(items, total, next_key)
+
+    def _snippets(self, selection: _Selection, numbers: list[int]) -> Iterator[tuple[int, str]]:
+        """The snippets of the events ``numbers`` (each a match of the selection's text).
+
+        Asked for a rowid in a list, FTS5 looks each one up in the matches of the text. In a
+        long list of matches (a common word's, or a search of several words) that is a jump
+        by its index; in a short one a walk from its start, each time: for a word in 1,000
+        events, one walk through all of them (the ``+`` keeps the list from FTS5) cost a
+        third of the lookups (profiled at 10,000 and 100,000 events).
+        """
+        rowid = "+rowid" if selection.word is not None and selection.ranked is None else "rowid"
+        found = self._db().execute(
+            f"SELECT rowid, {compiler.SNIPPET} FROM search WHERE search MATCH ? "
+            f"AND {rowid} IN ({_marks(numbers)})",
+            [selection.text, *numbers],
+        )
+        return ((n, compiler.snippet_html(text)) for n, text in found)
 
     def _by_date(
         self, selection: _Selection, backwards: bool, limit: int, after: Key | None
@@ -524,14 +545,14 @@ class Store:
     def _term(self, text: str) -> str | None:
         """The indexed token of a search for one plain word (``"word"``), if it is one."""
         word = _ONE_WORD.fullmatch(text.lower())
-        return compiler.stem(self._db(), word[1]) if word is not None else None
+        return compiler.stem(word[1]) if word is not None else None
 
     def closest_word(self, word: str) -> str | None:
         """The indexed word closest to ``word`` (as it is written in some event), if ``word``
         itself is in no event and one is close: a typo's correction. Candidates share its
         first letter, and their stems are compared (difflib's ratio, at least `CLOSE`)."""
         db = self._db()
-        token = compiler.stem(db, word)
+        token = compiler.stem(word)
         if token is None or self._indexed(token):
             return None
         candidates = [
@@ -543,7 +564,7 @@ class Store:
             if abs(len(term) - len(token)) <= 2
         ]
         for close in difflib.get_close_matches(token, candidates, n=3, cutoff=CLOSE):
-            if compiler.stem(db, close) != close:
+            if compiler.stem(close) != close:
                 continue  # searched, it would be another token
             row = db.execute(_ONE_TOKEN_SQL, (f'"{close}"',)).fetchone()
             written = _MARKED.search(row[0]) if row is not None else None
@@ -583,18 +604,22 @@ class Store:
         assert selection.text is not None
         db = self._db()
         start = (-math.inf, BEFORE) if after is None else self._relevance_bound(after)
-        token = self._term(selection.text) if selection.only_text() else None
-        if token is not None:
-            term = db.execute("SELECT events, kept FROM terms WHERE term = ?", (token,)).fetchone()
-            if term is not None:
-                ranked = db.execute(
-                    "SELECT n, score, snippet FROM ranked WHERE term = ? AND (score, n) > (?, ?) "
-                    "ORDER BY score, n LIMIT ?",
-                    (token, *start, limit + 1),
-                ).fetchall()
-                if len(ranked) > limit or term[0] == term[1]:  # else past the ranked ones
-                    return ranked
         where = selection.conditions(text=False)
+        if selection.ranked is not None:
+            # A common word's best matches, in order, that pass the other filters: they are
+            # the page if there are enough of them (every match past the ranked ones ranks
+            # below them all), or if every match is ranked.
+            joined = (
+                "ranked r JOIN events e ON e.n = r.n WHERE " if where.where else "ranked r WHERE "
+            )
+            ranked = db.execute(
+                f"SELECT r.n, r.score, r.snippet FROM {joined} r.term = ? "
+                f"AND {where.clause()} AND (r.score, r.n) > (?, ?) ORDER BY r.score, r.n LIMIT ?",
+                [selection.word, *where.params, *start, limit + 1],
+            ).fetchall()
+            events, kept = selection.ranked
+            if len(ranked) > limit or events == kept:
+                return ranked
         if not where.where:
             found = self._ranked_by_fts5(selection.text, limit, start)
             if found is not None:
