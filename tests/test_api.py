@@ -129,18 +129,31 @@ DATE_RANGES = [
 ]
 
 
-@pytest.mark.parametrize("q", ["Deir", "camp", "isis OR escaped", "al-Hol"])
-@pytest.mark.parametrize("dates", DATE_RANGES)
-def test_full_text_within_dates_is_both_at_once(world_client: Client, q: str, dates: str) -> None:
+# Filters beside the dates that a search is narrowed by (Store._Selection.matching).
+OTHER_FILTERS = [
+    "tag=isis",
+    "tag=transfer&from=2020",
+    "status=disputed",
+    "status=confirmed&status=disputed&from=2017-09",
+    "actor=syrian-army&to=2020",
+]
+
+
+@pytest.mark.parametrize("q", ["Deir", "camp", "isis OR escaped", "al-Hol", "transfer"])
+@pytest.mark.parametrize("narrowed", [*DATE_RANGES, *OTHER_FILTERS])
+def test_full_text_within_filters_is_both_at_once(
+    world_client: Client, q: str, narrowed: str
+) -> None:
     # A search within dates checks each match's span itself (Store._select) rather than
-    # gathering the range's events first: it must select exactly what both select apart.
+    # gathering the range's events first, and looks each match up in the other filters'
+    # events: it must select exactly what both select apart.
     both = set(ids(world_client, f"/api/v1/events?q={quote(q)}"))
-    both &= set(ids(world_client, f"/api/v1/events?{dates}"))
+    both &= set(ids(world_client, f"/api/v1/events?{narrowed}"))
     for sort in ("relevance", "date", "-date"):
-        page = get(world_client, f"/api/v1/events?q={quote(q)}&{dates}&sort={sort}")
+        page = get(world_client, f"/api/v1/events?q={quote(q)}&{narrowed}&sort={sort}")
         assert {i["id"] for i in page["items"]} == both
         assert page["total"] == len(both)
-    counted = get(world_client, f"/api/v1/timeline?interval=day&q={quote(q)}&{dates}")
+    counted = get(world_client, f"/api/v1/timeline?interval=day&q={quote(q)}&{narrowed}")
     assert counted["total"] == len(both)
 
 

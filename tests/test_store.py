@@ -221,6 +221,11 @@ def test_ranked_words_page_exactly_as_fts5_ranks_them(
                 got = [msgspec.json.decode(item)["id"] for item in found]
                 assert got == wanted, (text, limit, narrowed)
                 assert pages(ranked, text, limit, narrowed) == found, (text, limit, narrowed)
+            for store in (plain, ranked):
+                query = EventFilter(text=text, **narrowed)  # type: ignore[arg-type]
+                for sort in ("relevance", "date"):
+                    page = store.events(query, sort=sort, limit=3)  # type: ignore[arg-type]
+                    assert page.total == len(wanted), (text, narrowed, sort)
     # Events that say the same tie: some first page ends inside a tie, which the store then
     # ranks the slow way (both ways are compared above).
     first = (-math.inf, store_module.BEFORE)
