@@ -279,9 +279,7 @@ def unranked_words(db: sqlite3.Connection) -> Iterator[list[tuple[str, int]]]:
         }
         # Searched, a token that is not its own stem would be another token: FTS5 ranks it.
         yield [
-            (term, events)
-            for term, events in common
-            if term not in ranked and stem(term) == term
+            (term, events) for term, events in common if term not in ranked and stem(term) == term
         ]
 
 

@@ -52,6 +52,7 @@ import html
 import urllib.parse
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any, Final, TypeVar
@@ -212,22 +213,29 @@ P = TypeVar("P", resources.ActorPage, resources.PlacePage, resources.TagPage)
 # --- helpers -----------------------------------------------------------------------------------
 
 
-def _next_link(request: Request[Any, Any, Any], sort: str, key: Key | None) -> str | None:
-    return _link(request.url.path, _without_cursor(request), sort, key)
+@dataclass(frozen=True)
+class _Links:
+    """The URLs of a list's first page and of the next (None after the last): the request's
+    own, without its cursor, then with the next page's."""
+
+    first: str
+    next: str | None
 
 
-def _without_cursor(request: Request[Any, Any, Any]) -> list[tuple[str, str]]:
+def _links(request: Request[Any, Any, Any], sort: str, key: Key | None) -> _Links:
     given = urllib.parse.parse_qsl(request.url.query, keep_blank_values=True)
-    return [(k, v) for k, v in given if k != "cursor"]
+    params = [(k, v) for k, v in given if k != "cursor"]
+    first = _url(request.url.path, params)
+    return _Links(first, _link(request.url.path, params, sort, key))
 
 
-def _linked(request: Request[Any, Any, Any], body: T, next_link: str | None) -> Response[T]:
+def _linked(body: T, links: _Links) -> Response[T]:
     """``body`` with an RFC 8288 ``Link`` header: the ``first`` page and, if any, the ``next``
     (the body's ``next`` too), so a client can page on headers alone, as on GitHub's API."""
-    links = [f'<{_url(request.url.path, _without_cursor(request))}>; rel="first"']
-    if next_link is not None:
-        links.append(f'<{next_link}>; rel="next"')
-    return Response(body, headers={"Link": ", ".join(links)})
+    header = f'<{links.first}>; rel="first"'
+    if links.next is not None:
+        header += f', <{links.next}>; rel="next"'
+    return Response(body, headers={"Link": header})
 
 
 def _link(path: str, params: list[tuple[str, str]], sort: str, key: Key | None) -> str | None:
@@ -308,11 +316,11 @@ def list_events(
     selected = event_query.select(errors)
     errors.raise_any()
     page = store.events(selected, sort=chosen, limit=limit, after=after)
-    next_link = _next_link(request, chosen, page.next_key)
-    body = _page(page, next_link, chosen_fields)
+    links = _links(request, chosen, page.next_key)
+    body = _page(page, links.next, chosen_fields)
     if event_query.q is not None and page.total == 0:
         body = msgspec.structs.replace(body, suggestion=query.suggestion(event_query.q, store))
-    return _linked(request, body, next_link)
+    return _linked(body, links)
 
 
 @get("/events/{event_id:str}", name="event", sync_to_thread=False, responses=ERRORS_404)
@@ -350,9 +358,9 @@ def _records(
     page = store.records(
         table, kinds=unique(kinds or ()), within=unique(within or ()), limit=limit, after=after
     )
-    next_link = _next_link(request, table, page.next_key)
-    body = page_type(items=_items(page, chosen), total=page.total, next=next_link)
-    return _linked(request, body, next_link)
+    links = _links(request, table, page.next_key)
+    body = page_type(items=_items(page, chosen), total=page.total, next=links.next)
+    return _linked(body, links)
 
 
 _ITEMS: Final[dict[str, type[msgspec.Struct]]] = {
@@ -463,9 +471,9 @@ def list_claims(
         limit=limit,
         after=after,
     )
-    next_link = _next_link(request, "claims", page.next_key)
-    body = resources.ClaimPage(items=_items(page, chosen), total=page.total, next=next_link)
-    return _linked(request, body, next_link)
+    links = _links(request, "claims", page.next_key)
+    body = resources.ClaimPage(items=_items(page, chosen), total=page.total, next=links.next)
+    return _linked(body, links)
 
 
 @get("/timeline", sync_to_thread=False, responses=ERRORS)
