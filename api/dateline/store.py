@@ -486,11 +486,11 @@ class Store:
     ) -> Page:
         """One page of matching events in ``sort`` order, starting after the key ``after``."""
         selection = self._select(query)
-        total = self._total(selection)
+        total: int | None = None
         scores: dict[int, float] = {}
         snippets: dict[int, str | None] = {}
         if sort == "relevance" and query.text is not None:
-            ranked = self._by_relevance(selection, limit, after)
+            ranked, total = self._by_relevance(selection, limit, after)
             numbers = [n for n, _, _ in ranked]
             scores = {n: score for n, score, _ in ranked}
             snippets = {n: snippet for n, _, snippet in ranked if snippet is not None}
@@ -498,6 +498,8 @@ class Store:
             numbers = self._by_updated(selection, sort == "-updated", limit, after)
         else:
             numbers = self._by_date(selection, sort == "-date", limit, after)
+        if total is None:
+            total = self._total(selection)
         page = numbers[:limit]
         db = self._db()
         rows = {
@@ -641,8 +643,9 @@ class Store:
 
     def _by_relevance(
         self, selection: _Selection, limit: int, after: Key | None
-    ) -> list[tuple[int, float, str | None]]:
-        """(n, score, snippet if known) of up to ``limit + 1`` events, best first."""
+    ) -> tuple[list[tuple[int, float, str | None]], int | None]:
+        """(n, score, snippet if known) of up to ``limit + 1`` events, best first; and how
+        many match in all, where that came with them."""
         assert selection.text is not None
         db = self._db()
         start = (-math.inf, BEFORE) if after is None else self._relevance_bound(after)
@@ -661,17 +664,26 @@ class Store:
             ).fetchall()
             events, kept = selection.ranked
             if len(ranked) > limit or events == kept:
-                return ranked
+                return ranked, None
         if selection.only_text():
             found = self._ranked_by_fts5(selection.text, limit, start)
             if found is not None:
-                return found
+                return found, None
         tables, matching = selection.matching()
-        return db.execute(
-            f"SELECT s.rowid, s.rank, NULL FROM {tables} WHERE {matching.clause()} "
-            "AND (s.rank, s.rowid) > (?, ?) ORDER BY s.rank, s.rowid LIMIT ?",
-            [*matching.params, *start, limit + 1],
+        if after is not None:
+            return db.execute(
+                f"SELECT s.rowid, s.rank, NULL FROM {tables} WHERE {matching.clause()} "
+                "AND (s.rank, s.rowid) > (?, ?) ORDER BY s.rank, s.rowid LIMIT ?",
+                [*matching.params, *start, limit + 1],
+            ).fetchall(), None
+        # The first page counts every match as it ranks them: one walk through them, not two
+        # (the count alone took 0.3-0.7 ms of a search within filters at 10,000 events).
+        first = db.execute(
+            f"SELECT s.rowid, s.rank, count(*) OVER () FROM {tables} WHERE {matching.clause()} "
+            "ORDER BY s.rank, s.rowid LIMIT ?",
+            [*matching.params, limit + 1],
         ).fetchall()
+        return [(n, score, None) for n, score, _ in first], first[0][2] if first else 0
 
     def _ranked_by_fts5(
         self, text: str, limit: int, start: tuple[float, int]
