@@ -519,7 +519,9 @@ class Store:
             next_key = (scores[last], sort_key, event_id) if scores else (sort_key, event_id)
         return Page(items, total, next_key)
 
-    def _snippets(self, selection: _Selection, numbers: list[int]) -> Iterator[tuple[int, str]]:
+    def _snippets(
+        self, selection: _Selection, numbers: list[int]
+    ) -> Iterator[tuple[int, str | None]]:
         """The snippets of the events ``numbers`` (each a match of the selection's text).
 
         Asked for a rowid in a list, FTS5 looks each one up in the matches of the text. In a
