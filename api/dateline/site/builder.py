@@ -101,7 +101,7 @@ def content_hash(
     ``digests``, the events folder's :func:`dateline.cache.file_digests`, and ``sources``,
     :func:`sources_hash`, if known already."""
     digest = hashlib.blake2b(digest_size=20)
-    digest.update((sources if sources is not None else _hash(config_file)).encode())
+    digest.update((sources if sources is not None else sources_hash(config_file)).encode())
     found = digests if digests is not None else file_digests(events)
     for relative, content in sorted(found.items()):
         digest.update(f"events/{relative}\0".encode())
