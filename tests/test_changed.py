@@ -4,10 +4,12 @@ reports it, in a git repository of its own."""
 from __future__ import annotations
 
 import json
+import threading
 
 import pytest
 
 from conftest import EVENT_PATH, Events, git
+from dateline import changes, dataset
 
 RELATED = """\
 title: Another event
@@ -100,8 +102,6 @@ def test_without_main_the_base_must_be_given(repo: Events, dateline) -> None:
 
 
 def test_an_edit_reads_only_what_it_touches(repo: Events) -> None:
-    from dateline import changes
-
     repo.write(RELATED_PATH, RELATED.replace("It follows the first.", "It follows."))
     change = changes.find(repo.root, None)
     assert changes.to_read(change) == {str((repo.root / RELATED_PATH).resolve())}
@@ -119,3 +119,32 @@ def test_a_partial_check_finds_what_a_full_one_finds_for_its_files(repo: Events,
     files = {file for file, _ in changed}
     assert changed == {f for f in full if f[0] in files}
     assert files == {f"events/{RELATED_PATH}", "events/2026/2026-03-01-also-new.yaml"}
+
+
+def test_a_missing_events_folder_is_named(repo: Events, dateline) -> None:
+    missing = repo.root.parent / "elsewhere"
+    result = dateline("check", "--changed", "--events", str(missing))
+    assert result.exit_code == 2
+    assert f"--changed: there is no folder {missing}" in result.output  # not "no git"
+
+
+def test_git_runs_beside_the_reading_and_has_ended_when_the_files_are_read(
+    repo: Events,
+) -> None:
+    """`check --changed` asks git in a thread while it walks the folder; by the time it reads
+    event files (perhaps in forked workers) that thread is gone, and its errors come out."""
+    repo.write(RELATED_PATH, RELATED.replace("Another event", "Another event, edited"))
+    pending = changes.Pending(repo.root, None)
+    seen: list[int] = []
+
+    def wanted() -> set[str] | None:
+        found = pending.to_read()
+        seen.append(threading.active_count())
+        return found
+
+    loaded = dataset.load(repo.root, keep_events=False, only=wanted)
+    assert seen == [1]
+    assert loaded.partial
+    assert set(loaded.references) == {str(repo.root / RELATED_PATH)}
+    with pytest.raises(changes.ChangesError, match="not a commit"):
+        changes.Pending(repo.root, "no-such-branch").result()

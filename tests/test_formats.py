@@ -23,6 +23,7 @@ from litestar.testing import TestClient
 from conftest import Events, world_event
 from dateline import formats
 from dateline.cache import DatasetError, open_store
+from dateline.media import MEDIA_TYPES
 from dateline.site.catalog import Catalog
 from dateline.store import EventFilter, Store
 from dateline.web import feeds
@@ -543,7 +544,7 @@ def test_api_documents_the_formats(world_client: Client) -> None:
     paths = world_client.get("/api/v1/docs/openapi.json").json()["paths"]
     for fmt in FEEDS:
         operation = paths[f"/api/v1/events.{fmt}"]["get"]
-        assert list(operation["responses"]["200"]["content"]) == [formats.MEDIA_TYPES[fmt]]
+        assert list(operation["responses"]["200"]["content"]) == [MEDIA_TYPES[fmt]]
         assert operation["responses"]["400"]["content"]["application/problem+json"]
         assert {p["name"] for p in operation["parameters"]} == {
             "from",

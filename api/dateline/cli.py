@@ -22,7 +22,7 @@ from dateline import dataset as dataset_module
 from dateline import diagnostics as diagnostics_module
 from dateline import progress
 from dateline.diagnostics import Diagnostic
-from dateline.formats import FORMATS
+from dateline.media import FORMATS
 
 if TYPE_CHECKING:
     from dateline.cache import DatasetError
@@ -117,21 +117,19 @@ def check(
             "into a year folder there (events/<YYYY>/<id>.yaml), or point --events at its "
             "dataset"
         )
-    change = None
-    only: set[str] | None = None
-    if base is not None:
+    if base is None:
+        loaded = dataset_module.load(events, keep_events=False)
+        found = loaded.diagnostics
+    else:
         from dateline import changes
 
+        pending = changes.Pending(events, base or None)  # git runs while the folder is read
         try:
-            change = changes.find(events, base or None)
-            only = changes.to_read(change)
+            loaded = dataset_module.load(events, keep_events=False, only=pending.to_read)
+            reported = changes.reported(loaded, pending.result()[0])
         except changes.ChangesError as error:
             raise click.UsageError(f"--changed: {error}") from None
-    loaded = dataset_module.load(events, keep_events=False, only=only)
-    found = loaded.diagnostics
-    if change is not None:
-        reported = changes.reported(loaded, change)
-        found = [d for d in found if os.path.realpath(d.file) in reported]
+        found = [d for d in loaded.diagnostics if os.path.realpath(d.file) in reported]
     shown = diagnostics_module.shown(_selected(found, paths))
     click.echo(diagnostics_module.RENDERERS[output_format](shown), nl=False)
     errors = sum(d.severity == "error" for d in shown)

@@ -34,7 +34,6 @@ PLACES_FILE = "places.yaml"
 # The dataset's introduction, in Markdown, for the site's home page (and GitHub's folder view).
 INTRODUCTION_FILE = "README.md"
 INTRODUCTION_LIMITS = loading.Limits(max_bytes=64 * 1024, max_nodes=0, what="the introduction")
-_YEAR_DIR = re.compile(r"^\d{4}$")
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_ID_LENGTH = 100
 # `dateline new` writes this where a person must fill something in; `check` warns until then.
@@ -347,9 +346,18 @@ def _strip_year(identifier: str) -> str:
 # --- the whole folder ---------------------------------------------------------------------
 
 
-def is_event_path(parts: list[str]) -> bool:
-    """Whether a file (its path's parts, from the folder) is an event file: <YYYY>/<id>.yaml."""
-    return len(parts) == 2 and bool(_YEAR_DIR.match(parts[0])) and parts[1].endswith(".yaml")
+def is_event_path(relative: str) -> bool:
+    """Whether a file (its path from the folder, with ``/``) is an event file: <YYYY>/<id>.yaml.
+
+    String tests rather than a split and a pattern: a check runs this on every file.
+    """
+    return (
+        len(relative) > 5
+        and relative[4] == "/"
+        and relative[:4].isdecimal()  # what the pattern \d matches
+        and relative.endswith(".yaml")
+        and relative.find("/", 5) < 0
+    )
 
 
 def discover(root: Path, walked: Iterable[str] | None = None) -> tuple[list[str], list[Diagnostic]]:
@@ -361,12 +369,11 @@ def discover(root: Path, walked: Iterable[str] | None = None) -> tuple[list[str]
     strays: list[Diagnostic] = []
     base = os.path.join(root, "")  # a join per file was a fifth of `check --changed`
     for relative in files.walk(root) if walked is None else walked:
-        parts = relative.split("/")
         path = base + relative
-        if is_event_path(parts):
+        if is_event_path(relative):
             events.append(path)
-        elif not (len(parts) == 1 and parts[0] in (ACTORS_FILE, PLACES_FILE, INTRODUCTION_FILE)):
-            code, message, severity = _stray_message(parts[-1])
+        elif relative not in (ACTORS_FILE, PLACES_FILE, INTRODUCTION_FILE):
+            code, message, severity = _stray_message(relative[relative.rfind("/") + 1 :])
             strays.append(
                 Diagnostic(
                     file=path, line=1, column=1, code=code, message=message, severity=severity
@@ -515,7 +522,7 @@ def load(
     jobs: int | None = None,
     keep_events: bool = True,
     read: Callable[[list[str], int | None], Iterable[EventFile]] | None = None,
-    only: Collection[str] | None = None,
+    only: Collection[str] | Callable[[], Collection[str] | None] | None = None,
     walked: Iterable[str] | None = None,
     read_map: Callable[[Path, str, type[Any]], MapFile] | None = None,
 ) -> Dataset:
@@ -529,7 +536,9 @@ def load(
     ``only`` (real paths) reads just those event files, and any that share an id with one of
     them: their findings are exactly a full load's, but the findings that need every event
     (places.yaml's own checks, records that no event uses) are left out, and ``partial`` is
-    set. `dateline check --changed` uses it.
+    set. `dateline check --changed` uses it. It may be given as a function that returns it (or
+    None, for every file), called once the folder is walked and actors.yaml and places.yaml
+    are read: what finds the files (git, for `--changed`) can run meanwhile.
 
     ``walked`` (the folder's :func:`dateline.files.walk`) and ``read_map`` (how actors.yaml
     and places.yaml are read, as :func:`read_map_file` does) let the incremental engine give what it
@@ -550,7 +559,7 @@ def _load(
     root: Path,
     jobs: int | None,
     read: Callable[[list[str], int | None], Iterable[EventFile]],
-    only: Collection[str] | None,
+    only: Collection[str] | Callable[[], Collection[str] | None] | None,
     walked: Iterable[str] | None,
     read_map: Callable[[Path, str, type[Any]], MapFile],
 ) -> Dataset:
@@ -576,6 +585,8 @@ def _load(
     dataset.event_files = len(files)
     stems = [file[file.rindex("/") + 1 : -len(".yaml")] for file in files]  # <YYYY>/<id>.yaml
     every_id = set(stems)  # events are known by file, even if broken
+    if callable(only):
+        only = only()
     if only is not None:
         # realpath costs a stat per folder: only for the few files that may be wanted.
         named = {os.path.basename(path)[: -len(".yaml")] for path in only}

@@ -107,7 +107,7 @@ class Engine:
             relative = self._relative(path)
             if relative is None:
                 continue
-            if not dataset_module.is_event_path(relative.split("/")):
+            if not dataset_module.is_event_path(relative):
                 return None  # actors.yaml, places.yaml, the introduction, a stray file
             edited.append(os.path.join(str(self.root), relative))
         stems = self._stems()
@@ -120,9 +120,9 @@ class Engine:
         them (worked out again only when that list changes)."""
         if self._stems_of != self._digests.names:
             self._stem_counts = Counter(
-                parts[1][: -len(".yaml")]
-                for parts in (name.split("/") for name in self.digests)
-                if dataset_module.is_event_path(parts)
+                name[len("YYYY/") : -len(".yaml")]
+                for name in self.digests
+                if dataset_module.is_event_path(name)
             )
             self._stems_of = self._digests.names
         return self._stem_counts

@@ -27,14 +27,15 @@ def walk(root: Path | str) -> list[str]:
     stack = [""]
     while stack:
         folder = stack.pop()
+        prefix = f"{folder}/" if folder else ""
         with os.scandir(os.path.join(root, folder) if folder else root) as entries:
             for entry in entries:
-                if skipped(entry.name):
+                name = entry.name
+                if skipped(name):
                     continue
-                relative = f"{folder}/{entry.name}" if folder else entry.name
                 if entry.is_dir():
-                    stack.append(relative)
+                    stack.append(prefix + name)
                 elif entry.is_file():
-                    found.append(relative)
+                    found.append(prefix + name)
     found.sort()
     return found

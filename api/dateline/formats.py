@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING, Final, Literal
 import msgspec
 
 from dateline import resources
+from dateline.media import Format
 from dateline.model import QUALIFIERS, event_schema
 from dateline.resources import DateResource as Date
 from dateline.resources import EventResource, FigureResource
@@ -50,29 +51,6 @@ from dateline.resources import EventResource, FigureResource
 if TYPE_CHECKING:
     from dateline.store import EventFilter, Key, Store
 
-Format = Literal["json", "ndjson", "csv", "geojson", "ics", "atom", "sqlite", "datasette", "schema"]
-FORMATS: Final[tuple[Format, ...]] = (
-    "json",
-    "ndjson",
-    "csv",
-    "geojson",
-    "ics",
-    "atom",
-    "sqlite",
-    "datasette",
-    "schema",
-)
-MEDIA_TYPES: Final[dict[Format, str]] = {
-    "json": "application/json",
-    "ndjson": "application/x-ndjson",
-    "csv": "text/csv; charset=utf-8",
-    "geojson": "application/geo+json",
-    "ics": "text/calendar; charset=utf-8",
-    "atom": "application/atom+xml",
-    "sqlite": "application/vnd.sqlite3",
-    "datasette": "application/vnd.sqlite3",
-    "schema": "application/schema+json",
-}
 # A link to an event, from its id; None where no address is known.
 Linker = Callable[[str], str] | None
 

@@ -23,7 +23,7 @@ from litestar.handlers import HTTPRouteHandler
 from litestar.response import Stream
 
 from dateline import formats, resources
-from dateline.formats import Format
+from dateline.media import MEDIA_TYPES, Format
 from dateline.store import Store
 from dateline.web import query
 from dateline.web.parameters import EventQuery, EventQueryDependency, Limit
@@ -79,7 +79,7 @@ def _feed(
         body = formats.render(fmt, chosen, link)
     content: Any = msgspec.Raw(body) if fmt == "geojson" else body
     # Litestar adds "; charset=utf-8" to a text/ type itself.
-    return Response(content, media_type=formats.MEDIA_TYPES[fmt].split(";")[0])
+    return Response(content, media_type=MEDIA_TYPES[fmt].split(";")[0])
 
 
 def _handler(fmt: Format, returns: Any) -> HTTPRouteHandler:
@@ -94,7 +94,7 @@ def _handler(fmt: Format, returns: Any) -> HTTPRouteHandler:
     handler.__name__ = handler.__qualname__ = f"list_events_{fmt}"
     return get(
         f"/events.{fmt}",
-        media_type=formats.MEDIA_TYPES[fmt],
+        media_type=MEDIA_TYPES[fmt],
         sync_to_thread=True,
         responses=ERRORS,
         summary=f"Events as {fmt}",
@@ -104,7 +104,7 @@ def _handler(fmt: Format, returns: Any) -> HTTPRouteHandler:
 
 @get(
     "/events.ndjson",
-    media_type=formats.MEDIA_TYPES["ndjson"],
+    media_type=MEDIA_TYPES["ndjson"],
     responses=ERRORS,
     summary="Events as NDJSON",
     description=(
@@ -119,12 +119,12 @@ async def list_events_ndjson(
     selected = event_query.select(errors)
     errors.raise_any()
     # Read a page at a time in a worker thread, from the request's one snapshot.
-    return Stream(formats.ndjson(store, selected), media_type=formats.MEDIA_TYPES["ndjson"])
+    return Stream(formats.ndjson(store, selected), media_type=MEDIA_TYPES["ndjson"])
 
 
 @get(
     "/corrections.atom",
-    media_type=formats.MEDIA_TYPES["atom"],
+    media_type=MEDIA_TYPES["atom"],
     sync_to_thread=True,
     responses=ERRORS,
     summary="Corrections as Atom",
@@ -145,7 +145,7 @@ def list_corrections_atom(
         limit=limit,
         self_url=f"{here}?{request.url.query}" if request.url.query else here,
     )
-    return Response(body, media_type=formats.MEDIA_TYPES["atom"].split(";")[0])
+    return Response(body, media_type=MEDIA_TYPES["atom"].split(";")[0])
 
 
 HANDLERS: Final = [
