@@ -22,6 +22,14 @@ REPO = Path(__file__).resolve().parent.parent
 settings.register_profile("dateline", deadline=None)
 settings.load_profile("dateline")
 
+
+@pytest.fixture(autouse=True, scope="session")
+def _memo_of_this_run(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """What Dateline keeps in the user's cache folder (`dateline.memo`) is kept in this run's
+    own folder, for every command the tests run, in-process or not."""
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("user-cache"))
+
+
 ACTORS = """\
 sdf:
   name: Syrian Democratic Forces

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dateline import dates, files, loading, progress
+from dateline import dates, files, loading, memo, progress
 from dateline.diagnostics import Diagnostic, Severity
 from dateline.history import History
 from dateline.loading import DataPath, Document, LoadError, Position
@@ -428,11 +428,22 @@ def read_map_file(root: Path, name: str, record: type[Any]) -> MapFile:
     """Read ``actors.yaml`` or ``places.yaml``: a mapping from id to record.
 
     Every record that is valid on its own is kept even when others are broken, so that one
-    typo does not turn every reference to every actor into an error too.
+    typo does not turn every reference to every actor into an error too. What reading the
+    same bytes returned before is kept (:mod:`dateline.memo`).
     """
     file = str(root / name)
     if not (root / name).exists():
         return {}, Document(data=None), []
+    kind = tuple[dict[str, record], Document, list[Diagnostic]]  # type: ignore[valid-type]
+    return memo.kept(
+        file,
+        kind,
+        functools.partial(_parsed_map_file, file, record),
+        max_bytes=loading.MAP_LIMITS.max_bytes,
+    )
+
+
+def _parsed_map_file(file: str, record: type[Any]) -> MapFile:
     document, diagnostics = _read(file, loading.MAP_LIMITS)
     if document is None or document.data is None:
         return {}, document or Document(data=None), diagnostics
