@@ -351,54 +351,54 @@
     });
   }
 
-  function matching(state, range, manifest) {
-    return facetPositions(state).then(function (candidates) {
-      var total = manifest.total;
-      var all = candidates === null;
-      if (range.from === null && range.to === null) {
-        if (!all) {
-          return candidates;
-        }
-        var everything = new Array(total);
-        for (var p = 0; p < total; p++) {
-          everything[p] = p;
-        }
-        return everything;
+  // The positions that match both the facets (``candidates``, from facetPositions; null for
+  // every event) and the date range: a new array, which the caller may reorder.
+  function matching(candidates, range, manifest) {
+    var total = manifest.total;
+    var all = candidates === null;
+    if (range.from === null && range.to === null) {
+      if (!all) {
+        return Promise.resolve(candidates.slice());
       }
-      return farSpans().then(function (far) {
-        var size = manifest.shard_size;
-        var verdicts = manifest.shards.map(function (near) {
-          return decide(range, near);
-        });
-        var each = all ? null : candidates;
-        var count = all ? total : each.length;
-        var kept = [];
-        var pending = []; // positions whose shard must be read
-        for (var i = 0; i < count; i++) {
-          var position = all ? i : each[i];
-          var span = far.get(position);
-          if (span) {
-            if (overlaps(range, span[1], span[2])) {
-              kept.push(position);
-            }
-            continue;
-          }
-          var verdict = verdicts[Math.floor(position / size)];
-          if (verdict === "all") {
+      var everything = new Array(total);
+      for (var p = 0; p < total; p++) {
+        everything[p] = p;
+      }
+      return Promise.resolve(everything);
+    }
+    return farSpans().then(function (far) {
+      var size = manifest.shard_size;
+      var verdicts = manifest.shards.map(function (near) {
+        return decide(range, near);
+      });
+      var each = all ? null : candidates;
+      var count = all ? total : each.length;
+      var kept = [];
+      var pending = []; // positions whose shard must be read
+      for (var i = 0; i < count; i++) {
+        var position = all ? i : each[i];
+        var span = far.get(position);
+        if (span) {
+          if (overlaps(range, span[1], span[2])) {
             kept.push(position);
-          } else if (verdict === "some") {
-            pending.push(position);
           }
+          continue;
         }
-        return rowsOf(manifest, pending).then(function (found) {
-          found.forEach(function (row, n) {
-            if (overlaps(range, row[1], row[2])) {
-              kept.push(pending[n]);
-            }
-          });
-          return kept.sort(function (a, b) {
-            return a - b;
-          });
+        var verdict = verdicts[Math.floor(position / size)];
+        if (verdict === "all") {
+          kept.push(position);
+        } else if (verdict === "some") {
+          pending.push(position);
+        }
+      }
+      return rowsOf(manifest, pending).then(function (found) {
+        found.forEach(function (row, n) {
+          if (overlaps(range, row[1], row[2])) {
+            kept.push(pending[n]);
+          }
+        });
+        return kept.sort(function (a, b) {
+          return a - b;
         });
       });
     });
@@ -486,21 +486,19 @@
           tell({ state: active, range: check.range, facets: null, matched: null });
           return;
         }
-        return json("manifest.json").then(function (manifest) {
-          return Promise.all([
-            matching(active, check.range, manifest),
-            facetPositions(active)
-          ]).then(function (both) {
-            var found = both[0];
+        return Promise.all([json("manifest.json"), facetPositions(active)]).then(function (both) {
+          var manifest = both[0];
+          var facets = both[1];
+          return matching(facets, check.range, manifest).then(function (found) {
             if (run !== applied) {
               return;
             }
-            tell({
+            var view = {
               state: active,
               range: check.range,
-              facets: both[1],
+              facets: facets,
               matched: filtering(active) ? found.slice() : null
-            });
+            };
             if (active.order === "newest") {
               found.reverse();
             }
@@ -515,6 +513,9 @@
               results.hidden = false;
               latest.hidden = true;
               document.documentElement.setAttribute("data-dl-filtered", "");
+              // The axis and the map are told once the list is shown: drawing them while the
+              // list's rows were on their way held the page's one thread when they came.
+              tell(view);
             });
           });
         });
