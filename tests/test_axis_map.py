@@ -337,3 +337,28 @@ def test_a_pinch_zooms_and_a_finger_pans(browser: Browser, kinds_url: str) -> No
     assert panned.split("/")[0] < pinched.split("/")[0]  # dragged right: earlier times
     assert "from" not in query_of(page)  # a finger pans; it does not brush
     context.close()
+
+
+def test_the_axis_and_the_map_are_told_a_view_once_the_list_shows_it(
+    watched: Watched, kinds_url: str
+) -> None:
+    """The list comes first: the view is told (and the axis and the map draw it) after the list
+    says its count, so their drawing never holds up the list's rows."""
+    page = watched.page
+    axis_ready(page, kinds_url)
+    page.evaluate(
+        "() => { window.__told = [];"
+        " document.addEventListener('dateline:view', (e) => window.__told.push(["
+        "  document.querySelector('[data-dl-count]').textContent,"
+        "  document.querySelector('[data-dl-results]').hidden,"
+        "  e.detail.matched === null ? null : e.detail.matched.length])); }"
+    )
+    page.click("[data-dl-filters] summary")
+    page.select_option("select[name=status]", "reported")  # one change
+    page.wait_for_function("() => window.__told.length >= 1")
+    settled(page)
+    assert page.evaluate("() => window.__told.length") == 1
+    said, hidden, matched = page.evaluate("() => window.__told[0]")
+    assert hidden is False
+    assert said == page.text_content("[data-dl-count]")
+    assert said.startswith(f"{matched} of ")
