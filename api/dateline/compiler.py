@@ -25,9 +25,10 @@ The tables, and why each is shaped as it is:
   short vowels and tatweel are folded away on both sides, so ``الهَول`` finds ``الهول``;
 * ``ranked`` and ``terms``: for every word in at least `RANKED_MIN_EVENTS` events, its events'
   first `RANKED_TOP` places in relevance order, with their bm25 scores (and the first page's
-  snippets), and its event count. A word is its indexed token (its stem: :func:`stem`), and
-  only a token that is its own stem is kept (Porter is not idempotent: ``"agre"`` searched
-  is not the token ``agre``).
+  snippets), and its event count. A word is its indexed token (its stem: :func:`stem`),
+  ranked as a word that makes it (:func:`searched_as`: Porter is not idempotent, so the
+  token ``refuge`` is ranked as "refuges", since ``"refuge"`` searched is the token
+  ``refug``).
   Ranking a word that is in most events costs FTS5 tens of milliseconds at 100k events; read
   from here, the first pages of such a search cost what a rare word's do;
 * ``place_boxes``: an R*Tree over place coordinates for ``near``;
@@ -223,6 +224,21 @@ def stem(word: str) -> str | None:
     return str(tokens[0][0]) if len(tokens) == 1 else None
 
 
+# What Porter takes off a word, tried in turn to find a word whose token is a given token.
+_PUT_BACK: Final = ("", "s", "e", "es", "ed", "ing", "ion", "ions", "er", "ers", "al", "ly", "y")
+
+
+def searched_as(term: str) -> str | None:
+    """A word whose token is ``term``: itself if it is its own stem, else ``term`` with an
+    ending Porter takes off put back (``refuge`` is the token of "refuges"); None if none of
+    those makes it. A common word's rankings are made by searching for this word, which
+    finds and scores exactly what a search that makes the token does."""
+    for ending in _PUT_BACK:
+        if stem(term + ending) == term:
+            return term + ending
+    return None
+
+
 class _Stemmer:
     """The in-memory index `stem` tokenizes in, one per process (a forked child makes its
     own: a connection must not cross a fork), used under ``lock`` by one thread at a time."""
@@ -255,9 +271,9 @@ VOCABULARY_CHUNK: Final = 2000  # terms of the index read at a time (a few milli
 
 def unranked_words(db: sqlite3.Connection) -> Iterator[list[tuple[str, int]]]:
     """The common words (in at least `RANKED_MIN_EVENTS` events) with their event counts,
-    that have no rankings in ``ranked`` yet; only tokens that are their own stem. They come a
-    few thousand terms of the index at a time, in term order, so that a caller can stop
-    between reads: reading every term took 0.6 s at 100,000 events, a wait for any change
+    that have no rankings in ``ranked`` yet; only tokens some word makes (:func:`searched_as`).
+    They come a few thousand terms of the index at a time, in term order, so that a caller can
+    stop between reads: reading every term took 0.6 s at 100,000 events, a wait for any change
     that came meanwhile."""
     prepare(db)
     after = ""
@@ -277,15 +293,18 @@ def unranked_words(db: sqlite3.Connection) -> Iterator[list[tuple[str, int]]]:
                 [term for term, _ in common],
             )
         }
-        # Searched, a token that is not its own stem would be another token: FTS5 ranks it.
         yield [
-            (term, events) for term, events in common if term not in ranked and stem(term) == term
+            (term, events)
+            for term, events in common
+            if term not in ranked and searched_as(term) is not None
         ]
 
 
 def rank_word(db: sqlite3.Connection, term: str, events: int) -> None:
-    """The rankings of one common word, in ``ranked`` and ``terms``."""
-    phrase = '"' + term.replace('"', '""') + '"'
+    """The rankings of one common word (its token, ``term``), in ``ranked`` and ``terms``."""
+    word = searched_as(term)
+    assert word is not None, f"{term!r} is the token of no word: unranked_words leaves it out"
+    phrase = '"' + word.replace('"', '""') + '"'
     ranked = db.execute(
         "SELECT rank, rowid FROM search WHERE search MATCH ? ORDER BY rank, rowid LIMIT ?",
         (phrase, RANKED_TOP),
