@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import msgspec
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -118,7 +119,9 @@ def test_only_the_newest_are_kept(own_memo: Path, monkeypatch: pytest.MonkeyPatc
         dataset.read_map_file(own_memo, "places.yaml", Place)
         entry = max(entries(), key=lambda e: e.stat().st_mtime_ns)
         os.utime(entry, ns=(n * 10**9, n * 10**9 + 10**12))  # in order, whatever the clock
-    assert len(entries()) == 3
+    kind = tuple[dict[str, Place], dataset.Document, list[dataset.Diagnostic]]
+    kept = {msgspec.msgpack.decode(e.read_bytes(), type=kind)[0]["syria"].name for e in entries()}
+    assert kept == {"Syria 2", "Syria 3", "Syria 4"}
 
 
 def test_without_a_home_nothing_is_kept(own_memo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -129,3 +132,11 @@ def test_without_a_home_nothing_is_kept(own_memo: Path, monkeypatch: pytest.Monk
     assert dataset.read_map_file(own_memo, "places.yaml", Place) == fresh(
         own_memo, "places.yaml", Place
     )
+
+
+def test_a_relative_cache_home_is_not_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The XDG specification's rule, and what keeps the memo out of the repository that a
+    command runs in."""
+    monkeypatch.setenv("XDG_CACHE_HOME", ".cache")
+    monkeypatch.setenv("HOME", "/home/someone")
+    assert memo.folder() == Path("/home/someone/.cache/dateline/memo")

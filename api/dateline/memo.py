@@ -3,23 +3,24 @@
 Every `dateline check` reads actors.yaml and places.yaml whole, whichever file changed: at
 10,000 events parsing them took 60 ms, the largest part of a `check --changed` after Python's
 imports. :func:`kept` returns what reading such a file returned the last time its bytes were
-the same, encoded with msgpack (a tenth of the time), else reads it and keeps the result.
+the same, encoded with msgpack (a fifth of the time), else reads it and keeps the result.
 
 A result is kept under a hash of the file's bytes, of its path (its findings name it) and of
-the code that read it: each of Dateline's modules by name, size and modification time, and
-the versions of Python, PyYAML and msgspec. A change to any of them is a miss, and a miss
-reads the file as before, so what is returned is always what reading it would return (the
-tests compare the two).
+the code that read it: the bytes of each of Dateline's modules, and the versions of Python,
+PyYAML and msgspec. A change to any of them is a miss, and a miss reads the file as before,
+so what is returned is always what reading it would return (the tests compare the two).
 
-The results live in the user's cache folder (``$XDG_CACHE_HOME/dateline/memo``, else
-``~/.cache/dateline/memo``), not in the ``.cache`` folder beside the events: a pull request
-can add files to a repository, and a result planted by one could make `dateline check` pass
-a broken file. A kept result that cannot be read or decoded is a miss; one that cannot be
-written is not kept; the newest :data:`KEEP` are kept.
+The results live in the user's cache folder (``$XDG_CACHE_HOME/dateline/memo`` if that is an
+absolute path, as the XDG specification asks, else ``~/.cache/dateline/memo``), not in the
+``.cache`` folder beside the events: a pull request can add files to a repository, and a
+result planted by one could make `dateline check` pass a broken file. Whatever goes wrong
+with the memo, the file is read: a kept result that cannot be read or decoded is a miss, and
+one that cannot be written is not kept. The newest :data:`KEEP` are kept.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import os
@@ -40,7 +41,7 @@ KEEP: Final = 32  # results kept; each dataset has two files, each edit of one m
 def folder() -> Path | None:
     """Where the results are kept; None if there is no home to keep them in."""
     base = os.environ.get("XDG_CACHE_HOME")
-    if not base:
+    if not base or not os.path.isabs(base):
         home = os.path.expanduser("~")
         if home == "~":
             return None
@@ -53,48 +54,56 @@ def kept(path: str, kind: Any, read: Callable[[], T], *, max_bytes: int) -> T:
     bytes were the same. ``kind`` is its type, for decoding. A file larger than
     ``max_bytes`` is left to ``read`` (which says it is too large)."""
     where = folder()
-    try:
-        if where is None or os.stat(path).st_size > max_bytes:
-            return read()
-        with open(path, "rb") as file:
-            raw = file.read()
-    except OSError:
+    found = _entry(where, path, max_bytes) if where is not None else None
+    if where is None or found is None:
         return read()
-    entry = where / f"{_key(path, raw)}.msgpack"
+    entry, raw = found
     try:
-        found: T = msgspec.msgpack.decode(entry.read_bytes(), type=kind)
-        os.utime(entry)  # the newest are kept: this one is used
-        return found
+        result: T = msgspec.msgpack.decode(entry.read_bytes(), type=kind)
     except (OSError, msgspec.DecodeError):
         pass
+    else:
+        with contextlib.suppress(OSError):  # a read-only cache still answers
+            os.utime(entry)  # the newest are kept: this one is used
+        return result
     result = read()
-    try:
+    with contextlib.suppress(OSError):
         with open(path, "rb") as file:
-            if file.read() == raw:  # else it changed while it was read: keep nothing
-                _write(where, entry, msgspec.msgpack.encode(result))
-    except OSError:
-        pass
+            unchanged = file.read() == raw  # else it changed while it was read: keep nothing
+        if unchanged:
+            _write(where, entry, msgspec.msgpack.encode(result))
     return result
 
 
-def _key(path: str, raw: bytes) -> str:
-    digest = hashlib.blake2b(_code(), digest_size=16)
-    digest.update(f"{path}\0".encode())
-    digest.update(raw)
-    return digest.hexdigest()
+def _entry(where: Path, path: str, max_bytes: int) -> tuple[Path, bytes] | None:
+    """Where the result for the file at ``path`` is kept, and the bytes it is kept for; None
+    if the file is too large or cannot be read, or the code's own files cannot be."""
+    try:
+        if os.stat(path).st_size > max_bytes:
+            return None
+        with open(path, "rb") as file:
+            raw = file.read()
+        digest = hashlib.blake2b(_code(), digest_size=16)
+        digest.update(f"{path}\0".encode())
+        digest.update(raw)
+    except OSError:
+        return None
+    return where / f"{digest.hexdigest()}.msgpack", raw
 
 
 @functools.cache
 def _code() -> bytes:
-    """What identifies the code that reads a file: each module of the package (name, size,
-    modification time), and the versions of Python and of the libraries that parse."""
+    """What identifies the code that reads a file: the bytes of each module of the package
+    (read once a process, about a millisecond), and the versions of Python and of the
+    libraries that parse."""
     digest = hashlib.blake2b(digest_size=16)
     digest.update(f"{sys.version}\0{yaml.__version__}\0{msgspec.__version__}\0".encode())
-    with os.scandir(os.path.dirname(os.path.abspath(__file__))) as entries:
-        for entry in sorted(entries, key=lambda e: e.name):
-            if entry.name.endswith(".py"):
-                found = entry.stat()
-                digest.update(f"{entry.name}\0{found.st_size}\0{found.st_mtime_ns}\0".encode())
+    package = os.path.dirname(os.path.abspath(__file__))
+    for name in sorted(os.listdir(package)):
+        if name.endswith(".py"):
+            with open(os.path.join(package, name), "rb") as file:
+                digest.update(f"{name}\0".encode())
+                digest.update(hashlib.blake2b(file.read(), digest_size=16).digest())
     return digest.digest()
 
 

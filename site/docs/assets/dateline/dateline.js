@@ -504,19 +504,28 @@
             }
             shownState = { positions: found, shown: 0 };
             list.textContent = "";
-            return showMore(manifest).then(function () {
-              if (run !== applied) {
-                return;
+            // The axis and the map are told once the list is shown (or could not be): drawing
+            // them while the list's rows were on their way held the page's one thread when
+            // they came.
+            return showMore(manifest).then(
+              function () {
+                if (run !== applied) {
+                  return;
+                }
+                // Said last, once the list shows what it says.
+                count.textContent = describe(manifest.total, found.length, active);
+                results.hidden = false;
+                latest.hidden = true;
+                document.documentElement.setAttribute("data-dl-filtered", "");
+                tell(view);
+              },
+              function (error) {
+                if (run === applied) {
+                  tell(view);
+                }
+                throw error;
               }
-              // Said last, once the list shows what it says.
-              count.textContent = describe(manifest.total, found.length, active);
-              results.hidden = false;
-              latest.hidden = true;
-              document.documentElement.setAttribute("data-dl-filtered", "");
-              // The axis and the map are told once the list is shown: drawing them while the
-              // list's rows were on their way held the page's one thread when they came.
-              tell(view);
-            });
+            );
           });
         });
       })
