@@ -62,7 +62,7 @@ import msgspec
 from dateline import resources
 from dateline.dataset import Dataset
 
-FORMAT: Final = 11  # bump when the file's tables change: old caches are then rebuilt
+FORMAT: Final = 12  # bump when what the file holds changes: old caches are then rebuilt
 GAP: Final = 1 << 24  # between the positions of neighbouring events, as compiled
 WEIGHTS: Final = (10.0, 5.0, 2.0, 1.0)  # title, claims, summary, names
 NEAR_DAYS: Final = 400  # spans up to this long are "near"; a year's 366 days is one
