@@ -15,6 +15,7 @@ same: no editor or checkout does that.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import time
@@ -186,10 +187,5 @@ class Digests:
             if stat is not None
         ]
         data = msgspec.msgpack.encode(_Kept(_FORMAT, os.path.abspath(self.root), entries))
-        staging = kept.with_name(f".{kept.name}.{os.getpid()}")
-        try:
-            kept.parent.mkdir(parents=True, exist_ok=True)
-            staging.write_bytes(data)
-            os.replace(staging, kept)
-        except OSError:
-            staging.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            files.write_whole(kept, data)

@@ -39,3 +39,17 @@ def walk(root: Path | str) -> list[str]:
                     found.append(prefix + name)
     found.sort()
     return found
+
+
+def write_whole(path: Path, data: bytes) -> None:
+    """Write the file ``path`` so that a reader sees the old file or the new, never half of
+    one: ``data`` goes to a name of this process's own beside it (a ``.`` name, which no walk
+    counts), then is renamed over it. Raises ``OSError``, with nothing left behind."""
+    staging = path.with_name(f".{path.name}.{os.getpid()}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        staging.write_bytes(data)
+        os.replace(staging, path)
+    except BaseException:
+        staging.unlink(missing_ok=True)
+        raise

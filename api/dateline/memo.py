@@ -32,6 +32,8 @@ from typing import Any, Final, TypeVar
 import msgspec
 import yaml
 
+from dateline import files
+
 T = TypeVar("T")
 
 KEEP: Final = 32  # results kept; each dataset has two files, each edit of one makes another
@@ -54,7 +56,7 @@ def kept(path: str, kind: Any, read: Callable[[], T], *, max_bytes: int) -> T:
     ``max_bytes`` is left to ``read`` (which says it is too large)."""
     where = folder()
     found = _entry(where, path, max_bytes) if where is not None else None
-    if where is None or found is None:
+    if found is None:
         return read()
     entry, raw = found
     try:
@@ -70,7 +72,8 @@ def kept(path: str, kind: Any, read: Callable[[], T], *, max_bytes: int) -> T:
         with open(path, "rb") as file:
             unchanged = file.read() == raw  # else it changed while it was read: keep nothing
         if unchanged:
-            _write(where, entry, msgspec.msgpack.encode(result))
+            files.write_whole(entry, msgspec.msgpack.encode(result))
+            _prune(entry.parent)
     return result
 
 
@@ -106,23 +109,8 @@ def _code() -> bytes:
     return digest.digest()
 
 
-def _write(where: Path, entry: Path, data: bytes) -> None:
-    """Write ``entry`` whole or not at all (a reader never sees half of one), then remove all
-    but the newest :data:`KEEP`."""
-    where.mkdir(parents=True, exist_ok=True)
-    # A name of this process's own ("x": never another's file; not `tempfile`, whose import
-    # cost every check 8 ms).
-    temporary = where / f".{entry.name}.{os.getpid()}.tmp"
-    with open(temporary, "xb") as file:
-        try:
-            file.write(data)
-        except BaseException:
-            temporary.unlink(missing_ok=True)
-            raise
-    try:
-        os.replace(temporary, entry)
-    finally:
-        temporary.unlink(missing_ok=True)
+def _prune(where: Path) -> None:
+    """Remove all but the newest :data:`KEEP` results."""
     results = [e for e in os.scandir(where) if e.name.endswith(".msgpack")]
     if len(results) > KEEP:
         results.sort(key=_modified, reverse=True)
