@@ -474,7 +474,34 @@ def test_the_search_index_is_built_in_shards(story_events: Path, tmp_path: Path)
         for b in bundles
     )
     assert pages == 44
-    assert not list(tmp_path.glob(".site.search-*"))  # the scratch folders are gone
+    staging = tmp_path / ".site.building"  # the folder the build writes, then swaps in
+    scratch = [searchindex.scratch_folder(staging, n) for n in range(len(bundles))]
+    assert len(set(scratch)) == len(bundles)
+    assert not any(folder.exists() for folder in scratch)  # the scratch folders are gone
+    assert not list(tmp_path.glob(".site*.search-*"))
+
+
+def test_the_scratch_folders_are_in_memory_if_the_machine_has_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    memory = tmp_path / "shm"
+    memory.mkdir()
+    monkeypatch.setattr(searchindex, "MEMORY", memory)
+    site = tmp_path / "out" / "site"
+    inside = searchindex.scratch_folder(site, 2)
+    assert inside.parent == memory
+    assert inside != searchindex.scratch_folder(tmp_path / "other" / "site", 2)
+    monkeypatch.setattr(searchindex, "MEMORY", tmp_path / "none")
+    assert searchindex.scratch_folder(site, 2) == tmp_path / "out" / ".site.search-2"
+    index = searchindex.SearchIndex(site, pages=1)
+    index.page("a/index.html")
+    (site / "a").mkdir(parents=True)
+    (site / "a" / "index.html").write_text(
+        '<html lang="en"><body><div data-pagefind-body><p>hello</p></div></body></html>'
+    )
+    index.finish()
+    assert (site / "pagefind" / "pagefind-entry.json").is_file()
+    assert not searchindex.scratch_folder(site, 0).exists()
 
 
 @pytest.mark.parametrize(
@@ -546,6 +573,60 @@ def test_pagefind_indexes_the_cut_pages_as_it_indexes_the_whole_ones(
     searchindex.run(whole, tmp_path / "whole-bundle")
     searchindex.run(cut, tmp_path / "cut-bundle")
     assert _bundle(tmp_path / "cut-bundle") == _bundle(tmp_path / "whole-bundle")
+
+
+# Pages that are not Dateline's templates, but HTML of the kinds a cut must get right: an
+# ignored element nested in one of its own name, inline between two words, holding a filter
+# or a meta field (which Pagefind still reads), a void element marked ignored, a tag whose
+# name starts with the ignored one's, an ignored element inside another, and a body element
+# that never ends.
+_TRICKY_PAGES = {
+    "nested/index.html": (
+        '<html lang="en"><head><title>t</title></head><body><nav>Menu words</nav>'
+        '<div class="x" data-pagefind-body><h1>Nested</h1>'
+        "<div data-pagefind-ignore><div>hidden <div>deeper</div> still</div> gone</div>"
+        "<p>after the nested block</p></div><footer>footer words</footer></body></html>"
+    ),
+    "inline/index.html": (
+        '<html lang="en"><body><main data-pagefind-body><h1>Inline</h1>'
+        "<p>before<span data-pagefind-ignore>tip <b>bold</b></span>after, and "
+        "<b data-pagefind-ignore>x<br>y<button>z</button></b> buttons "
+        "<span data-pagefind-ignore><span>a</span><span data-pagefind-ignore>b</span></span>"
+        "</p></main></body></html>"
+    ),
+    "kept/index.html": (
+        '<html lang="en"><body><article data-pagefind-body><h1>Kept</h1>'
+        '<section data-pagefind-ignore><p>ignored text</p><span data-pagefind-filter="k:v">'
+        '</span></section><section data-pagefind-ignore><span data-pagefind-meta="m:w"></span>'
+        'more</section><img data-pagefind-ignore alt="alt" src="a.png"><p>body text</p>'
+        "</article></body></html>"
+    ),
+    "unended/index.html": (
+        '<html lang="en"><body><div data-pagefind-body><h1>Unended</h1><p>words'
+        "<div data-pagefind-ignore>never closed</body></html>"
+    ),
+}
+
+
+def test_pagefind_indexes_cut_html_of_every_kind_as_it_indexes_the_whole(
+    tmp_path: Path,
+) -> None:
+    for folder, cut in (("whole", False), ("cut", True)):
+        for relative, page in _TRICKY_PAGES.items():
+            target = tmp_path / folder / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            data = page.encode()
+            target.write_bytes(searchindex.searchable(data) if cut else data)
+        searchindex.run(tmp_path / folder, tmp_path / f"{folder}-bundle")
+    assert _bundle(tmp_path / "cut-bundle") == _bundle(tmp_path / "whole-bundle")
+    cut = {name: searchindex.searchable(page.encode()) for name, page in _TRICKY_PAGES.items()}
+    assert b"deeper" not in cut["nested/index.html"]
+    assert b"footer words" not in cut["nested/index.html"]
+    assert b"before<span data-pagefind-ignore></span>after" in cut["inline/index.html"]
+    assert b"<button>" not in cut["inline/index.html"]
+    assert b"ignored text" in cut["kept/index.html"]  # it holds a filter: kept whole
+    assert b'alt="alt"' in cut["kept/index.html"]
+    assert cut["unended/index.html"].endswith(b"never closed</body></html>")
 
 
 def test_events_of_a_year_and_of_its_first_day_are_each_archived_once(
