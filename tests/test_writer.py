@@ -5,27 +5,62 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
-from dateline.site.writer import SinkError, Writer
+from dateline.site.writer import Sink, SinkError, Writer
 
 
-def test_the_sink_writes_every_file_and_folder_it_is_sent(tmp_path: Path) -> None:
+def test_the_sink_writes_every_file_it_is_sent(tmp_path: Path) -> None:
     out = tmp_path / "site"
     writer = Writer(out, sink=True)
-    writer.make_folder("events/some-event")
     files = {f"data/events/e{n}.json": f'{{"n": {n}}}'.encode() * n for n in range(300)}
     files["robots.txt"] = b"User-agent: *\n"
     files["data/empty.json"] = b""
     for relative, data in files.items():
         writer.write(relative, data)
     writer.close()
-    assert (out / "events" / "some-event").is_dir()
     for relative, data in files.items():
         assert (out / relative).read_bytes() == data, relative
     assert writer.written == set(files)
+
+
+def test_a_mark_is_passed_once_the_files_sent_before_it_are_written(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    sink = Sink(out)
+    seen: list[list[bool]] = []
+    marks = []
+    for batch in range(3):
+        for n in range(200):
+            sink.file(f"events/b{batch}-{n}/index.html", b"<p>page</p>" * 100)
+        marks.append(sink.mark())
+
+    def wait_for(mark: int, batch: int) -> None:  # as the search index's thread does
+        sink.wait(mark)
+        seen.append([(out / f"events/b{batch}-{n}/index.html").is_file() for n in range(200)])
+
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(wait_for, marks[0], 0).result()
+        pool.submit(wait_for, marks[1], 1).result()
+    assert seen == [[True] * 200, [True] * 200]
+    sink.close()  # the last mark, not waited for, was passed
+    sink.wait(marks[2])
+    assert (out / "events/b2-199/index.html").is_file()
+
+
+def test_waiting_for_a_mark_of_a_sink_that_failed_is_an_error(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / "events").write_text("a file where a folder must go")
+    sink = Sink(out)
+    sink.file("events/a/index.html", b"<p>page</p>")
+    mark = sink.mark()
+    with pytest.raises(SinkError, match="stopped"):
+        sink.wait(mark)
+    with pytest.raises(SinkError, match=r"events/a/index\.html"):
+        sink.close()
 
 
 def test_a_file_the_sink_cannot_write_is_an_error_naming_it(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import gc
+import logging
 from pathlib import Path, PurePath
 from typing import Any
 
@@ -47,6 +48,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     with dataset.collector_paused():
         _configure(config)
         gc.freeze()
+    logging.getLogger("mkdocs.commands.build").addFilter(outputs.WRITTEN)  # once a process
     return config
 
 
@@ -192,8 +194,11 @@ def on_page_context(
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     if _outputs is None:
         return output
-    _outputs.rendered(page.file.src_uri, page.file.dest_uri)
-    return _outputs.secured(output)
+    # The outputs write the page (in a child process: dateline.site.outputs says why); an
+    # empty output is how MkDocs is told not to write it again (it logs that it skipped the
+    # page, which outputs.WRITTEN keeps out of its log).
+    _outputs.page(page.file.src_uri, page.file.dest_uri, _outputs.secured(output))
+    return ""
 
 
 def on_post_template(output: str, template_name: str, config: MkDocsConfig) -> str:

@@ -1,10 +1,14 @@
 """What a build writes beside the pages: the site's static JSON, its search index, and its
 security policy (in each page, and in ``_headers`` for the site: :mod:`dateline.policy`).
 
-MkDocs renders and writes the pages; the hook tells :class:`Outputs` when it starts, as each
-page is written, and when it is done. Writing a file per event is mostly waiting on the disk
-and on SQLite, both of which release the GIL, so a thread overlaps it with the rendering;
-Pagefind runs in its own process, shard by shard (see :mod:`dateline.site.searchindex`).
+MkDocs renders the pages; the hook tells :class:`Outputs` when it starts, hands it each page
+to write (:meth:`Outputs.page`), and tells it when it is done. The pages are written by a
+child process (:class:`~dateline.site.writer.Sink`), not by MkDocs: creating 14,500 files and
+their folders was a tenth of the rendering thread's time at 10,000 events (py-spy), the
+kernel's work on a journalling file system, which the child does on another core. Writing a
+file per event is mostly waiting on the disk and on SQLite, both of which release the GIL, so
+a thread overlaps it with the rendering; Pagefind runs in its own process, shard by shard
+(see :mod:`dateline.site.searchindex`).
 
 An incremental build (its :class:`~dateline.site.manifest.Plan`) writes only the changed
 events' own files and, of the files made from the whole dataset, those whose bytes changed
@@ -14,10 +18,11 @@ live, and then indexes the search bundles that changed.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Final
 
 from dateline import formats, policy, progress
@@ -26,8 +31,20 @@ from dateline.site import axisindex, citation, filterindex, sitemap
 from dateline.site.manifest import Manifest, Plan, dest_of
 from dateline.site.pages import Site
 from dateline.site.searchindex import Reindex, SearchIndex
-from dateline.site.writer import Writer
+from dateline.site.writer import Sink, Writer
 from dateline.store import EventFilter
+
+
+class _Written(logging.Filter):
+    """Leaves out of MkDocs' log the "Page skipped" it says of each page the hook has
+    :class:`Outputs` write (it gives MkDocs an empty page, so that MkDocs does not write it).
+    One for the process: MkDocs loads the hook module again for every build."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("Page skipped: ")
+
+
+WRITTEN: Final = _Written()
 
 
 @dataclass(frozen=True)
@@ -58,11 +75,13 @@ class Outputs:
         self.entry = entry  # an event's list entry, given the event and the way to the root
         self.plan = plan
         indexed = [dest_of(src_uri) for src_uri in site.indexed_pages()]
+        self._pages_sink = Sink(site_dir)  # the pages, as MkDocs renders them
         self.search: SearchIndex | Reindex
         if plan.previous is not None and plan.live is not None:
             self.search = Reindex(site_dir, plan.live, plan.previous.bundles, indexed)
         else:
-            self.search = SearchIndex(site_dir, len(indexed), site.settings.shard_size)
+            size = site.settings.shard_size
+            self.search = SearchIndex(site_dir, len(indexed), size, writer=self._pages_sink)
         self._pages = progress.Task("Rendering pages", len(site.specs) - len(plan.kept))
         self.writer = Writer(site_dir, plan.live, sink=True)
         self._data = ThreadPoolExecutor(1, thread_name_prefix="dateline-data")
@@ -78,8 +97,9 @@ class Outputs:
         self._scripts |= hashes
         return html
 
-    def rendered(self, src_uri: str, dest_uri: str) -> None:
-        """Called as MkDocs finishes rendering each page (it writes the page right after)."""
+    def page(self, src_uri: str, dest_uri: str, html: str) -> None:
+        """Write a page MkDocs rendered (with its policy: :meth:`secured`), as MkDocs would."""
+        self._pages_sink.file(dest_uri, html.encode("utf-8", errors="xmlcharrefreplace"))
         self.search.page(dest_uri if self.site.indexed(src_uri) else None)
         if src_uri in self.site.specs:
             self._pages.advance()
@@ -100,6 +120,7 @@ class Outputs:
         """Wait for the static JSON and the search index; re-raise whatever stopped them."""
         self._pages.close()
         try:
+            self._pages_sink.close()  # Pagefind's last shard reads them
             self._written.result()
             if isinstance(self.search, SearchIndex):
                 self.search.finish()
@@ -124,7 +145,8 @@ class Outputs:
         )
 
     def abandon(self) -> None:
-        """Stop what the build started besides the pages (it failed): the files' writer."""
+        """Stop what the build started (it failed): the files' writers."""
+        self._pages_sink.abandon()
         self.writer.abandon()
 
     def write_data(self) -> None:
@@ -137,10 +159,6 @@ class Outputs:
         changed events' files, and the builder writes the downloads once its pages are live.
         """
         catalog, plan, out = self.site.catalog, self.plan, self.writer
-        # The pages' folders first: creating a folder is the slowest part of writing a page
-        # on a journalling file system, and here it happens off the rendering thread.
-        for src_uri in self.site.specs.keys() - plan.kept:
-            out.make_folder(str(PurePosixPath(dest_of(src_uri)).parent))
         settings = self.site.settings
         for event_id, record in plan.fingerprints.records.items():
             out.write(f"{EVENTS_FOLDER}/{event_id}.json", record)

@@ -13,8 +13,8 @@ Two measurements shaped this (``benchmarks/build.py`` prints them for each run):
   about four shards even when its memory would allow one.
 
 Only the pages that carry ``data-pagefind-body`` are indexed (events, actors, places): the
-timeline and the tag lists would only repeat event titles. MkDocs writes each page right
-after the hook's ``on_post_page`` returns, so by the next call every earlier page is on disk.
+timeline and the tag lists would only repeat event titles. The pages are written by a child
+process (:mod:`dateline.site.outputs` says why); a shard is indexed once it has written them.
 A shard's pages are copied into a scratch folder that mirrors the site (in memory if the machine
 has a file system there: :func:`scratch_folder`), each cut to what Pagefind reads
 (:func:`searchable`), and Pagefind runs over that folder, writing its bundle into the site.
@@ -42,6 +42,7 @@ from typing import Final
 from pagefind.service import get_executable
 
 from dateline import lifetime
+from dateline.site.writer import Sink
 
 SHARD_SIZE: Final = 20_000  # at most: ~2.2 GB of Pagefind at a time
 MIN_SHARD_SIZE: Final = 2_000  # below this a shard costs more to start than it saves
@@ -78,14 +79,24 @@ def bundles(pages: int, largest: int = SHARD_SIZE) -> list[str]:
 
 
 class SearchIndex:
-    """Collects the pages to index as MkDocs writes them, and indexes them shard by shard."""
+    """Collects the pages to index as they are written, and indexes them shard by shard.
 
-    def __init__(self, site_dir: Path, pages: int, shard_size: int = SHARD_SIZE) -> None:
+    With ``writer``, the :class:`~dateline.site.writer.Sink` that writes the pages: a shard's
+    Pagefind waits until the sink has written its pages (a mark sent after them)."""
+
+    def __init__(
+        self,
+        site_dir: Path,
+        pages: int,
+        shard_size: int = SHARD_SIZE,
+        *,
+        writer: Sink | None = None,
+    ) -> None:
         self.site_dir = site_dir
         self.shard_size = size_of_shards(pages, shard_size)
         self.bundles = bundles(pages, shard_size)
-        self._rendered: list[str] = []  # rendered; on disk once MkDocs moves on
-        self._written: list[str] = []
+        self._writer = writer
+        self._sent: list[str] = []  # sent to be written, not yet in a shard
         self._shards: list[Future[float]] = []
         self.members: list[list[str]] = []  # the pages of each bundle, for the manifest
         self._runner = ThreadPoolExecutor(1, thread_name_prefix="dateline-pagefind")
@@ -94,28 +105,27 @@ class SearchIndex:
         self.waited = 0.0  # the part of it the build waited for at the end
 
     def page(self, dest_uri: str | None) -> None:
-        """Called as each page is rendered, with its path if it is to be indexed."""
-        self._written.extend(self._rendered)
-        self._rendered.clear()
-        while len(self._written) >= self.shard_size and len(self._shards) < len(self.bundles):
-            self._cut(self._written[: self.shard_size])
-            del self._written[: self.shard_size]
+        """Called as each page is sent to ``writer`` (or, without one, once it is written),
+        with its path if it is to be indexed."""
         if dest_uri is not None:
-            self._rendered.append(dest_uri)
+            self._sent.append(dest_uri)
+        while len(self._sent) >= self.shard_size and len(self._shards) < len(self.bundles):
+            mark = self._writer.mark() if self._writer is not None else None
+            self._cut(self._sent[: self.shard_size], mark)
+            del self._sent[: self.shard_size]
 
     def finish(self) -> None:
-        """Index what is left, wait for every shard, and raise if one failed."""
+        """Index what is left (every page is written by now), wait for every shard, and
+        raise if one failed."""
         started = time.perf_counter()
         self._rendering = False  # the shards still to index may have every core
-        self._written.extend(self._rendered)
-        self._rendered.clear()
         while len(self._shards) < len(self.bundles):
-            self._cut(self._written[: self.shard_size])
-            del self._written[: self.shard_size]
+            self._cut(self._sent[: self.shard_size], None)
+            del self._sent[: self.shard_size]
         try:
-            if self._written:  # the search page lists the bundles already: never drop pages
+            if self._sent:  # the search page lists the bundles already: never drop pages
                 raise SearchIndexError(
-                    f"{len(self._written)} pages more than the {len(self.bundles)} shards "
+                    f"{len(self._sent)} pages more than the {len(self.bundles)} shards "
                     "planned for were written; none of them would be found"
                 )
             self.seconds = sum(shard.result() for shard in self._shards)
@@ -123,13 +133,15 @@ class SearchIndex:
             self._runner.shutdown()
             self.waited = time.perf_counter() - started
 
-    def _cut(self, pages: list[str]) -> None:
+    def _cut(self, pages: list[str], mark: int | None) -> None:
         shard = len(self._shards)
         self.members.append(list(pages))
         files = [(page, self.site_dir / page) for page in pages]
-        self._shards.append(self._runner.submit(self._index, shard, files))
+        self._shards.append(self._runner.submit(self._index, shard, files, mark))
 
-    def _index(self, shard: int, files: list[tuple[str, Path]]) -> float:
+    def _index(self, shard: int, files: list[tuple[str, Path]], mark: int | None) -> float:
+        if self._writer is not None and mark is not None:
+            self._writer.wait(mark)  # until the shard's pages are on disk
         return index_shard(self.site_dir, shard, files, threads=1 if self._rendering else None)
 
 

@@ -22,16 +22,17 @@ import os
 import struct
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from typing import IO, Final
 
 from dateline import lifetime
 
-# A record sent to the sink: its kind (a file or a folder), the length of its path (UTF-8) and
+# A record sent to the sink: its kind (a file or a mark), the length of its path (UTF-8) and
 # of its bytes, then the path and the bytes.
 _HEADER: Final = struct.Struct(">cIQ")
 _FILE: Final = b"F"
-_FOLDER: Final = b"D"
+_MARK: Final = b"M"  # answered with a byte on the sink's standard output once reached
 _BUFFER: Final = 1 << 20  # bytes sent to the sink at a time
 
 
@@ -40,26 +41,50 @@ class SinkError(OSError):
 
 
 class Sink:
-    """A child process that creates the files and folders it is sent, under ``folder``, in
-    the order sent. :meth:`close` waits until all are written."""
+    """A child process that creates the files it is sent (and their folders) under ``folder``, in
+    the order sent. :meth:`close` waits until all are written; :meth:`mark` and :meth:`wait`
+    let another thread wait until those sent so far are."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self._process = subprocess.Popen(
             [sys.executable, "-m", "dateline.site.writer", str(folder)],
             stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             bufsize=_BUFFER,
             env=lifetime.environment(),  # it ends if this process is killed
         )
         assert self._process.stdin is not None
+        assert self._process.stdout is not None
         self._pipe: IO[bytes] = self._process.stdin
+        self._answers: IO[bytes] = self._process.stdout
+        self._marks = 0  # marks sent
+        self._passed = 0  # marks the sink has answered
+        self._waiting = threading.Lock()
 
     def file(self, relative: str, data: bytes) -> None:
         self._send(_FILE, relative, data)
 
-    def make_folder(self, relative: str) -> None:
-        self._send(_FOLDER, relative, b"")
+    def mark(self) -> int:
+        """Mark the files sent so far; :meth:`wait` with the number returned waits until they
+        are written."""
+        self._send(_MARK, "", b"")
+        try:
+            self._pipe.flush()
+        except BrokenPipeError:
+            self.close()
+            raise SinkError("the files' writer stopped") from None
+        self._marks += 1
+        return self._marks
+
+    def wait(self, mark: int) -> None:
+        """Wait until the files sent before ``mark`` are written (from any one thread)."""
+        with self._waiting:
+            while self._passed < mark:
+                if self._answers.closed or not self._answers.read(1):
+                    raise SinkError("the files' writer stopped before writing them all")
+                self._passed += 1
 
     def _send(self, kind: bytes, relative: str, data: bytes) -> None:
         path = relative.encode()
@@ -77,13 +102,18 @@ class Sink:
         assert self._process.stderr is not None
         with self._process.stderr as errors:
             detail = errors.read().decode(errors="replace").strip()
-        if self._process.wait() != 0:
-            raise SinkError(detail or f"the files' writer failed ({self._process.returncode})")
+        returncode = self._process.wait()
+        with self._waiting:  # not while another thread reads an answer
+            if not self._answers.closed:  # the marks no one waited for yet are passed
+                self._passed += len(self._answers.read())
+                self._answers.close()
+        if returncode != 0:
+            raise SinkError(detail or f"the files' writer failed ({returncode})")
 
     def abandon(self) -> None:
         """Stop the sink at once (the build failed)."""
         self._process.kill()
-        for stream in (self._pipe, self._process.stderr):
+        for stream in (self._pipe, self._answers, self._process.stderr):
             if stream is not None:
                 with contextlib.suppress(BrokenPipeError):
                     stream.close()
@@ -123,14 +153,6 @@ class Writer:
         assert self.live is not None, "only a site being updated has files to keep"
         self.same.add(relative)
 
-    def make_folder(self, relative: str) -> None:
-        """Create a folder (and those above it) if it is not there."""
-        if self._sink is not None:
-            self._sink.make_folder(relative)
-        else:
-            (self.folder / relative).mkdir(parents=True, exist_ok=True)
-        self._folders.add(relative)
-
     def close(self) -> None:
         """Wait until every file is written (raises :class:`SinkError` if one was not)."""
         if self._sink is not None:
@@ -162,6 +184,7 @@ def main(argv: list[str] | None = None) -> int:
         lifetime.ask_kernel(int(parent))
     (root,) = argv if argv is not None else sys.argv[1:]
     stream = sys.stdin.buffer
+    answers = sys.stdout.buffer
     made: set[str] = set()
     relative = ""
     try:
@@ -171,9 +194,9 @@ def main(argv: list[str] | None = None) -> int:
             data = stream.read(length)
             if len(data) != length:  # its sender stopped in the middle
                 raise OSError(f"cut short after {len(data)} of {length} bytes")
-            if kind == _FOLDER:
-                os.makedirs(os.path.join(root, relative), exist_ok=True)
-                made.add(relative)
+            if kind == _MARK:
+                answers.write(b".")
+                answers.flush()
                 continue
             parent_folder = os.path.dirname(relative)
             if parent_folder not in made:
