@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import logging
 import re
 import typing
 from html.parser import HTMLParser
@@ -479,6 +480,35 @@ def test_the_search_index_is_built_in_shards(story_events: Path, tmp_path: Path)
     assert len(set(scratch)) == len(bundles)
     assert not any(folder.exists() for folder in scratch)  # the scratch folders are gone
     assert not list(tmp_path.glob(".site*.search-*"))
+
+
+def test_the_hook_writes_the_pages_and_mkdocs_says_nothing_of_it(
+    story_events: Path, tmp_path: Path
+) -> None:
+    # The hook hands MkDocs an empty page once it has had the page written (so that MkDocs
+    # does not write it again); MkDocs' "Page skipped" for each is kept out of its log.
+    said: list[str] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            said.append(record.getMessage())
+
+    logger = logging.getLogger("mkdocs.commands.build")
+    handler, level = Keep(logging.INFO), logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    try:
+        site = build_site(story_events, tmp_path / "site")
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+    assert said  # MkDocs logged as it built (its "Building documentation" and others)
+    assert not [message for message in said if message.startswith("Page skipped")]
+    for page in ("index.html", "about/index.html", "search/index.html"):
+        assert "</html>" in read(site, page), page
+    event_pages = list((site / "events").glob("*/index.html"))
+    assert len(event_pages) == 11
+    assert all(p.read_text(encoding="utf-8").rstrip().endswith("</html>") for p in event_pages)
 
 
 def test_the_scratch_folders_are_in_memory_if_the_machine_has_it(
