@@ -1,7 +1,8 @@
 """The static site: MkDocs (with the hook in ``site/hooks/``) and Pagefind over its output.
 
-:func:`build` runs MkDocs in this process; the hook runs Pagefind over the pages in shards as
-MkDocs writes them (:mod:`dateline.site.searchindex` says why). :func:`ensure_built` is
+:func:`build` runs MkDocs in this process; the hook has each page written as MkDocs renders
+it (:mod:`dateline.site.outputs`) and runs Pagefind over the pages in shards as they are
+written (:mod:`dateline.site.searchindex` says why). :func:`ensure_built` is
 what ``dateline serve`` calls: it builds only when the inputs changed since the last build,
 which it knows from a content hash stored next to the output (``build/site.hash`` for
 ``build/site``). The hash covers everything the output depends on: the events folder, the

@@ -74,7 +74,7 @@ def save(manifest: Manifest, path: Path) -> None:
 
 def dest_of(src_uri: str) -> str:
     """A generated page's file in the output (``events/x.md`` -> ``events/x/index.html``), as
-    MkDocs writes it with directory URLs. (String operations: pathlib took a tenth of an
+    MkDocs names it with directory URLs. (String operations: pathlib took a tenth of an
     update's time at 10,000 events, and this is done for every page, twice, in an update.)"""
     stem = src_uri.removesuffix(".md")
     if stem == "index" or stem.endswith("/index"):
