@@ -9,6 +9,7 @@ from __future__ import annotations
 import gzip
 import json
 import logging
+import os
 import re
 import typing
 from html.parser import HTMLParser
@@ -521,6 +522,10 @@ def test_the_scratch_folders_are_in_memory_if_the_machine_has_it(
     inside = searchindex.scratch_folder(site, 2)
     assert inside.parent == memory
     assert inside != searchindex.scratch_folder(tmp_path / "other" / "site", 2)
+    # too little room there (a container's /dev/shm may be 64 MB): beside the site
+    free = os.statvfs(memory)
+    more = free.f_bavail * free.f_frsize + 1
+    assert searchindex.scratch_folder(site, 2, more) == tmp_path / "out" / ".site.search-2"
     monkeypatch.setattr(searchindex, "MEMORY", tmp_path / "none")
     assert searchindex.scratch_folder(site, 2) == tmp_path / "out" / ".site.search-2"
     index = searchindex.SearchIndex(site, pages=1)

@@ -35,6 +35,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Final
@@ -198,7 +199,7 @@ def index_shard(
     behind MkDocs rendering on the main thread (12.7 s to copy a shard of 2,750 pages at
     10,000 events, where Pagefind itself took 8.7 s)."""
     started = time.perf_counter()
-    scratch = scratch_folder(site_dir, shard)
+    scratch = scratch_folder(site_dir, shard, _room_for(source for _, source in files))
     listing = b"".join(f"{page}\0{source}\0".encode() for page, source in files)
     command = [sys.executable, "-m", "dateline.site.searchindex", str(scratch)]
     environment = lifetime.environment()  # it ends if this process is killed
@@ -221,19 +222,30 @@ def index_shard(
 MEMORY: Final = Path("/dev/shm")
 
 
-def scratch_folder(site_dir: Path, shard: int) -> Path:
+def scratch_folder(site_dir: Path, shard: int, room: int = 0) -> Path:
     """Where a shard's cut pages are put for Pagefind to read: in memory if the machine has a
-    file system there (``/dev/shm``), else beside the site.
+    file system there (``/dev/shm``) with ``room`` bytes free, else beside the site.
 
     They are read once and deleted. Creating them on disk was the kernel's work, and a large
     part of a shard's time on a journalling file system: 2,750 pages took 2.5-4.5 s to copy
-    onto this machine's disk, 0.4 s into memory (the cut pages of 20,000 events take 54 MB).
-    The name is the site's, so that the next build of the site removes what a build that was
-    killed left there."""
-    if MEMORY.is_dir() and os.access(MEMORY, os.W_OK | os.X_OK):
+    onto this machine's disk, 0.4 s into memory (the cut pages of 20,000 events take 54 MB,
+    80 MB in whole memory pages; a container's ``/dev/shm`` may hold only 64 MB). The name is
+    the site's, so that the next build of the site removes what a build that was killed left
+    there."""
+    try:
+        usable = os.access(MEMORY, os.W_OK | os.X_OK)
+        free = os.statvfs(MEMORY) if usable else None
+    except OSError:
+        free = None
+    if free is not None and free.f_bavail * free.f_frsize >= room:
         site = hashlib.blake2b(str(site_dir.resolve()).encode(), digest_size=8).hexdigest()
         return MEMORY / f"dateline-{site}.search-{shard}"
     return site_dir.with_name(f".{site_dir.name}.search-{shard}")
+
+
+def _room_for(pages: Iterable[Path]) -> int:
+    """At most what the cut copies of ``pages`` take: each page whole, in whole memory pages."""
+    return sum((os.stat(page).st_size // 4096 + 1) * 4096 for page in pages)
 
 
 def _index(scratch: Path, output: Path, files: list[tuple[str, Path]]) -> None:
