@@ -81,7 +81,7 @@ class Outputs:
             self.search = Reindex(site_dir, plan.live, plan.previous.bundles, indexed)
         else:
             size = site.settings.shard_size
-            self.search = SearchIndex(site_dir, len(indexed), size, writer=self._pages_sink)
+            self.search = SearchIndex(site_dir, len(indexed), size, sink=self._pages_sink)
         self._pages = progress.Task("Rendering pages", len(site.specs) - len(plan.kept))
         self.writer = Writer(site_dir, plan.live, sink=True)
         self._data = ThreadPoolExecutor(1, thread_name_prefix="dateline-data")

@@ -82,7 +82,7 @@ def bundles(pages: int, largest: int = SHARD_SIZE) -> list[str]:
 class SearchIndex:
     """Collects the pages to index as they are written, and indexes them shard by shard.
 
-    With ``writer``, the :class:`~dateline.site.writer.Sink` that writes the pages: a shard's
+    With ``sink``, the :class:`~dateline.site.writer.Sink` that writes the pages: a shard's
     Pagefind waits until the sink has written its pages (a mark sent after them)."""
 
     def __init__(
@@ -91,12 +91,12 @@ class SearchIndex:
         pages: int,
         shard_size: int = SHARD_SIZE,
         *,
-        writer: Sink | None = None,
+        sink: Sink | None = None,
     ) -> None:
         self.site_dir = site_dir
         self.shard_size = size_of_shards(pages, shard_size)
         self.bundles = bundles(pages, shard_size)
-        self._writer = writer
+        self._sink = sink
         self._sent: list[str] = []  # sent to be written, not yet in a shard
         self._shards: list[Future[float]] = []
         self.members: list[list[str]] = []  # the pages of each bundle, for the manifest
@@ -106,12 +106,12 @@ class SearchIndex:
         self.waited = 0.0  # the part of it the build waited for at the end
 
     def page(self, dest_uri: str | None) -> None:
-        """Called as each page is sent to ``writer`` (or, without one, once it is written),
+        """Called as each page is sent to ``sink`` (or, without one, once it is written),
         with its path if it is to be indexed."""
         if dest_uri is not None:
             self._sent.append(dest_uri)
         while len(self._sent) >= self.shard_size and len(self._shards) < len(self.bundles):
-            mark = self._writer.mark() if self._writer is not None else None
+            mark = self._sink.mark() if self._sink is not None else None
             self._cut(self._sent[: self.shard_size], mark)
             del self._sent[: self.shard_size]
 
@@ -141,8 +141,8 @@ class SearchIndex:
         self._shards.append(self._runner.submit(self._index, shard, files, mark))
 
     def _index(self, shard: int, files: list[tuple[str, Path]], mark: int | None) -> float:
-        if self._writer is not None and mark is not None:
-            self._writer.wait(mark)  # until the shard's pages are on disk
+        if self._sink is not None and mark is not None:
+            self._sink.wait(mark)  # until the shard's pages are on disk
         return index_shard(self.site_dir, shard, files, threads=1 if self._rendering else None)
 
 
@@ -351,12 +351,10 @@ def _element_end(page: bytes, start: int) -> int | None:
     opening, closing = b"<" + name, b"</" + name
     depth = 0
     at = start
-    while True:
+    closes = _tag(page, closing, at)
+    while closes >= 0:
         opens = _tag(page, opening, at)
-        closes = _tag(page, closing, at)
-        if closes < 0:
-            return None
-        if 0 <= opens < closes:
+        if 0 <= opens < closes:  # the next end tag is still ahead: not searched for again
             depth += 1
             at = opens + len(opening)
             continue
@@ -365,6 +363,8 @@ def _element_end(page: bytes, start: int) -> int | None:
         if depth == 0:
             end = page.find(b">", at)
             return None if end < 0 else end + 1
+        closes = _tag(page, closing, at)
+    return None
 
 
 def _tag(page: bytes, prefix: bytes, at: int) -> int:

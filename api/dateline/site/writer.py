@@ -70,11 +70,6 @@ class Sink:
         """Mark the files sent so far; :meth:`wait` with the number returned waits until they
         are written."""
         self._send(_MARK, "", b"")
-        try:
-            self._pipe.flush()
-        except BrokenPipeError:
-            self.close()
-            raise SinkError("the files' writer stopped") from None
         self._marks += 1
         return self._marks
 
@@ -91,9 +86,11 @@ class Sink:
         try:
             self._pipe.write(_HEADER.pack(kind, len(path), len(data)) + path)
             self._pipe.write(data)
+            if kind == _MARK:  # the sink is to reach it without waiting for more
+                self._pipe.flush()
         except BrokenPipeError:  # the sink stopped: say why
             self.close()
-            raise SinkError(f"the files' writer stopped before {relative}") from None
+            raise SinkError(f"the files' writer stopped before {relative or 'a mark'}") from None
 
     def close(self) -> None:
         """Wait until every file sent is written; raise :class:`SinkError` if one was not."""
