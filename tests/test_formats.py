@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from litestar.testing import TestClient
 
 from conftest import Events, world_event
-from dateline import formats
+from dateline import formats, resources
 from dateline.cache import DatasetError, open_store
 from dateline.media import MEDIA_TYPES
 from dateline.site.catalog import Catalog
@@ -590,6 +590,65 @@ def test_ndjson_streams_every_event_whole_a_page_at_a_time(
         f"/api/v1/events.ndjson?{query}", headers={"if-none-match": response.headers["etag"]}
     )
     assert again.status_code == 304
+
+
+def streamed(stream: formats.TextStream, events: list[Any], size: int) -> bytes:
+    parts = [stream.part(events[n : n + size]) for n in range(0, len(events), size)]
+    return stream.head() + b"".join(parts) + stream.tail()
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 100])
+def test_the_text_formats_streamed_in_batches_are_the_formats_whole(
+    world: Events, monkeypatch: pytest.MonkeyPatch, size: int
+) -> None:
+    # The site writes its downloads a batch of events at a time, in bounded memory.
+    monkeypatch.setattr(formats, "NDJSON_PAGE", size)
+    store = open_store(world.root)
+    batches = list(formats.batches(store, EventFilter()))
+    events = [event for batch in batches for event in batch]
+    assert [e.id for e in events] == IN_DATE_ORDER
+    assert len(batches) == -(-len(events) // size)
+    skipped = formats.spanless(e.date for e in events)
+    for fmt, stream in [
+        ("csv", formats.CsvStream()),
+        ("geojson", formats.GeoJsonStream(link)),
+        ("ics", formats.IcsStream(link, skipped=skipped)),
+    ]:
+        assert streamed(stream, events, size) == render(store, fmt), fmt
+    # The feeds keep the newest of each batch and of those before it.
+    dates = [e.date for e in events]
+    corrected = [
+        msgspec.structs.replace(
+            e,
+            updates=[
+                resources.UpdateResource(date=dates[(n + k) % len(dates)], note=f"{k}", status=None)
+                for k in range(n % 3)
+            ],
+        )
+        for n, e in enumerate(events)
+    ]
+    newest: list[Any] = []
+    found: list[Any] = []
+    for n in range(0, len(corrected), size):
+        newest = formats.newest(corrected[n : n + size], 3, kept=newest)
+        found = formats.latest_corrections(corrected[n : n + size], 4, kept=found)
+    by_change = sorted(corrected, key=lambda e: (e.last_modified, e.id), reverse=True)
+    assert newest == by_change[:3]
+    every = [
+        (resources.corrected_at(u), e, n, u)
+        for e in corrected
+        for n, u in enumerate(e.updates, start=1)
+    ]
+    assert found == sorted(every, key=lambda f: (f[0], f[1].id, f[2]), reverse=True)[:4]
+    assert formats.corrections_feed(found, link) == formats.corrections(corrected, link, limit=4)
+
+
+def test_a_geojson_stream_with_no_located_event_is_an_empty_collection(world: Events) -> None:
+    event = formats.select(open_store(world.root), EventFilter()).events[0]
+    unplaced = msgspec.structs.replace(event, places=[])
+    stream = formats.GeoJsonStream()
+    body = stream.head() + stream.part([unplaced]) + stream.part([]) + stream.tail()
+    assert json.loads(body) == {"features": [], "skipped": 1, "type": "FeatureCollection"}
 
 
 # --- iCalendar, as the icalendar package writes it -------------------------------------------

@@ -249,14 +249,19 @@ _ONE_TOKEN_SQL: Final = (
 )
 _MARKED: Final = re.compile("\x01([^\x02]+)\x02")
 CLOSE: Final = 0.7
+MAPPED: Final = 1 << 30  # bytes of the file a connection maps into memory
 
 
 class Store:
     """A compiled dataset, read-only, safe to share between threads."""
 
-    def __init__(self, path: Path, *, live: bool = False) -> None:
+    def __init__(self, path: Path, *, live: bool = False, mapped: bool = True) -> None:
         self.path = path
         self.live = live
+        # The file is memory-mapped for a server, whose requests read the same pages again
+        # and again; a reader that reads each record once (the site's build) reads through
+        # SQLite's own small cache instead, rather than map the whole file into its memory.
+        self.mapped = mapped
         self._local = threading.local()
         self._rank_cache: tuple[tuple[int, int], dict[int, int] | None] | None = None
         self._idle: queue.SimpleQueue[sqlite3.Connection] = queue.SimpleQueue()
@@ -275,7 +280,7 @@ class Store:
         mode = "mode=ro" if self.live else "mode=ro&immutable=1"
         uri = f"file:{urllib.parse.quote(str(self.path))}?{mode}"
         connection = sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
-        connection.execute("PRAGMA mmap_size=1073741824")
+        connection.execute(f"PRAGMA mmap_size={MAPPED if self.mapped else 0}")
         connection.create_function("distance_km", 4, distance_km, deterministic=True)
         compiler.prepare(connection)
         return connection

@@ -109,4 +109,4 @@ def open_catalog(events: Path, store: Path | None = None) -> Catalog:
 
     This is the one place the site gets its data from.
     """
-    return Catalog(Store(store) if store is not None else open_store(events))
+    return Catalog(Store(store, mapped=False) if store is not None else open_store(events))

@@ -26,7 +26,7 @@ import bisect
 import functools
 import hashlib
 import os
-from collections.abc import Iterable, Sequence, Set
+from collections.abc import Iterable, Iterator, Sequence, Set
 from pathlib import Path
 from typing import Any, Final
 
@@ -37,6 +37,7 @@ from dateline.site import paging
 from dateline.site.pages import Site, Spec
 
 _encode: Final = msgspec.msgpack.Encoder().encode
+RECORDS_AT_ONCE: Final = 1000  # records read from the Store at a time
 
 
 class Manifest(msgspec.Struct, frozen=True):
@@ -124,10 +125,8 @@ class Fingerprints:
         self.changed = {
             i for i in self.events.keys() | before.keys() if self.events.get(i) != before.get(i)
         }
-        # the records the build writes to data/, kept from this one read of them (a full
-        # build keeps every one: ~48 MB at 100,000 events, where it made a query for each)
-        written = [i for i in ids if i in self.changed]
-        self.records = dict(zip(written, catalog.store.event_records(written), strict=True))
+        # the events whose records the build writes to data/, in date order (`records`)
+        self.written = [i for i in ids if i in self.changed]
         self._items: dict[str, str | None] = {}  # digests of list entries: see item()
         self._pages_of: dict[tuple[str, str], set[int]] = {}  # see _changed_pages
         # Names only: an event's page shows its actors' and places' names, not their counts.
@@ -146,10 +145,7 @@ class Fingerprints:
         # its refs); else from the changed records only, the others' refs being the last
         # build's (decoding every record was a third of an update's time at 100,000 events).
         known = previous is not None and previous.entities == self.entities
-        linked = self.records
-        if not known and len(linked) < len(ids):
-            linked = dict(zip(ids, catalog.store.event_records(ids), strict=True))
-        self.links = {i: _links.decode(r) for i, r in linked.items()}
+        self.links = {i: _links.decode(r) for i, r in self._read(self.written if known else ids)}
         kept = previous.refs if previous is not None else {}
         self.refs = {
             i: "\n".join(self._refs_of(self.links[i])) if i in self.links else kept[i] for i in ids
@@ -159,6 +155,19 @@ class Fingerprints:
         self.recheck = self._recheck() if known else None
         if self.recheck is not None:  # their pages' fingerprints need their links
             self._read_links(self.recheck)
+
+    def records(self) -> Iterator[tuple[str, bytes]]:
+        """The records the build writes to data/ (new or changed: every one in a full build),
+        in date order, with their ids."""
+        return self._read(self.written)
+
+    def _read(self, ids: list[str]) -> Iterator[tuple[str, bytes]]:
+        """The records of ``ids``, read from the Store `RECORDS_AT_ONCE` at a time: every one
+        at once was 218 MB at 100,000 events, held for the whole build."""
+        store = self.site.catalog.store
+        for start in range(0, len(ids), RECORDS_AT_ONCE):
+            chunk = ids[start : start + RECORDS_AT_ONCE]
+            yield from zip(chunk, store.event_records(chunk), strict=True)
 
     def item(self, event_id: str) -> str | None:
         """The digest of an event's list entry (its item's bytes); None if there is no such
@@ -195,8 +204,7 @@ class Fingerprints:
     def _read_links(self, ids: set[str]) -> None:
         """Decode the links of those of ``ids`` that are events and not decoded yet."""
         missing = [i for i in ids if i not in self.links and i in self.events]
-        records = self.site.catalog.store.event_records(missing)
-        self.links.update((i, _links.decode(r)) for i, r in zip(missing, records, strict=True))
+        self.links.update((i, _links.decode(r)) for i, r in self._read(missing))
 
     def _touched(self, previous: Manifest | None) -> set[str] | None:
         """The records whose list pages may have changed; None: every one."""
@@ -417,7 +425,7 @@ class Plan:
         # the pages whose inputs did not change: the live site's copy stays
         self.kept = {src for src, print_ in self.pages.items() if before.get(src) == print_}
         # the events whose files in data/ are written: new or changed records
-        self.changed_events = self.fingerprints.records.keys()
+        self.changed_events = frozenset(self.fingerprints.written)
         found = self.fingerprints
         self.unchanged = (
             Unchanged(list(found.events), found.in_place, found.changed, found.touched, live)

@@ -18,11 +18,13 @@ kernel as in Python, and its threads made 127,000 futex calls fighting over the 
 from __future__ import annotations
 
 import contextlib
+import filecmp
 import os
 import struct
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Final
 
@@ -144,6 +146,21 @@ class Writer:
             (self.folder / relative).write_bytes(data)
         self.written.add(relative)
 
+    @contextlib.contextmanager
+    def streaming(self, relative: str) -> Iterator[IO[bytes]]:
+        """A file to write ``relative`` into a piece at a time, for a file too large to hold
+        whole (a download of every event); written by this thread, not the sink. As
+        :meth:`write`, a file the live site has the same bytes of is left out."""
+        path = self.folder / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "wb") as file:
+            yield file
+        if self.live is not None and _same_file(path, self.live / relative):
+            path.unlink()
+            self.same.add(relative)
+        else:
+            self.written.add(relative)
+
     def keep(self, relative: str) -> None:
         """Leave the live site's copy of ``relative``, which the build knows has the bytes it
         would write (:class:`dateline.site.manifest.Unchanged`)."""
@@ -169,6 +186,14 @@ def _holds(path: Path, data: bytes) -> bool:
         if os.stat(path).st_size != len(data):
             return False
         return path.read_bytes() == data
+    except OSError:
+        return False
+
+
+def _same_file(path: Path, other: Path) -> bool:
+    """Whether the file ``other`` exists and has the bytes of ``path``."""
+    try:
+        return filecmp.cmp(path, other, shallow=False)
     except OSError:
         return False
 
