@@ -421,6 +421,9 @@ class Plan:
         self.live = live if usable else None
         self.fingerprints = Fingerprints(site, self.previous)
         self.pages = self.fingerprints.pages()
+        # What the records say of where else they appear was for the fingerprints only, and
+        # is left for the pages' objects to be made in its place (110 MB at 100,000 events).
+        self.fingerprints.links.clear()
         before = self.previous.pages if self.previous is not None else {}
         # the pages whose inputs did not change: the live site's copy stays
         self.kept = {src for src, print_ in self.pages.items() if before.get(src) == print_}
