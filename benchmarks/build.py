@@ -42,8 +42,9 @@ file is deleted first, so the figure is end to end. Reported per size:
   comparison is skipped, says why, and fails nothing.
 
 Targets (issue 5): at least 500 event pages/s, at most 25 KB an event page, growth linear in
-the number of events, and 100,000 events end to end in at most 5 minutes with at most 6 GB;
-(issue 12) one changed event live on the site within 10 s at 100,000 events, and 10,000 events
+the number of events, and 100,000 events end to end in at most 5 minutes; (issue 12) at most
+2 GB of peak memory at 100,000 events (issue 5 asked for 6 GB), one changed event live on the
+site within 10 s at 100,000 events, and 10,000 events
 end to end, search included, within 4x Hugo's build of 10,000 minimal pages (wall time, the
 Dateline build against the median Hugo build of the same run).
 Exits 1 if a measured target fails (the Hugo target too; not when it was skipped).
@@ -74,7 +75,7 @@ GENERATE = ROOT / "benchmarks" / "generate.py"
 TARGET_PAGES_PER_SECOND = 500.0
 TARGET_PAGE_KB = 25.0
 TARGET_100K_SECONDS = 300.0
-TARGET_100K_GB = 6.0
+TARGET_100K_GB = 2.0  # issue 12 (issue 5 asked for 6 GB)
 TARGET_100K_UPDATE_SECONDS = 10.0
 TARGET_HUGO_SIZE = 10_000
 TARGET_HUGO_RATIO = 4.0

@@ -388,7 +388,7 @@ def test_shells_are_byte_for_byte_what_the_full_templates_render(
         return Markup(template.render(variables))
 
     def each(self: shell.Fragments, key: str, root: str, render: Any, *args: Any) -> Markup:
-        return Markup(render(*args))
+        return Markup(render(*args, root=root))
 
     monkeypatch.setattr(shell.Shells, "__call__", shell.pass_context(whole))
     monkeypatch.setattr(shell.Fragments, "__call__", each)

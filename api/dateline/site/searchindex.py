@@ -2,11 +2,15 @@
 
 Two measurements shaped this (``benchmarks/build.py`` prints them for each run):
 
-* Pagefind's memory grows with the pages it holds while it indexes (about 110 KB an event
-  page when this was written), so one index of 100,000 events would need gigabytes.
-  Indexing at most :data:`SHARD_SIZE` pages at a time bounds that; the search page merges
-  the shards' bundles (``pagefind/``, ``pagefind-1/``, ...) with Pagefind's
-  ``mergeIndex``, which is how Pagefind searches several sites at once.
+* Pagefind's memory grows with the pages it holds while it indexes (about 92 KB an event
+  page with Pagefind 1.5.2: 0.26 GB for 2,500 pages, 0.97 GB for 10,000, 1.84 GB for
+  20,000), so one index of 100,000 events would need 9 GB. Indexing at most
+  :data:`SHARD_SIZE` pages at a time bounds that; the search page merges the shards'
+  bundles (``pagefind/``, ``pagefind-1/``, ...) with Pagefind's ``mergeIndex``, which is
+  how Pagefind searches several sites at once. The bound is a trade: each bundle is a
+  little more for a reader's search to fetch (its 72 KB of WebAssembly and its entry, once;
+  then its part of each word's index), and 10,000 pages keeps a build of 100,000 events
+  under 2 GB (11 bundles; at 20,000, 6 bundles and 1.84 GB of Pagefind alone).
 * MkDocs renders on one core. Pagefind is a separate process, so a shard whose pages are all
   written can be indexed on the other core while MkDocs renders the next ones; only the last
   shard is left to wait for at the end. So a site of more than 2,000 indexed pages gets
@@ -45,7 +49,7 @@ from pagefind.service import get_executable
 from dateline import lifetime
 from dateline.site.writer import Sink
 
-SHARD_SIZE: Final = 20_000  # at most: ~2.2 GB of Pagefind at a time
+SHARD_SIZE: Final = 10_000  # at most: ~0.97 GB of Pagefind at a time
 MIN_SHARD_SIZE: Final = 2_000  # below this a shard costs more to start than it saves
 SHARDS_TO_OVERLAP: Final = 4  # aim for this many, so most of the indexing overlaps rendering
 # Pagefind's threads (its thread pool's setting). While MkDocs renders, one: the shards are
