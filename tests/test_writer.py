@@ -123,3 +123,22 @@ def _alive(pid: int) -> bool:
     except OSError:
         return False
     return state != "Z"
+
+
+def test_a_file_written_in_pieces_is_left_out_where_the_live_site_has_its_bytes(
+    tmp_path: Path,
+) -> None:
+    live = tmp_path / "live"
+    (live / "data").mkdir(parents=True)
+    (live / "data" / "same.csv").write_bytes(b"a,b\r\n1,2\r\n")
+    (live / "data" / "other.csv").write_bytes(b"a,b\r\n1,3\r\n")
+    writer = Writer(tmp_path / "staging", live)
+    for name in ("same.csv", "other.csv", "new.csv"):
+        with writer.streaming(f"data/{name}") as file:
+            file.write(b"a,b\r\n")
+            file.write(b"1,2\r\n")
+    assert writer.same == {"data/same.csv"}
+    assert writer.written == {"data/other.csv", "data/new.csv"}
+    staged = sorted(p.name for p in (tmp_path / "staging" / "data").iterdir())
+    assert staged == ["new.csv", "other.csv"]
+    assert (tmp_path / "staging" / "data" / "other.csv").read_bytes() == b"a,b\r\n1,2\r\n"
