@@ -22,7 +22,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from conftest import EDIT_URL, REPO, Events, build_site
-from dateline import dates, formats
+from dateline import compiler, dates, formats
 from dateline.cache import open_store
 from dateline.model import QUALIFIERS, Qualifier
 from dateline.resources import FigureResource
@@ -401,6 +401,21 @@ def test_shells_are_byte_for_byte_what_the_full_templates_render(
 
 
 # --- dateline build ------------------------------------------------------------------------
+
+
+def test_the_build_compiles_the_store_in_a_child_process(
+    events: Events, dateline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Compiling takes memory the build's process would keep until the build ends.
+    def refuse(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("the Store was compiled in the build's own process")
+
+    monkeypatch.setattr(compiler, "compile_dataset", refuse)
+    assert not list((events.root.parent / ".cache" / "dateline").glob("*.sqlite"))
+    result = dateline("build", "--out", "out", "--config", str(REPO / "mkdocs.yml"))
+    assert result.exit_code == 0, result.output
+    assert (events.root.parent / "out" / "events").is_dir()
+    assert len(list((events.root.parent / ".cache" / "dateline").glob("*.sqlite"))) == 1
 
 
 def test_build_refuses_a_dataset_with_errors_and_says_what_check_says(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Final
@@ -130,6 +131,31 @@ def open_store(
     return Store(path)
 
 
+def is_compiled(root: Path, *, digests: dict[str, bytes] | None = None) -> bool:
+    """Whether the store of the events folder ``root`` as it is now is compiled already."""
+    return store_path(root, fingerprint(root, digests, history.head(root))).exists()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m dateline.cache EVENTS``: compile the store of an events folder, as
+    :func:`open_store` does; if the dataset has errors, print them as ``check`` does and exit
+    with `REFUSED`. (The site's build compiles in a child process: :mod:`dateline.site.builder`
+    says why.)"""
+    from dateline import lifetime  # here: every command imports this module
+
+    lifetime.from_environment()  # it ends with the build that started it
+    (root,) = argv if argv is not None else sys.argv[1:]
+    try:
+        open_store(Path(root))
+    except DatasetError as error:
+        sys.stdout.write(error.report())
+        return REFUSED
+    return 0
+
+
+REFUSED: Final = 3  # the exit status of `main` for a dataset with errors
+
+
 def store_path(root: Path, revision: str, folder: Path | None = None) -> Path:
     """Where the compiled store of ``root`` at ``revision`` is kept (in ``folder``, or the
     folder's own cache)."""
@@ -161,3 +187,7 @@ def _mtime(path: Path) -> float:
         return path.stat().st_mtime
     except OSError:
         return 0.0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

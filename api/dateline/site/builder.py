@@ -21,6 +21,8 @@ import hashlib
 import importlib.metadata
 import logging
 import shutil
+import subprocess
+import sys
 import time
 from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -33,12 +35,13 @@ from mkdocs.commands import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
-from dateline import diagnostics, files
-from dateline.cache import DatasetError, file_digests, open_store
+from dateline import diagnostics, files, lifetime
+from dateline.cache import REFUSED, DatasetError, file_digests, is_compiled, open_store
 from dateline.site import manifest, update
 from dateline.site.outputs import Downloads, Stats
 from dateline.site.searchindex import SearchIndexError
 from dateline.site.writer import SinkError, Writer
+from dateline.store import Store
 
 DEFAULT_OUT: Final = Path("build/site")
 DEFAULT_CONFIG: Final = Path("mkdocs.yml")
@@ -52,8 +55,12 @@ class BuildError(Exception):
 
 def refusal(events: Path, error: DatasetError) -> str:
     """Why a dataset with errors is not built: every error, as ``dateline check`` says it."""
+    return _refused(events, error.report())
+
+
+def _refused(events: Path, report: str) -> str:
     where = diagnostics.display_path(events)
-    return f"{where} has errors; fix them and build again:\n" + error.report().rstrip()
+    return f"{where} has errors; fix them and build again:\n" + report.rstrip()
 
 
 @dataclass(frozen=True)
@@ -205,12 +212,9 @@ def build(
     manifest_path = manifest.path_of(out)
     previous = manifest_path.is_file() and (out / "index.html").is_file()
     started = time.perf_counter()
-    try:
-        # Opened here (and given to the hook) to compile it if needed, timed on its own, and
-        # to report a broken dataset exactly as `check` does.
-        store = open_store(events, digests=digests)
-    except DatasetError as error:
-        raise BuildError(refusal(events, error)) from None
+    # Opened here (and given to the hook) to compile it if needed, timed on its own, and to
+    # report a broken dataset exactly as `check` does.
+    store = _open(events, digests)
     store_seconds = time.perf_counter() - started
     # Build beside the output and swap it in when complete: a failed build leaves the last
     # good site in place (`dateline serve` may be serving it), and MkDocs starts from an
@@ -289,6 +293,31 @@ def build(
         reindexed=reindexed,
         downloads_seconds=downloads_seconds,
     )
+
+
+def _open(events: Path, digests: dict[str, bytes]) -> Store:
+    """The Store of ``events``; raises BuildError for a dataset with errors.
+
+    A Store not compiled yet is compiled by a child process (``python -m dateline.cache``):
+    compiling 100,000 events took 1.4 GB, which this process would have kept for the rest of
+    the build (Python gives little of what it frees back to the system), under the pages'
+    objects and beside Pagefind."""
+    if events.is_dir() and not is_compiled(events, digests=digests):
+        done = subprocess.run(
+            [sys.executable, "-m", "dateline.cache", str(events)],
+            capture_output=True,
+            text=True,
+            env=lifetime.environment(),  # it ends if this process is killed
+            check=False,
+        )
+        if done.returncode == REFUSED:
+            raise BuildError(_refused(events, done.stdout))
+        if done.returncode != 0:
+            raise BuildError(f"compiling {events} failed:\n{done.stderr.rstrip()}")
+    try:
+        return open_store(events, digests=digests)
+    except DatasetError as error:
+        raise BuildError(refusal(events, error)) from None
 
 
 def _follow(downloads: Downloads | None, out: Path) -> float:
